@@ -1,0 +1,91 @@
+# Makefile: builds scalprof, runs the demo and the tests.
+#   make            build build/scalprof and build/scalprof-kernels
+#   make demo       install missing packages, build, run config/campaigns/demo.yaml
+#   make check      install missing packages, build, run every test under prove
+#   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
+#   make install / uninstall   PREFIX (default /usr/local) and DESTDIR honoured
+#   make bench      benchmarks (bench/), not part of check
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto
+
+ifeq ($(SANITIZE),1)
+B       := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B       := build
+SANFLAGS :=
+endif
+
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wno-unused-parameter
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -Iprobes $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm -lm
+ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
+
+ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
+              daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
+              daemon/runner.c daemon/spawn.c daemon/report.c \
+              probes/events.c probes/perf.c probes/probe.c probes/counters.c
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/schema_blob.o
+UNIT_SRC   := $(wildcard tests/unit/test-*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps demo check test install uninstall clean bench lint-man
+all: $(B)/scalprof
+
+deps:
+	@scripts/deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+# schema.sql is embedded verbatim; see daemon/schema_blob.S
+$(B)/daemon/schema_blob.o: daemon/schema_blob.S schema.sql
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+
+$(B)/libengine.a: $(ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/scalprof: $(B)/daemon/scalprof.o $(B)/libengine.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/lib/tap.h $(B)/libengine.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/lib $(ALLCFLAGS) -o $@ $< $(B)/libengine.a $(LDLIBS)
+
+demo: deps all
+	$(B)/scalprof run config/campaigns/demo.yaml --db scalprof.db
+
+test: all $(UNIT_BIN)
+	SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \
+	  prove --exec tests/lib/run-one $(UNIT_BIN) tests/t[0-9]*.sh
+
+check: deps
+	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) test
+
+lint-man:
+	mandoc -Tlint -Wwarning man/*.[0-9]
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 $(B)/scalprof $(DESTDIR)$(PREFIX)/bin/scalprof
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	-install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/ 2>/dev/null
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof
+	cd man && for m in *.[0-9]; do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; done
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

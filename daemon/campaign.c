@@ -1,0 +1,692 @@
+/* campaign.c: loading and validating a campaign (see campaign.h).
+ *
+ * Sections:
+ *   1. the libcyaml schema: the shape of a campaign file
+ *   2. error messages: libcyaml's log turned into FILE:LINE:COL: PATH: text
+ *   3. fields libcyaml cannot type (workers) and the checks on meaning
+ *   4. campaign_parse / campaign_load / campaign_free
+ *
+ * libcyaml checks keys, types, enums and required fields while it loads the
+ * structs; it logs what went wrong with a backtrace of field names. That
+ * backtrace is turned into our field path, and yamlloc gives its position.
+ * The checks that need meaning (ranges, duplicates, events, the machine's
+ * cores) run afterwards on the loaded structs. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cyaml/cyaml.h>
+
+#include "campaign.h"
+#include "util.h"
+#include "yamlloc.h"
+
+/* ---- 1. the libcyaml schema ------------------------------------------- */
+
+struct raw_workload {
+	char *name;
+	char **command;
+	unsigned command_count;
+	char *builtin;
+	char **args;
+	unsigned args_count;
+	char **env;
+	unsigned env_count;
+	char *cwd;
+	int mode;
+};
+
+struct raw_campaign {
+	char *name;
+	char *description;
+	int repetitions;
+	double timeout_s;
+	bool oversubscribe;
+	int placement;
+	char **events;
+	unsigned events_count;
+	struct raw_workload *workloads;
+	unsigned workloads_count;
+};
+
+static const cyaml_strval_t mode_names[] = { { "copies", MODE_COPIES }, { "team", MODE_TEAM } };
+static const cyaml_strval_t placement_names[] = { { "compact", PLACE_COMPACT }, { "spread", PLACE_SPREAD } };
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+#define OPT (CYAML_FLAG_OPTIONAL)
+#define OPT_PTR (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER)
+
+static const cyaml_schema_field_t workload_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct raw_workload, name, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("command", OPT_PTR, struct raw_workload, command, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("builtin", OPT_PTR, struct raw_workload, builtin, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("args", OPT_PTR, struct raw_workload, args, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("env", OPT_PTR, struct raw_workload, env, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("cwd", OPT_PTR, struct raw_workload, cwd, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM("mode", OPT | CYAML_FLAG_STRICT, struct raw_workload, mode, mode_names,
+			 CYAML_ARRAY_LEN(mode_names)),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t workload_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_workload, workload_fields),
+};
+
+static const cyaml_schema_field_t campaign_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct raw_campaign, name, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("description", OPT_PTR, struct raw_campaign, description, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_IGNORE("workers", OPT), /* a list, a range or "all": read in section 3 */
+	CYAML_FIELD_INT("repetitions", OPT, struct raw_campaign, repetitions),
+	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
+	CYAML_FIELD_BOOL("oversubscribe", OPT, struct raw_campaign, oversubscribe),
+	CYAML_FIELD_ENUM("placement", OPT | CYAML_FLAG_STRICT, struct raw_campaign, placement, placement_names,
+			 CYAML_ARRAY_LEN(placement_names)),
+	CYAML_FIELD_SEQUENCE("events", OPT_PTR, struct raw_campaign, events, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("workloads", CYAML_FLAG_POINTER, struct raw_campaign, workloads, &workload_entry, 1,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t campaign_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_campaign, campaign_fields),
+};
+
+/* Built-in workloads this build knows; the workloads program fills this. */
+static const char *const builtin_names[] = { NULL };
+
+/* ---- 2. error messages ------------------------------------------------ */
+
+struct loadctx {
+	const char *file;
+	struct yamlloc *loc;
+	char log[4096]; /* libcyaml's log of the failed load */
+	size_t log_len;
+	char *error;    /* the one message returned */
+};
+
+static void cyaml_capture(cyaml_log_t level, void *data, const char *fmt, va_list args)
+{
+	struct loadctx *ctx = data;
+	int n;
+
+	if (level < CYAML_LOG_ERROR || ctx->log_len >= sizeof(ctx->log) - 1)
+		return;
+	n = vsnprintf(ctx->log + ctx->log_len, sizeof(ctx->log) - ctx->log_len, fmt, args);
+	if (n > 0)
+		ctx->log_len += (size_t)n;
+	if (ctx->log_len >= sizeof(ctx->log))
+		ctx->log_len = sizeof(ctx->log) - 1;
+}
+
+/* Sets ctx->error to "FILE:L:C: PATH: message" with the position of path. */
+static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
+{
+	int line = 1, col = 1;
+	char *msg;
+	va_list ap;
+
+	if (ctx->error)
+		return -EINVAL;
+	if (ctx->loc)
+		yamlloc_find(ctx->loc, path, &line, &col);
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	ctx->error = *path ? xasprintf("%s:%d:%d: %s: %s", ctx->file, line, col, path, msg)
+			   : xasprintf("%s:%d:%d: %s", ctx->file, line, col, msg);
+	free(msg);
+	return -EINVAL;
+}
+
+static const char *const campaign_keys =
+	"name, description, workers, repetitions, timeout_s, oversubscribe, placement, events, workloads";
+static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode";
+
+/* Appends ".name" or "[i]" for one backtrace frame to path. */
+static void path_push(char *path, size_t size, const char *frame)
+{
+	size_t len = strlen(path);
+	const char *q1, *q2;
+
+	q1 = strchr(frame, '\'');
+	q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+	if (!q1 || !q2)
+		return;
+	if (strstr(frame, "in mapping field"))
+		snprintf(path + len, size - len, "%s%.*s", len ? "." : "", (int)(q2 - q1 - 1), q1 + 1);
+	else if (strstr(frame, "in sequence entry")) {
+		long n = strtol(q1 + 1, NULL, 10);
+
+		/* libcyaml numbers entries from 1; entry 0 means "none yet" */
+		if (n >= 1)
+			snprintf(path + len, size - len, "[%ld]", n - 1);
+	}
+}
+
+static const char *describe_event(const char *ev)
+{
+	if (strncmp(ev, "SCALAR", 6) == 0)
+		return "a single value";
+	if (strncmp(ev, "SEQUENCE", 8) == 0)
+		return "a list";
+	if (strncmp(ev, "MAPPING", 7) == 0)
+		return "a mapping";
+	return ev;
+}
+
+/* The last key of path, after its final '.'. */
+static const char *last_key(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot ? dot + 1 : path;
+}
+
+/* Turns libcyaml's log of a failed load into one message. */
+static int fail_from_cyaml(struct loadctx *ctx, cyaml_err_t err)
+{
+	char *frames[32], *msg = NULL, *save = NULL;
+	char path[512] = "";
+	int nframes = 0;
+
+	for (char *line = strtok_r(ctx->log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "Load: Backtrace:", 16) == 0)
+			continue;
+		if (strncmp(line, "Load: ", 6) == 0 && !msg)
+			msg = line + 6;
+		else if (strstr(line, "  in ") == line && nframes < 32)
+			frames[nframes++] = line + 5;
+	}
+	if (!msg)
+		return fail_at(ctx, "", "%s", cyaml_strerror(err));
+
+	/* "Missing required mapping field" reports the mapping's last seen
+	 * field innermost: the missing one belongs to the mapping itself. */
+	int skip_inner = strncmp(msg, "Missing required mapping field", 30) == 0 && nframes > 0 &&
+			 strstr(frames[0], "in mapping field");
+	for (int i = nframes - 1; i >= (skip_inner ? 1 : 0); i--)
+		path_push(path, sizeof(path), frames[i]);
+
+	const char *arg = strchr(msg, ':');
+	arg = arg ? arg + 2 : "";
+	int in_workload = strstr(path, "workloads[") != NULL;
+
+	if (strncmp(msg, "Unexpected key", 14) == 0) {
+		char full[600];
+
+		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", arg);
+		return fail_at(ctx, full, "unknown key (expected one of %s)",
+			       in_workload ? workload_keys : campaign_keys);
+	}
+	if (strncmp(msg, "Missing required mapping field", 30) == 0) {
+		char full[600];
+
+		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", arg);
+		ctx->error = NULL;
+		{
+			int line = 1, col = 1;
+
+			yamlloc_find(ctx->loc, path, &line, &col);
+			ctx->error = xasprintf("%s:%d:%d: %s: required key is missing", ctx->file, line, col, full);
+		}
+		return -EINVAL;
+	}
+	if (strncmp(msg, "Invalid INT value", 17) == 0)
+		return fail_at(ctx, path, "expected an integer, got %s", arg);
+	if (strncmp(msg, "Invalid FLOAT value", 19) == 0)
+		return fail_at(ctx, path, "expected a number, got %s", arg);
+	if (strncmp(msg, "Invalid BOOL value", 18) == 0)
+		return fail_at(ctx, path, "expected true or false, got %s", arg);
+	if (strncmp(msg, "Invalid ENUM value", 18) == 0) {
+		const char *key = last_key(path);
+
+		return fail_at(ctx, path, "expected one of %s, got '%s'",
+			       strcmp(key, "mode") == 0 ? "copies, team" : "compact, spread", arg);
+	}
+	if (strncmp(msg, "Expecting ", 10) == 0) {
+		const char *got = strstr(msg, "got event: ");
+		char want[32];
+
+		sscanf(msg + 10, "%31[A-Z]", want);
+		for (char *w = want; *w; w++)
+			*w = (char)tolower((unsigned char)*w);
+		if (strcmp(want, "sequence") == 0)
+			snprintf(want, sizeof(want), "a list");
+		else if (strcmp(want, "mapping") == 0)
+			snprintf(want, sizeof(want), "a mapping");
+		else
+			snprintf(want, sizeof(want), "a single value");
+		return fail_at(ctx, path, "expected %s, got %s", want, got ? describe_event(got + 11) : "something else");
+	}
+	if (strncmp(msg, "Insufficient entries", 20) == 0)
+		return fail_at(ctx, path, "must have at least one entry");
+	if (strncmp(msg, "Mapping field already seen", 26) == 0)
+		return fail_at(ctx, path, "key given more than once");
+	{
+		char m[256];
+
+		snprintf(m, sizeof(m), "%s", msg);
+		m[0] = (char)tolower((unsigned char)m[0]);
+		return fail_at(ctx, path, "%s", m);
+	}
+}
+
+/* ---- 3. workers, events and the checks on meaning --------------------- */
+
+static int parse_count(const char *s, int ncores, int *ret)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "all") == 0) {
+		*ret = ncores;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -1000000 || v > 1000000)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
+static void add_worker_count(struct campaign *c, int n)
+{
+	c->workers = realloc(c->workers, (c->nworkers + 1) * sizeof(int));
+	if (!c->workers)
+		abort();
+	c->workers[c->nworkers++] = n;
+}
+
+/* Checks one worker count at path against the machine. */
+static int check_count(struct loadctx *ctx, struct campaign *c, const char *path, int n, int ncores)
+{
+	if (n < 1)
+		return fail_at(ctx, path, "worker count must be at least 1, got %d", n);
+	if (n > ncores && !c->oversubscribe)
+		return fail_at(ctx, path,
+			       "%d workers asked for, but this machine has %d physical cores "
+			       "(set oversubscribe: true to allow more)", n, ncores);
+	for (size_t i = 0; i < c->nworkers; i++)
+		if (c->workers[i] == n)
+			return fail_at(ctx, path, "worker count %d is listed twice", n);
+	add_worker_count(c, n);
+	return 0;
+}
+
+/* workers: "all", "N", "A..B" (B may be "all"), or a list of N and "all". */
+static int parse_workers(struct loadctx *ctx, struct campaign *c, int ncores)
+{
+	int line, col;
+	yaml_node_t *node = yamlloc_find(ctx->loc, "workers", &line, &col);
+
+	if (!node) {
+		/* default: 1 up to every physical core */
+		for (int n = 1; n <= ncores; n++)
+			add_worker_count(c, n);
+		return 0;
+	}
+	if (node->type == YAML_SCALAR_NODE) {
+		const char *s = (const char *)node->data.scalar.value;
+		const char *dots = strstr(s, "..");
+		int a, b;
+
+		if (!dots) {
+			if (parse_count(s, ncores, &a) < 0)
+				return fail_at(ctx, "workers",
+					       "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\", got '%s'", s);
+			return check_count(ctx, c, "workers", a, ncores);
+		}
+		char first[32];
+
+		snprintf(first, sizeof(first), "%.*s", (int)(dots - s), s);
+		if (dots - s >= (long)sizeof(first) || parse_count(first, ncores, &a) < 0 ||
+		    parse_count(dots + 2, ncores, &b) < 0 || a < 1 || b < a)
+			return fail_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
+		for (int n = a; n <= b; n++)
+			if (check_count(ctx, c, "workers", n, ncores) < 0)
+				return -EINVAL;
+		return 0;
+	}
+	if (node->type != YAML_SEQUENCE_NODE || yamlloc_len(node) == 0)
+		return fail_at(ctx, "workers", "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\"");
+	for (size_t i = 0; i < yamlloc_len(node); i++) {
+		yaml_node_t *item = yamlloc_item(ctx->loc, node, i);
+		char path[32];
+		int n;
+
+		snprintf(path, sizeof(path), "workers[%zu]", i);
+		if (!item || item->type != YAML_SCALAR_NODE)
+			return fail_at(ctx, path, "expected a worker count or \"all\"");
+		if (parse_count((const char *)item->data.scalar.value, ncores, &n) < 0)
+			return fail_at(ctx, path, "expected a worker count or \"all\", got '%s'",
+				       (const char *)item->data.scalar.value);
+		if (check_count(ctx, c, path, n, ncores) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_event(struct loadctx *ctx, struct campaign *c, const char *path, const char *name)
+{
+	struct event_spec spec;
+	int r;
+
+	for (size_t i = 0; i < c->nevents; i++)
+		if (strcmp(c->events[i].name, name) == 0)
+			return 0; /* presets overlap: count it once */
+	r = events_encode(name, &spec);
+	if (r == -ENOENT) {
+		char *hint = events_suggest(name);
+
+		if (hint)
+			r = fail_at(ctx, path, "unknown event '%s' (did you mean '%s'?)", name, hint);
+		else
+			r = fail_at(ctx, path, "unknown event '%s' (scalprof events lists presets; "
+				    "libpfm4 names PMU::EVENT:UMASK)", name);
+		free(hint);
+		return r;
+	}
+	if (r < 0)
+		return fail_at(ctx, path, "event '%s' has invalid modifiers", name);
+	c->events = realloc(c->events, (c->nevents + 1) * sizeof(*c->events));
+	if (!c->events)
+		abort();
+	c->events[c->nevents++] = spec;
+	return 0;
+}
+
+static int parse_events(struct loadctx *ctx, struct campaign *c, const struct raw_campaign *raw)
+{
+	char **names = raw->events;
+	size_t n = raw->events_count;
+
+	if (events_init() < 0)
+		return fail_at(ctx, "events", "libpfm4 could not be initialised");
+	if (!names) {
+		for (const char *const *e = events_default(); *e; e++)
+			if (add_event(ctx, c, "events", *e) < 0)
+				return -EINVAL;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct event_preset *p = events_preset_find(names[i]);
+		char path[32];
+
+		snprintf(path, sizeof(path), "events[%zu]", i);
+		if (!*names[i])
+			return fail_at(ctx, path, "empty event name");
+		if (p) {
+			for (const char *const *e = p->events; *e; e++)
+				if (add_event(ctx, c, path, *e) < 0)
+					return -EINVAL;
+		} else if (add_event(ctx, c, path, names[i]) < 0) {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, size_t i)
+{
+	const struct raw_workload *w = &raw->workloads[i];
+	char p[64];
+
+	snprintf(p, sizeof(p), "workloads[%zu].name", i);
+	if (!*w->name)
+		return fail_at(ctx, p, "empty workload name");
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(raw->workloads[j].name, w->name) == 0) {
+			int line, col;
+
+			snprintf(p, sizeof(p), "workloads[%zu].name", j);
+			yamlloc_find(ctx->loc, p, &line, &col);
+			snprintf(p, sizeof(p), "workloads[%zu].name", i);
+			return fail_at(ctx, p, "duplicate workload name '%s' (first at line %d)", w->name, line);
+		}
+	snprintf(p, sizeof(p), "workloads[%zu]", i);
+	if (w->command && w->builtin)
+		return fail_at(ctx, p, "give either command or builtin, not both");
+	if (!w->command && !w->builtin)
+		return fail_at(ctx, p, "give what to run: command: [program, args...] or builtin: NAME");
+	if (w->command && (w->command_count == 0 || !*w->command[0])) {
+		snprintf(p, sizeof(p), "workloads[%zu].command", i);
+		return fail_at(ctx, p, "empty command: give the program and its arguments");
+	}
+	if (w->args && !w->builtin) {
+		snprintf(p, sizeof(p), "workloads[%zu].args", i);
+		return fail_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
+	}
+	if (w->builtin) {
+		size_t k = 0;
+
+		while (builtin_names[k] && strcmp(builtin_names[k], w->builtin) != 0)
+			k++;
+		if (!builtin_names[k]) {
+			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+			return fail_at(ctx, p, "unknown builtin '%s' (this build has no builtin workloads yet: "
+				       "use command)", w->builtin);
+		}
+	}
+	for (size_t k = 0; k < w->env_count; k++) {
+		const char *eq = strchr(w->env[k], '=');
+
+		if (!eq || eq == w->env[k]) {
+			snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
+			return fail_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
+		}
+	}
+	if (w->cwd && !*w->cwd) {
+		snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
+		return fail_at(ctx, p, "empty directory");
+	}
+	return 0;
+}
+
+/* Builds a NULL-terminated argv-style copy of n pointers (not strings). */
+static char **terminated(char **v, size_t n)
+{
+	char **out;
+
+	if (!v)
+		return NULL;
+	out = xcalloc(n + 1, sizeof(char *));
+	memcpy(out, v, n * sizeof(char *));
+	return out;
+}
+
+static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign *raw,
+		    const struct topology *topo)
+{
+	int line, col;
+
+	if (!*raw->name)
+		return fail_at(ctx, "name", "empty campaign name");
+	c->name = raw->name;
+	c->description = raw->description;
+	c->oversubscribe = raw->oversubscribe;
+	c->placement = (enum placement)raw->placement;
+
+	c->repetitions = CAMPAIGN_DEFAULT_REPETITIONS;
+	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
+		if (raw->repetitions < 1 || raw->repetitions > 100000)
+			return fail_at(ctx, "repetitions", "must be between 1 and 100000, got %d", raw->repetitions);
+		c->repetitions = raw->repetitions;
+	}
+	c->timeout_s = CAMPAIGN_DEFAULT_TIMEOUT_S;
+	if (yamlloc_find(ctx->loc, "timeout_s", &line, &col)) {
+		if (!(raw->timeout_s > 0) || !isfinite(raw->timeout_s) || raw->timeout_s > 7 * 86400.0)
+			return fail_at(ctx, "timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
+				       raw->timeout_s);
+		c->timeout_s = raw->timeout_s;
+	}
+	if (parse_workers(ctx, c, topology_cores(topo)) < 0)
+		return -EINVAL;
+	if (parse_events(ctx, c, raw) < 0)
+		return -EINVAL;
+
+	c->workloads = xcalloc(raw->workloads_count, sizeof(*c->workloads));
+	c->nworkloads = raw->workloads_count;
+	for (size_t i = 0; i < raw->workloads_count; i++) {
+		struct raw_workload *rw = &raw->workloads[i];
+		struct workload *w = &c->workloads[i];
+
+		if (check_workload(ctx, raw, i) < 0)
+			return -EINVAL;
+		w->name = rw->name;
+		w->command = terminated(rw->command, rw->command_count);
+		w->command_count = rw->command_count;
+		w->builtin = rw->builtin;
+		w->args = terminated(rw->args, rw->args_count);
+		w->args_count = rw->args_count;
+		w->env = terminated(rw->env, rw->env_count);
+		w->env_count = rw->env_count;
+		w->cwd = rw->cwd;
+		w->mode = (enum wl_mode)rw->mode;
+	}
+	return 0;
+}
+
+/* ---- 4. parse, load, free --------------------------------------------- */
+
+int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
+		   struct campaign **ret, char **ret_error)
+{
+	struct loadctx ctx = { .file = name };
+	struct raw_campaign *raw = NULL;
+	struct campaign *c = NULL;
+	cyaml_config_t cfg = {
+		.log_fn = cyaml_capture,
+		.log_ctx = &ctx,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_DEFAULT,
+	};
+	cyaml_err_t cerr;
+	int line = 1, col = 1, r;
+	char *problem = NULL;
+
+	*ret_error = NULL;
+	if (memchr(text, '\0', len)) {
+		*ret_error = xasprintf("%s: not a text file (it contains NUL bytes)", name);
+		return -EINVAL;
+	}
+	r = yamlloc_new(text, len, &ctx.loc, &line, &col, &problem);
+	if (r < 0) {
+		*ret_error = r == -EINVAL ? xasprintf("%s:%d:%d: syntax error: %s", name, line, col, problem)
+					  : xasprintf("%s: %s", name, strerror(-r));
+		free(problem);
+		return -EINVAL;
+	}
+	if (!yamlloc_find(ctx.loc, "", &line, &col)) {
+		r = fail_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
+		goto err;
+	}
+	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
+	if (cerr != CYAML_OK) {
+		ctx.log[ctx.log_len] = '\0';
+		r = fail_from_cyaml(&ctx, cerr);
+		raw = NULL;
+		goto err;
+	}
+	if (!raw) {
+		r = fail_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
+		goto err;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->raw = raw;
+	r = validate(&ctx, c, raw, topo);
+	if (r < 0)
+		goto err;
+	c->source = xstrdup(name);
+	c->yaml = xcalloc(1, len + 1);
+	memcpy(c->yaml, text, len);
+	c->yaml_len = len;
+	yamlloc_free(ctx.loc);
+	*ret = c;
+	return 0;
+err:
+	if (c)
+		campaign_free(c);
+	else if (raw)
+		cyaml_free(&cfg, &campaign_schema, raw, 0);
+	yamlloc_free(ctx.loc);
+	*ret_error = ctx.error ? ctx.error : xasprintf("%s: invalid campaign", name);
+	return r < 0 ? r : -EINVAL;
+}
+
+int campaign_load(const char *path, const struct topology *topo, struct campaign **ret, char **ret_error)
+{
+	char *text;
+	size_t len;
+	int r = read_file_limited(path, CAMPAIGN_MAX_BYTES, &text, &len);
+
+	if (r < 0) {
+		*ret_error = r == -EFBIG ? xasprintf("%s: campaign larger than %d bytes", path, CAMPAIGN_MAX_BYTES)
+					 : xasprintf("cannot read campaign '%s': %s", path, strerror(-r));
+		return r;
+	}
+	r = campaign_parse(path, text, len, topo, ret, ret_error);
+	free(text);
+	return r;
+}
+
+void campaign_free(struct campaign *c)
+{
+	cyaml_config_t cfg = { .mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR, .log_fn = NULL };
+
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nworkloads; i++) {
+		free(c->workloads[i].command);
+		free(c->workloads[i].args);
+		free(c->workloads[i].env);
+	}
+	free(c->workloads);
+	for (size_t i = 0; i < c->nevents; i++)
+		events_spec_clear(&c->events[i]);
+	free(c->events);
+	free(c->workers);
+	free(c->source);
+	free(c->yaml);
+	if (c->raw)
+		cyaml_free(&cfg, &campaign_schema, c->raw, 0);
+	free(c);
+}
+
+int campaign_uses_python(const struct campaign *c)
+{
+	for (size_t i = 0; i < c->nworkloads; i++) {
+		const char *prog = c->workloads[i].command ? c->workloads[i].command[0] : NULL;
+		const char *base;
+
+		if (!prog)
+			continue;
+		base = strrchr(prog, '/');
+		base = base ? base + 1 : prog;
+		if (strncmp(base, "python", 6) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const char *wl_mode_name(enum wl_mode m)
+{
+	return m == MODE_TEAM ? "team" : "copies";
+}
+
+const char *placement_name(enum placement p)
+{
+	return p == PLACE_SPREAD ? "spread" : "compact";
+}

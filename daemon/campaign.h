@@ -1,0 +1,66 @@
+/* campaign.h: an experiment campaign as read from YAML: what to run, on how
+ * many workers, how often, and what to count. See scalprof.yaml(5). */
+#ifndef SCALPROF_CAMPAIGN_H
+#define SCALPROF_CAMPAIGN_H
+
+#include <stddef.h>
+
+#include "events.h"
+#include "topology.h"
+
+enum wl_mode { MODE_COPIES, MODE_TEAM };
+
+struct workload {
+	char *name;
+	char **command;          /* argv, NULL-terminated copy; NULL for builtin */
+	size_t command_count;
+	char *builtin;
+	char **args;
+	size_t args_count;
+	char **env;              /* "KEY=VALUE" added to the environment */
+	size_t env_count;
+	char *cwd;
+	enum wl_mode mode;
+};
+
+struct campaign {
+	char *name;
+	char *description;
+	char *source;            /* the file it came from */
+	char *yaml;              /* the text exactly as read */
+	size_t yaml_len;
+	int *workers;            /* worker counts in the order given */
+	size_t nworkers;
+	int repetitions;
+	double timeout_s;
+	int oversubscribe;
+	enum placement placement;
+	struct event_spec *events; /* presets expanded, encoded */
+	size_t nevents;
+	struct workload *workloads;
+	size_t nworkloads;
+	void *raw;               /* libcyaml's allocation */
+};
+
+#define CAMPAIGN_DEFAULT_REPETITIONS 3
+#define CAMPAIGN_DEFAULT_TIMEOUT_S 600.0
+#define CAMPAIGN_MAX_BYTES (1 << 20)
+
+/* Reads and validates the campaign in path against topo (worker counts are
+ * checked against its physical cores). Returns 0 and *ret (campaign_free
+ * it); -EINVAL for bad input with *ret_error set to one message of the form
+ * "FILE:LINE:COL: FIELD.PATH: what is wrong"; another -errno when the file
+ * cannot be read, with *ret_error saying so. Does not log. */
+int campaign_load(const char *path, const struct topology *topo, struct campaign **ret, char **ret_error);
+/* The same for text already in memory; name is used in messages. */
+int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
+		   struct campaign **ret, char **ret_error);
+void campaign_free(struct campaign *c);
+
+/* Whether any workload runs a python interpreter (conditions record its version). */
+int campaign_uses_python(const struct campaign *c);
+
+const char *wl_mode_name(enum wl_mode m);
+const char *placement_name(enum placement p);
+
+#endif

@@ -1,0 +1,21 @@
+/* report.h: the result table of a campaign, read back from the database:
+ * per workload and worker count, median wall time, speedup, efficiency, and
+ * per-worker medians of every counted event. */
+#ifndef SCALPROF_REPORT_H
+#define SCALPROF_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+enum report_format { REPORT_TEXT, REPORT_CSV };
+
+/* Writes campaign_id's table to out. Returns 0, -ENOENT when there is no
+ * such campaign, or -EIO (sqlite3_errmsg(db) says why). Does not log. */
+int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FILE *out);
+
+/* The id of the most recent campaign, or -ENOENT when there is none. */
+int report_latest_campaign(sqlite3 *db, int64_t *ret_id);
+
+#endif

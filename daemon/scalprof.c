@@ -1,0 +1,610 @@
+/* scalprof.c: the command-line program: `scalprof run` (the foreground
+ * runner), `check`, `topology`, `events` and `report`. Options, messages and
+ * exit codes live here; the work is the engine's.
+ *
+ * Exit codes: 0 done; 1 a run-time failure (a run failed, the database
+ * could not be written); 2 bad input (usage, campaign, database path);
+ * 130 interrupted by SIGINT or SIGTERM. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "campaign.h"
+#include "events.h"
+#include "hostinfo.h"
+#include "log.h"
+#include "perf.h"
+#include "plan.h"
+#include "report.h"
+#include "runner.h"
+#include "store.h"
+#include "topology.h"
+#include "util.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_BADINPUT 2
+#define EXIT_INTERRUPTED 130
+#define DEFAULT_DB "scalprof.db"
+
+#ifndef SCALPROF_VERSION
+#define SCALPROF_VERSION "0.1"
+#endif
+
+static const char usage_main[] =
+	"usage: scalprof COMMAND [OPTIONS]\n"
+	"\n"
+	"Runs workloads on 1..N physical cores, counts what the hardware and the kernel\n"
+	"saw, stores every run in SQLite and shows how the work scales.\n"
+	"\n"
+	"commands:\n"
+	"  run FILE.yaml [--db PATH]     run a campaign in the foreground\n"
+	"  check FILE.yaml               validate a campaign; nothing runs or is written\n"
+	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
+	"  events [EVENT...]             presets and events, and whether each opens here\n"
+	"  report [--db PATH] [--campaign ID] [--format text|csv]\n"
+	"                                the result table of a stored campaign\n"
+	"  help [COMMAND]                this text, or a command's\n"
+	"\n"
+	"options: -h, --help (also after a command); -V, --version\n"
+	"exit status: 0 done, 1 run-time failure, 2 bad input, 130 interrupted\n"
+	"see scalprof(1), scalprof.yaml(5)\n";
+
+static const char usage_run[] =
+	"usage: scalprof run FILE.yaml [--db PATH] [--quiet]\n"
+	"\n"
+	"Runs every run of the campaign in the foreground, stores each in the database\n"
+	"(default ./" DEFAULT_DB ") and prints the result table.\n"
+	"  -d, --db PATH   database file (created if missing)\n"
+	"  -q, --quiet     no progress lines\n"
+	"  -h, --help      this text\n"
+	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
+	"2 bad campaign or database path, 130 interrupted (finished runs are kept)\n";
+
+static const char usage_check[] =
+	"usage: scalprof check FILE.yaml\n"
+	"\n"
+	"Validates the campaign against this machine exactly as `run` would, prints\n"
+	"the number of runs it plans, and writes nothing.\n"
+	"exit status: 0 valid, 2 invalid (the message says FILE:LINE:COL: FIELD: what)\n";
+
+static const char usage_topology[] =
+	"usage: scalprof topology [--placement compact|spread]\n"
+	"\n"
+	"Shows sockets, L3 domains, physical cores with their hardware threads, and\n"
+	"the CPU each worker slot 1..N gets (both placements unless one is given).\n"
+	"SCALPROF_TOPOLOGY=synthetic:DESC or =FILE.xml shows another machine's shape.\n";
+
+static const char usage_events[] =
+	"usage: scalprof events [EVENT...]\n"
+	"\n"
+	"Lists the presets and their events, and for each event whether it can be\n"
+	"counted on this host, and if not, why. Names given are checked the same way.\n"
+	"exit status: 0, or 2 when a given name is unknown\n";
+
+static const char usage_report[] =
+	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv]\n"
+	"\n"
+	"Prints the result table of a campaign (default: the latest) from the database.\n"
+	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
+	"  -c, --campaign ID    campaign id (see: sqlite3 DB 'select id, name from campaigns')\n"
+	"  -f, --format FORMAT  text (default) or csv\n";
+
+/* Parses a subcommand's options; returns the index of the first operand, or
+ * -1 after printing help (ret_exit = 0) or a usage error (ret_exit = 2). */
+struct opt_out {
+	const char *db, *placement, *format, *campaign;
+	int quiet;
+};
+
+static int parse_opts(int argc, char **argv, const char *usage, const char *shortopts,
+		      const struct option *longopts, struct opt_out *o, int *ret_exit)
+{
+	int ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(usage, stdout);
+			*ret_exit = 0;
+			return -1;
+		case 'd': o->db = optarg; break;
+		case 'p': o->placement = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'c': o->campaign = optarg; break;
+		case 'q': o->quiet = 1; break;
+		default:
+			if (optopt)
+				log_error("%s: option '-%c' %s", argv[0], optopt,
+					  strchr(shortopts, optopt) ? "needs a value" : "is unknown");
+			else
+				log_error("%s: option '%s' is unknown or needs a value", argv[0], argv[optind - 1]);
+			fputs(usage, stderr);
+			*ret_exit = EXIT_BADINPUT;
+			return -1;
+		}
+	}
+	return optind;
+}
+
+static const struct option help_only[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+
+static int load_topology(struct topology **ret)
+{
+	int r = topology_new(ret);
+
+	if (r < 0)
+		log_error("cannot read the machine's topology%s%s: %s",
+			  getenv("SCALPROF_TOPOLOGY") ? " from SCALPROF_TOPOLOGY=" : "",
+			  getenv("SCALPROF_TOPOLOGY") ? getenv("SCALPROF_TOPOLOGY") : "", strerror(-r));
+	return r;
+}
+
+/* Loads and validates a campaign file; logs the one message on failure. */
+static int load_campaign(const char *path, const struct topology *topo, struct campaign **ret)
+{
+	char *err = NULL;
+	int r = campaign_load(path, topo, ret, &err);
+
+	if (r < 0) {
+		log_error("%s", err);
+		free(err);
+	}
+	return r;
+}
+
+/* ---- check ---- */
+
+static int cmd_check(int argc, char **argv)
+{
+	struct opt_out o = { 0 };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	struct plan plan;
+	int ex, i = parse_opts(argc, argv, usage_check, "h", help_only, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i != 1) {
+		log_error("check: expected one campaign file");
+		fputs(usage_check, stderr);
+		return EXIT_BADINPUT;
+	}
+	if (load_topology(&topo) < 0)
+		return EXIT_RUNTIME;
+	if (load_campaign(argv[i], topo, &c) < 0) {
+		topology_free(topo);
+		return EXIT_BADINPUT;
+	}
+	plan_build(c, &plan);
+	printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs, "
+	       "%zu event%s\n",
+	       argv[i], c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
+	       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", plan.nruns,
+	       c->nevents, c->nevents == 1 ? "" : "s");
+	plan_clear(&plan);
+	campaign_free(c);
+	topology_free(topo);
+	return 0;
+}
+
+/* ---- run ---- */
+
+struct progress_state {
+	int tty;
+};
+
+static void progress(void *arg, const struct runner_progress *p)
+{
+	struct progress_state *ps = arg;
+	char el[16], eta[16];
+
+	format_duration(p->elapsed_s, el, sizeof(el));
+	if (p->eta_s >= 0)
+		format_duration(p->eta_s, eta, sizeof(eta));
+	else
+		snprintf(eta, sizeof(eta), "?");
+	if (ps->tty) {
+		printf("\r\033[K[run %zu/%zu] %s, %d worker%s, rep %d/%d  elapsed %s  ETA %s", p->index, p->total,
+		       p->workload->name, p->run->n_workers, p->run->n_workers == 1 ? "" : "s",
+		       p->run->repetition, p->repetitions, el, eta);
+		if (p->phase == PROGRESS_DONE && p->result->status != RUN_OK)
+			printf("\r\033[Krun %zu/%zu: %s, %d workers, rep %d: %s: %s\n", p->index, p->total,
+			       p->workload->name, p->run->n_workers, p->run->repetition,
+			       run_status_name(p->result->status), p->result->error ? p->result->error : "");
+		fflush(stdout);
+		return;
+	}
+	if (p->phase != PROGRESS_DONE)
+		return;
+	printf("run %zu/%zu: %s, %d worker%s, rep %d/%d: %s", p->index, p->total, p->workload->name,
+	       p->run->n_workers, p->run->n_workers == 1 ? "" : "s", p->run->repetition, p->repetitions,
+	       run_status_name(p->result->status));
+	if (p->result->wall_ns >= 0)
+		printf(", %.3f s", (double)p->result->wall_ns / 1e9);
+	if (p->result->error)
+		printf(" (%s)", p->result->error);
+	printf(", elapsed %s, ETA %s\n", el, eta);
+	fflush(stdout);
+}
+
+/* Blocks SIGINT and SIGTERM and returns a signalfd for them. */
+static int signals_setup(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct opt_out o = { .db = DEFAULT_DB };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	struct store *st = NULL;
+	struct machine_info mi;
+	struct conditions cond;
+	struct plan plan = { 0 };
+	struct runner_summary sum;
+	struct progress_state ps = { 0 };
+	int64_t machine_id, campaign_id;
+	char *err = NULL;
+	int ex, r, sigfd = -1, i = parse_opts(argc, argv, usage_run, "d:qh", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i != 1) {
+		log_error("run: expected one campaign file");
+		fputs(usage_run, stderr);
+		return EXIT_BADINPUT;
+	}
+	if (load_topology(&topo) < 0)
+		return EXIT_RUNTIME;
+	if (load_campaign(argv[i], topo, &c) < 0) {
+		topology_free(topo);
+		return EXIT_BADINPUT;
+	}
+	r = store_open(o.db, &st, &err);
+	if (r < 0) {
+		log_error("%s", err);
+		free(err);
+		campaign_free(c);
+		topology_free(topo);
+		return EXIT_BADINPUT;
+	}
+	sigfd = signals_setup();
+	machine_info_read(topo, &mi);
+	conditions_read(c, &cond);
+	ex = 0;
+	if (store_machine(st, &mi, &machine_id) < 0 ||
+	    store_campaign_begin(st, machine_id, c, &cond, &campaign_id) < 0) {
+		log_error("database '%s': %s", o.db, store_errmsg(st));
+		ex = EXIT_RUNTIME;
+		goto out;
+	}
+	plan_build(c, &plan);
+	ps.tty = isatty(STDOUT_FILENO);
+	if (!o.quiet)
+		printf("campaign '%s' (id %lld): %zu runs into %s\n", c->name, (long long)campaign_id, plan.nruns,
+		       o.db);
+	{
+		struct runner_opts ro = {
+			.campaign = c, .topo = topo, .store = st, .campaign_id = campaign_id, .sigfd = sigfd,
+			.progress = o.quiet ? NULL : progress, .progress_arg = &ps,
+		};
+		r = runner_run_campaign(&ro, &plan, &sum, &err);
+	}
+	if (ps.tty && !o.quiet)
+		printf("\r\033[K");
+	if (r == -EINTR) {
+		store_campaign_end(st, campaign_id, "interrupted", "interrupted by a signal");
+		log_error("interrupted: %zu of %zu runs stored; the campaign is marked interrupted", sum.runs_done,
+			  plan.nruns);
+		ex = EXIT_INTERRUPTED;
+	} else if (r < 0) {
+		log_error("%s", err);
+		if (store_campaign_end(st, campaign_id, "failed", err) < 0)
+			log_error("database '%s': %s", o.db, store_errmsg(st));
+		ex = EXIT_RUNTIME;
+	} else {
+		if (store_campaign_end(st, campaign_id, "done", NULL) < 0) {
+			log_error("database '%s': %s", o.db, store_errmsg(st));
+			ex = EXIT_RUNTIME;
+		}
+		if (sum.runs_ok != sum.runs_done) {
+			log_error("%zu of %zu runs did not succeed (%zu failed, %zu timed out): see the runs and workers "
+				  "tables",
+				  sum.runs_done - sum.runs_ok, sum.runs_done, sum.runs_failed, sum.runs_timeout);
+			ex = EXIT_RUNTIME;
+		}
+	}
+	free(err);
+	if (sum.runs_done > 0) {
+		putchar('\n');
+		if (report_campaign(store_db(st), campaign_id, REPORT_TEXT, stdout) < 0)
+			log_error("cannot print the result table: %s", sqlite3_errmsg(store_db(st)));
+	}
+out:
+	plan_clear(&plan);
+	machine_info_clear(&mi);
+	conditions_clear(&cond);
+	store_close(st);
+	campaign_free(c);
+	topology_free(topo);
+	if (sigfd >= 0)
+		close(sigfd);
+	return ex;
+}
+
+/* ---- topology ---- */
+
+static void print_slots(const struct topology *topo, enum placement how)
+{
+	int n = topology_cores(topo);
+	int *cores = xcalloc((size_t)n, sizeof(int));
+
+	topology_place(topo, how, n, 0, cores);
+	printf("\nworker slots (%s):\n  slot  cpu  core  socket  l3\n", placement_name(how));
+	for (int s = 0; s < n; s++) {
+		const struct topo_core *c = topology_core(topo, cores[s]);
+
+		printf("  %4d  %3d  %4d  %6d  %2d\n", s + 1, c->cpus[0], c->index, c->socket, c->l3);
+	}
+	free(cores);
+}
+
+static int cmd_topology(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "placement", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct opt_out o = { 0 };
+	struct topology *topo;
+	int ex, i = parse_opts(argc, argv, usage_topology, "p:h", longopts, &o, &ex);
+	uint64_t l3;
+
+	if (i < 0)
+		return ex;
+	if (i != argc) {
+		log_error("topology: unexpected argument '%s'", argv[i]);
+		return EXIT_BADINPUT;
+	}
+	if (o.placement && strcmp(o.placement, "compact") != 0 && strcmp(o.placement, "spread") != 0) {
+		log_error("topology: --placement: expected compact or spread, got '%s'", o.placement);
+		return EXIT_BADINPUT;
+	}
+	if (load_topology(&topo) < 0)
+		return EXIT_RUNTIME;
+	l3 = topology_l3_bytes(topo);
+	printf("topology: %s\n", topology_source(topo));
+	printf("sockets: %d  L3 domains: %d", topology_sockets(topo), topology_l3_domains(topo));
+	if (l3)
+		printf(" (%llu KiB each)", (unsigned long long)(l3 / 1024));
+	printf("  physical cores: %d  hardware threads: %d\n", topology_cores(topo), topology_threads(topo));
+	printf("\n  core  socket  l3  cpus (first is used; siblings stay idle)\n");
+	for (int k = 0; k < topology_cores(topo); k++) {
+		const struct topo_core *c = topology_core(topo, k);
+
+		printf("  %4d  %6d  %2d  ", c->index, c->socket, c->l3);
+		for (int t = 0; t < c->ncpus; t++)
+			printf("%s%d", t ? "," : "", c->cpus[t]);
+		putchar('\n');
+	}
+	if (!o.placement || strcmp(o.placement, "compact") == 0)
+		print_slots(topo, PLACE_COMPACT);
+	if (!o.placement || strcmp(o.placement, "spread") == 0)
+		print_slots(topo, PLACE_SPREAD);
+	topology_free(topo);
+	return 0;
+}
+
+/* ---- events ---- */
+
+/* One line for an event: whether it opens on this host, and if not why. */
+static int print_event(const char *name)
+{
+	struct event_spec spec;
+	int r = events_encode(name, &spec);
+	const char *note;
+	char *reason = NULL;
+	int fd;
+
+	if (r == -ENOENT) {
+		char *hint = events_suggest(name);
+
+		printf("  %-18s unknown event%s%s%s\n", name, hint ? ": did you mean '" : "", hint ? hint : "",
+		       hint ? "'?" : "");
+		free(hint);
+		return -1;
+	}
+	if (r < 0) {
+		printf("  %-18s invalid modifiers\n", name);
+		return -1;
+	}
+	spec.attr.disabled = 1;
+	fd = perf_open(&spec.attr, 0, -1, &note);
+	if (fd >= 0) {
+		close(fd);
+		printf("  %-18s ok%s%s  [%s]\n", name, note ? ", " : "", note ? note : "", spec.encoding);
+	} else {
+		enum counter_status st = perf_explain(fd, &spec.attr, &reason);
+
+		printf("  %-18s %s: %s  [%s]\n", name, counter_status_name(st), reason, spec.encoding);
+		free(reason);
+	}
+	events_spec_clear(&spec);
+	return 0;
+}
+
+static int cmd_events(int argc, char **argv)
+{
+	struct opt_out o = { 0 };
+	int ex, bad = 0, i = parse_opts(argc, argv, usage_events, "h", help_only, &o, &ex);
+	char *pmus;
+
+	if (i < 0)
+		return ex;
+	if (events_init() < 0) {
+		log_error("libpfm4 could not be initialised");
+		return EXIT_RUNTIME;
+	}
+	pmus = events_pmus();
+	printf("PMUs libpfm4 knows on this CPU: %s\n", pmus);
+	printf("hardware PMU exposed by the kernel: %s\n", perf_host_has_hw_pmu() ? "yes" : "no (virtual machine?)");
+	free(pmus);
+	if (i < argc) {
+		printf("\nevents:\n");
+		for (; i < argc; i++) {
+			const struct event_preset *p = events_preset_find(argv[i]);
+
+			if (p) {
+				for (const char *const *e = p->events; *e; e++)
+					print_event(*e);
+			} else if (print_event(argv[i]) < 0) {
+				bad = 1;
+			}
+		}
+		return bad ? EXIT_BADINPUT : 0;
+	}
+	for (const struct event_preset *p = events_presets(); p->name; p++) {
+		printf("\npreset %s: %s\n", p->name, p->description);
+		for (const char *const *e = p->events; *e; e++)
+			print_event(*e);
+	}
+	printf("\ndefault events (when a campaign names none): sched + cache\n"
+	       "any libpfm4 name works too, e.g. perf::PERF_COUNT_HW_CACHE_L1D:READ:MISS\n");
+	return 0;
+}
+
+/* ---- report ---- */
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "campaign", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct opt_out o = { .db = DEFAULT_DB };
+	enum report_format fmt = REPORT_TEXT;
+	sqlite3 *db = NULL;
+	int64_t id;
+	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:h", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (i != argc) {
+		log_error("report: unexpected argument '%s'", argv[i]);
+		return EXIT_BADINPUT;
+	}
+	if (o.format && strcmp(o.format, "csv") == 0)
+		fmt = REPORT_CSV;
+	else if (o.format && strcmp(o.format, "text") != 0) {
+		log_error("report: --format: expected text or csv, got '%s'", o.format);
+		return EXIT_BADINPUT;
+	}
+	if (o.campaign) {
+		char *end;
+
+		id = strtoll(o.campaign, &end, 10);
+		if (!*o.campaign || *end || id <= 0) {
+			log_error("report: --campaign: expected a campaign id, got '%s'", o.campaign);
+			return EXIT_BADINPUT;
+		}
+	}
+	if (access(o.db, F_OK) < 0) {
+		log_error("report: no database at '%s' (run a campaign first, or give --db)", o.db);
+		return EXIT_BADINPUT;
+	}
+	if (sqlite3_open_v2(o.db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		log_error("cannot open database '%s': %s", o.db, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return EXIT_BADINPUT;
+	}
+	r = o.campaign ? 0 : report_latest_campaign(db, &id);
+	if (r == 0)
+		r = report_campaign(db, id, fmt, stdout);
+	if (r == -ENOENT) {
+		if (o.campaign)
+			log_error("report: no campaign %s in '%s'", o.campaign, o.db);
+		else
+			log_error("report: no campaign in '%s' yet", o.db);
+		ex = EXIT_BADINPUT;
+	} else if (r < 0) {
+		log_error("report: database '%s': %s", o.db, sqlite3_errmsg(db));
+		ex = EXIT_RUNTIME;
+	} else {
+		ex = 0;
+	}
+	sqlite3_close(db);
+	return ex;
+}
+
+/* ---- main ---- */
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, usage_run },
+	{ "check", cmd_check, usage_check },
+	{ "topology", cmd_topology, usage_topology },
+	{ "events", cmd_events, usage_events },
+	{ "report", cmd_report, usage_report },
+};
+
+int main(int argc, char **argv)
+{
+	log_init("scalprof", getenv("SCALPROF_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_BADINPUT;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("scalprof %s (schema version %d)\n", SCALPROF_VERSION, store_schema_version());
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		for (size_t k = 0; argc > 2 && k < ARRAY_SIZE(commands); k++)
+			if (strcmp(argv[2], commands[k].name) == 0) {
+				fputs(commands[k].usage, stdout);
+				return 0;
+			}
+		fputs(usage_main, stdout);
+		return argc > 2 ? EXIT_BADINPUT : 0;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
+		if (strcmp(argv[1], commands[k].name) == 0)
+			return commands[k].fn(argc - 1, argv + 1);
+	log_error("unknown command '%s' (commands: run, check, topology, events, report, help)", argv[1]);
+	return EXIT_BADINPUT;
+}

@@ -1,0 +1,38 @@
+/* spawn.h: forking one worker that pins itself, waits at the run's barrier
+ * and execs its workload. Between fork and exec the child only makes
+ * async-signal-safe system calls; it tells the parent through a status pipe
+ * when it passed the barrier (its CLOCK_MONOTONIC start) or why it failed. */
+#ifndef SCALPROF_SPAWN_H
+#define SCALPROF_SPAWN_H
+
+#include <sched.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct spawn_req {
+	char *const *argv;      /* argv[0] is looked up in PATH */
+	char *const *envp;
+	const char *cwd;        /* NULL: inherit */
+	const cpu_set_t *cpus;  /* affinity */
+	int go_read, go_write;  /* the barrier pipe: EOF on go_read releases */
+	int out_fd, err_fd;     /* where stdout and stderr go */
+	int status_fd;          /* write end of this worker's status pipe */
+	int devnull;            /* stdin */
+};
+
+/* Messages a child writes to its status pipe; EOF after SPAWN_STARTED
+ * means exec succeeded. */
+enum spawn_stage { SPAWN_STARTED = 1, SPAWN_FAIL_SETUP, SPAWN_FAIL_AFFINITY, SPAWN_FAIL_CHDIR, SPAWN_FAIL_EXEC };
+
+struct spawn_msg {
+	int32_t stage;
+	int32_t err;      /* errno for failures */
+	int64_t mono_ns;  /* for SPAWN_STARTED */
+};
+
+/* Forks the worker. It becomes the leader of its own process group (so the
+ * whole tree can be killed), dies with its parent, pins itself, waits for
+ * the barrier and execs. Returns its pid or -errno; does not log. */
+pid_t spawn_worker(const struct spawn_req *req);
+
+#endif

@@ -1,0 +1,62 @@
+/* store.h: the SQLite database: opening and migrating it (schema.sql through
+ * PRAGMA user_version), and writing machines, campaigns and runs. Every run
+ * is written in one transaction with prepared statements only. Functions
+ * return 0 or -errno (-EIO for SQLite failures); store_errmsg() then says
+ * what failed. Nothing here logs. */
+#ifndef SCALPROF_STORE_H
+#define SCALPROF_STORE_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "hostinfo.h"
+#include "perf.h"
+#include "result.h"
+
+struct store;
+
+/* Opens (creating if needed) the database at path, in WAL mode with
+ * foreign keys on, and migrates it to the schema of this binary. Returns 0
+ * and *ret_store, or -errno with a fresh *ret_error: a path that cannot be
+ * opened, a file that is not a database, or a newer schema version. */
+int store_open(const char *path, struct store **ret_store, char **ret_error);
+void store_close(struct store *st);
+
+/* The message of the last failure on st. */
+const char *store_errmsg(const struct store *st);
+sqlite3 *store_db(struct store *st);
+
+/* The schema version this binary migrates to. */
+int store_schema_version(void);
+
+/* Inserts the machine or finds it by (machine_id, hostname). */
+int store_machine(struct store *st, const struct machine_info *m, int64_t *ret_id);
+
+/* A campaign row in status 'running', with its conditions. */
+int store_campaign_begin(struct store *st, int64_t machine_id, const struct campaign *c,
+			 const struct conditions *cond, int64_t *ret_id);
+/* Sets the campaign's final status ("done", "failed", "interrupted"). */
+int store_campaign_end(struct store *st, int64_t campaign_id, const char *status, const char *error);
+
+/* One run's transaction: begin, the run and its workers, each probe's rows
+ * (store_counter), then commit; rollback on any failure. */
+int store_run_begin(struct store *st);
+int store_run_insert(struct store *st, int64_t campaign_id, const struct run_result *run,
+		     int64_t *ret_run_id, int64_t *ret_worker_ids);
+int store_run_commit(struct store *st);
+void store_run_rollback(struct store *st);
+
+struct counter_row {
+	const char *event, *encoding;
+	enum counter_status status;
+	const char *reason;     /* NULL when nothing to say */
+	int has_value;
+	uint64_t value;
+	double scaled;
+	int has_times;
+	uint64_t time_enabled, time_running;
+};
+int store_counter(struct store *st, int64_t run_id, int64_t worker_id, const struct counter_row *row);
+
+#endif

@@ -1,0 +1,31 @@
+/* yamlloc.h: where things are in a YAML text. libcyaml loads a campaign into
+ * structs but keeps no positions; this parses the same text once more with
+ * libyaml's document API so every message can say file:line:col for a field
+ * path like "workloads[1].mode", and so fields whose YAML type varies
+ * (workers: a list, a range or "all") can be read from the node itself. */
+#ifndef SCALPROF_YAMLLOC_H
+#define SCALPROF_YAMLLOC_H
+
+#include <stddef.h>
+#include <yaml.h>
+
+struct yamlloc;
+
+/* Parses text. Returns 0 and the index in ret_loc, or -EINVAL with the
+ * 1-based line and column of the syntax error in ret_line and ret_col, and
+ * a fresh string describing it in ret_problem. */
+int yamlloc_new(const char *text, size_t len, struct yamlloc **ret_loc,
+		int *ret_line, int *ret_col, char **ret_problem);
+void yamlloc_free(struct yamlloc *loc);
+
+/* The node at path ("" is the root; "a.b[2].c"), or NULL. For a mapping
+ * field, ret_line and ret_col give its key's position; otherwise the node's.
+ * Positions are 1-based. If the path does not resolve, the position of its
+ * longest resolving prefix is returned (the root: 1:1). */
+yaml_node_t *yamlloc_find(struct yamlloc *loc, const char *path, int *ret_line, int *ret_col);
+
+/* Item i of a sequence node, or NULL. */
+yaml_node_t *yamlloc_item(struct yamlloc *loc, yaml_node_t *seq, size_t i);
+size_t yamlloc_len(yaml_node_t *seq);
+
+#endif

@@ -1,0 +1,80 @@
+/* probe.c: the registry of probes and the fan-out the runner calls. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "probe.h"
+#include "util.h"
+
+static const struct probe_class *const probe_classes[] = {
+	&counters_probe,
+};
+
+struct probe_set {
+	void *state[ARRAY_SIZE(probe_classes)];
+};
+
+int probe_set_new(const struct probe_env *env, struct probe_set **ret_set)
+{
+	struct probe_set *set = xcalloc(1, sizeof(*set));
+
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
+		int r = probe_classes[i]->create(env, &set->state[i]);
+
+		if (r < 0) {
+			probe_set_free(set);
+			return r;
+		}
+	}
+	*ret_set = set;
+	return 0;
+}
+
+void probe_set_free(struct probe_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		if (set->state[i])
+			probe_classes[i]->destroy(set->state[i]);
+	free(set);
+}
+
+int probe_set_run_begin(struct probe_set *set, int nworkers)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
+		int r = probe_classes[i]->run_begin(set->state[i], nworkers);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void probe_set_attach(struct probe_set *set, int w, pid_t pid)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		probe_classes[i]->attach(set->state[i], w, pid);
+}
+
+void probe_set_collect(struct probe_set *set, int w)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		probe_classes[i]->collect(set->state[i], w);
+}
+
+int probe_set_store(struct probe_set *set, struct store *st, int64_t run_id, const int64_t *worker_ids)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
+		int r = probe_classes[i]->store(set->state[i], st, run_id, worker_ids);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void probe_set_run_end(struct probe_set *set)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		probe_classes[i]->run_end(set->state[i]);
+}

@@ -1,0 +1,56 @@
+/* probe.h: the interface every measurement sits behind. A probe opens what
+ * it measures when a worker waits at the barrier, takes its final reading
+ * when the worker has exited (before it is reaped), and writes its rows
+ * inside the run's transaction. The runner only calls probe_set_*: adding a
+ * probe means a new file and a line in probe.c, no runner code. */
+#ifndef SCALPROF_PROBE_H
+#define SCALPROF_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "events.h"
+
+struct store;
+
+/* What every probe may know about the campaign. */
+struct probe_env {
+	const struct event_spec *events; /* resolved campaign events */
+	size_t nevents;
+};
+
+struct probe_class {
+	const char *name;
+	/* Returns 0 and *ret_state, or -errno. */
+	int (*create)(const struct probe_env *env, void **ret_state);
+	/* A run of nworkers begins; nothing is open yet. */
+	int (*run_begin)(void *state, int nworkers);
+	/* Worker w (0-based) was forked and pinned and waits at the barrier.
+	 * Failures to open become statuses with reasons, not errors. */
+	void (*attach)(void *state, int w, pid_t pid);
+	/* Worker w has exited and is not yet reaped: final readings. */
+	void (*collect)(void *state, int w);
+	/* Writes this run's rows; worker_ids[w] is worker w's row id.
+	 * Returns 0 or -errno (the store keeps the message). */
+	int (*store)(void *state, struct store *st, int64_t run_id, const int64_t *worker_ids);
+	/* Closes whatever the run left open; state is reused by the next run. */
+	void (*run_end)(void *state);
+	void (*destroy)(void *state);
+};
+
+struct probe_set;
+
+/* All known probes, created for env. Returns 0 or -errno; does not log. */
+int probe_set_new(const struct probe_env *env, struct probe_set **ret_set);
+void probe_set_free(struct probe_set *set);
+int probe_set_run_begin(struct probe_set *set, int nworkers);
+void probe_set_attach(struct probe_set *set, int w, pid_t pid);
+void probe_set_collect(struct probe_set *set, int w);
+int probe_set_store(struct probe_set *set, struct store *st, int64_t run_id, const int64_t *worker_ids);
+void probe_set_run_end(struct probe_set *set);
+
+/* The probes, defined in their own files. */
+extern const struct probe_class counters_probe;
+
+#endif

@@ -1,0 +1,148 @@
+-- schema.sql: every table and view of a scalprof database.
+--
+-- This file is embedded into the binaries and applied by PRAGMA user_version:
+-- each section starting with a line "-- version: N" runs once, in order, in
+-- its own transaction, on a database whose user_version is below N, and then
+-- sets user_version to N. Never edit a released section: add a new one.
+-- The tables and views below are the interface users query with sqlite3;
+-- man/scalprof-db.7 documents every column.
+
+-- version: 1
+CREATE TABLE machines (
+    id          INTEGER PRIMARY KEY,
+    hostname    TEXT NOT NULL,
+    machine_id  TEXT NOT NULL,          -- /etc/machine-id
+    cpu_model   TEXT,
+    sockets     INTEGER,
+    cores       INTEGER,                -- physical cores
+    threads     INTEGER,                -- hardware threads (PUs)
+    l3_bytes    INTEGER,                -- one L3 domain's size
+    kernel      TEXT,                   -- uname -r
+    pmus        TEXT,                   -- PMUs libpfm4 found, comma separated
+    first_seen  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    UNIQUE (machine_id, hostname)
+);
+
+CREATE TABLE campaigns (
+    id          INTEGER PRIMARY KEY,
+    machine_id  INTEGER NOT NULL REFERENCES machines(id),
+    name        TEXT NOT NULL,
+    description TEXT,
+    source      TEXT,                   -- file the campaign was read from
+    yaml        TEXT NOT NULL,          -- the campaign exactly as given
+    sha256      TEXT NOT NULL,          -- of yaml
+    status      TEXT NOT NULL CHECK (status IN
+                  ('running', 'done', 'failed', 'interrupted')),
+    started_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    finished_at TEXT,
+    error       TEXT
+);
+
+-- What a campaign ran under: each of these changes the numbers.
+CREATE TABLE conditions (
+    campaign_id          INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+    perf_event_paranoid  INTEGER,
+    nmi_watchdog         INTEGER,       -- 1: one hardware counter is taken
+    hypervisor           TEXT,          -- NULL on bare metal
+    smt                  TEXT,          -- /sys/devices/system/cpu/smt/control
+    governor             TEXT,          -- cpufreq governor of cpu0, NULL if none
+    python3_version      TEXT,          -- when a workload runs python
+    placement            TEXT NOT NULL,
+    oversubscribe        INTEGER NOT NULL,
+    timeout_s            REAL NOT NULL
+);
+
+CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY,
+    campaign_id   INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,     -- 1.. in plan order
+    workload      TEXT NOT NULL,
+    mode          TEXT NOT NULL CHECK (mode IN ('copies', 'team')),
+    n_workers     INTEGER NOT NULL,
+    repetition    INTEGER NOT NULL,     -- 1..repetitions
+    status        TEXT NOT NULL CHECK (status IN
+                    ('ok', 'failed', 'timeout', 'interrupted')),
+    wall_ns       INTEGER,              -- barrier release to last exit
+    start_skew_ns INTEGER,              -- latest worker start minus earliest
+    started_at    TEXT NOT NULL,
+    error         TEXT,
+    UNIQUE (campaign_id, seq)
+);
+CREATE INDEX runs_by_workload ON runs (campaign_id, workload, n_workers);
+
+CREATE TABLE workers (
+    id            INTEGER PRIMARY KEY,
+    run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    slot          INTEGER NOT NULL,     -- 1..n_workers (team mode: 1)
+    cpu           INTEGER,              -- OS index of the CPU pinned to; team: first
+    cpus          TEXT NOT NULL,        -- every CPU in its affinity, e.g. "0,2"
+    core          INTEGER,              -- hwloc logical index of the core
+    pid           INTEGER,
+    status        TEXT NOT NULL CHECK (status IN
+                    ('ok', 'exit_nonzero', 'signaled', 'exec_failed', 'timeout', 'killed')),
+    exit_code     INTEGER,
+    signal        INTEGER,
+    exec_errno    INTEGER,
+    error         TEXT,
+    start_ns      INTEGER,              -- CLOCK_MONOTONIC, when it passed the barrier
+    end_ns        INTEGER,              -- CLOCK_MONOTONIC, when it exited
+    wall_ns       INTEGER,
+    utime_ns      INTEGER,
+    stime_ns      INTEGER,
+    maxrss_kb     INTEGER,
+    minflt        INTEGER,
+    majflt        INTEGER,
+    nvcsw         INTEGER,
+    nivcsw        INTEGER,
+    run_delay_ns  INTEGER,              -- /proc/PID/schedstat: waiting on a run queue
+    stdout_bytes  INTEGER NOT NULL DEFAULT 0,   -- total written
+    stderr_bytes  INTEGER NOT NULL DEFAULT 0,
+    stdout_tail   BLOB,                 -- the last 64 KiB
+    stderr_tail   BLOB
+);
+CREATE INDEX workers_by_run ON workers (run_id);
+
+CREATE TABLE counters (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    worker_id       INTEGER REFERENCES workers(id) ON DELETE CASCADE,
+    event           TEXT NOT NULL,      -- as named in the campaign
+    encoding        TEXT,               -- libpfm4's full name for it
+    value           INTEGER,            -- raw count; NULL unless counted
+    scaled_value    REAL,               -- value * enabled / running
+    time_enabled_ns INTEGER,
+    time_running_ns INTEGER,
+    status          TEXT NOT NULL CHECK (status IN
+                      ('ok', 'multiplexed', 'not_counted', 'unsupported', 'no_permission', 'error')),
+    reason          TEXT                -- why, whenever status is not 'ok'
+);
+CREATE INDEX counters_by_run ON counters (run_id, event);
+
+-- version: 2
+-- Per workload and worker count: median wall time over the 'ok' runs, and
+-- scaling against the same campaign's 1-worker median. copies mode does N
+-- times the work with N workers: speedup = N * T1 / TN, efficiency = T1 / TN.
+-- team mode shares one piece of work: speedup = T1 / TN, efficiency = speedup / N.
+CREATE VIEW run_medians AS
+WITH ranked AS (
+    SELECT campaign_id, workload, mode, n_workers, wall_ns,
+           row_number() OVER (PARTITION BY campaign_id, workload, n_workers
+                              ORDER BY wall_ns) AS rn,
+           count(*) OVER (PARTITION BY campaign_id, workload, n_workers) AS cnt
+    FROM runs WHERE status = 'ok' AND wall_ns IS NOT NULL
+)
+SELECT campaign_id, workload, mode, n_workers, max(cnt) AS runs,
+       avg(wall_ns) / 1e9 AS median_wall_s
+FROM ranked
+WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)
+GROUP BY campaign_id, workload, n_workers;
+
+CREATE VIEW scaling AS
+SELECT m.campaign_id, m.workload, m.mode, m.n_workers, m.runs, m.median_wall_s,
+       CASE WHEN m.mode = 'copies' THEN m.n_workers * b.median_wall_s / m.median_wall_s
+            ELSE b.median_wall_s / m.median_wall_s END AS speedup,
+       CASE WHEN m.mode = 'copies' THEN b.median_wall_s / m.median_wall_s
+            ELSE b.median_wall_s / m.median_wall_s / m.n_workers END AS efficiency
+FROM run_medians m
+LEFT JOIN run_medians b
+  ON b.campaign_id = m.campaign_id AND b.workload = m.workload AND b.n_workers = 1;
