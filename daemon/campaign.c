@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cyaml/cyaml.h>
 
@@ -206,7 +207,7 @@ static int fail_from_cyaml(struct loadctx *ctx, cyaml_err_t err)
 		if (strncmp(line, "Load: ", 6) == 0 && !msg)
 			msg = line + 6;
 		else if (strstr(line, "  in ") == line && nframes < 32)
-			frames[nframes++] = line + 5;
+			frames[nframes++] = line;
 	}
 	if (!msg)
 		return fail_at(ctx, "", "%s", cyaml_strerror(err));
@@ -442,28 +443,26 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 {
 	const struct raw_workload *w = &raw->workloads[i];
 	char p[64];
+	int line, col;
 
 	snprintf(p, sizeof(p), "workloads[%zu].name", i);
 	if (!*w->name)
 		return fail_at(ctx, p, "empty workload name");
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(raw->workloads[j].name, w->name) == 0) {
-			int line, col;
-
 			snprintf(p, sizeof(p), "workloads[%zu].name", j);
 			yamlloc_find(ctx->loc, p, &line, &col);
 			snprintf(p, sizeof(p), "workloads[%zu].name", i);
 			return fail_at(ctx, p, "duplicate workload name '%s' (first at line %d)", w->name, line);
 		}
+	snprintf(p, sizeof(p), "workloads[%zu].command", i);
+	if (yamlloc_find(ctx->loc, p, &line, &col) && (!w->command || w->command_count == 0 || !*w->command[0]))
+		return fail_at(ctx, p, "empty command: give the program and its arguments");
 	snprintf(p, sizeof(p), "workloads[%zu]", i);
 	if (w->command && w->builtin)
 		return fail_at(ctx, p, "give either command or builtin, not both");
 	if (!w->command && !w->builtin)
 		return fail_at(ctx, p, "give what to run: command: [program, args...] or builtin: NAME");
-	if (w->command && (w->command_count == 0 || !*w->command[0])) {
-		snprintf(p, sizeof(p), "workloads[%zu].command", i);
-		return fail_at(ctx, p, "empty command: give the program and its arguments");
-	}
 	if (w->args && !w->builtin) {
 		snprintf(p, sizeof(p), "workloads[%zu].args", i);
 		return fail_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
@@ -518,6 +517,18 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 	c->oversubscribe = raw->oversubscribe;
 	c->placement = (enum placement)raw->placement;
 
+	/* libcyaml reads any word but "false" as true: insist on a boolean */
+	yaml_node_t *ov = yamlloc_find(ctx->loc, "oversubscribe", &line, &col);
+	if (ov && ov->type == YAML_SCALAR_NODE) {
+		static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "1", "0" };
+		const char *v = (const char *)ov->data.scalar.value;
+		size_t k = 0;
+
+		while (k < ARRAY_SIZE(words) && strcasecmp(words[k], v) != 0)
+			k++;
+		if (k == ARRAY_SIZE(words))
+			return fail_at(ctx, "oversubscribe", "expected true or false, got '%s'", v);
+	}
 	c->repetitions = CAMPAIGN_DEFAULT_REPETITIONS;
 	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
 		if (raw->repetitions < 1 || raw->repetitions > 100000)
@@ -596,6 +607,8 @@ int campaign_parse(const char *name, const char *text, size_t len, const struct 
 	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
 	if (cerr != CYAML_OK) {
 		ctx.log[ctx.log_len] = '\0';
+		if (getenv("SCALPROF_DEBUG_CYAML"))
+			fprintf(stderr, "%s", ctx.log);
 		r = fail_from_cyaml(&ctx, cerr);
 		raw = NULL;
 		goto err;

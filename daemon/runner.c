@@ -324,15 +324,11 @@ static void event_loop(struct run_ctx *rc)
 			if (p[2].revents && tail_drain(s->err_fd, &rc->res->workers[i].err))
 				close_fd(&s->err_fd);
 			if (p[3].revents && !s->reaped) {
-				/* the start message may still sit in the pipe */
-				while (s->status_fd >= 0 && rc->res->workers[i].start_ns == 0 &&
-				       rc->res->workers[i].status != WORKER_EXEC_FAILED) {
-					struct pollfd sp = { .fd = s->status_fd, .events = POLLIN };
-
-					if (poll(&sp, 1, 0) <= 0)
-						break;
+				/* the worker is gone, so its status pipe is at EOF
+				 * once read: take its last messages (an exec
+				 * failure comes after the start) */
+				while (s->status_fd >= 0)
 					read_status(rc, i);
-				}
 				reap(rc, i);
 				if (s->reaped)
 					alive--;
