@@ -1,0 +1,197 @@
+/* test-campaign.c: campaign loading, worker ranges, defaults, presets, the
+ * position and path in error messages, and the plan built from a campaign.
+ * The machine is a synthetic 2-socket, 8-core topology, whatever the host. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "plan.h"
+#include "tap.h"
+
+static struct topology *topo;
+
+static struct campaign *parse(const char *text, char **err)
+{
+	struct campaign *c = NULL;
+
+	*err = NULL;
+	if (campaign_parse("t.yaml", text, strlen(text), topo, &c, err) < 0)
+		return NULL;
+	return c;
+}
+
+#define WL "workloads:\n  - name: a\n    command: [true]\n"
+
+static void check_workers(const char *spec, const int *want, size_t n)
+{
+	char text[256], *err;
+	struct campaign *c;
+	int same;
+
+	snprintf(text, sizeof(text), "name: w\nworkers: %s\n" WL, spec);
+	c = parse(text, &err);
+	if (!ok(c != NULL, "workers: %s loads", spec)) {
+		printf("#   %s\n", err);
+		free(err);
+		return;
+	}
+	same = c->nworkers == n;
+	for (size_t i = 0; same && i < n; i++)
+		same = c->workers[i] == want[i];
+	ok(same, "workers: %s expands as expected (%zu counts)", spec, c->nworkers);
+	campaign_free(c);
+}
+
+static void check_error(const char *text, const char *want, const char *what)
+{
+	char *err;
+	struct campaign *c = parse(text, &err);
+
+	ok(c == NULL, "%s is rejected", what);
+	is_str(err, want, "%s: message", what);
+	campaign_free(c);
+	free(err);
+}
+
+static void defaults(void)
+{
+	char *err;
+	struct campaign *c = parse("name: d\n" WL, &err);
+
+	if (!ok(c != NULL, "a minimal campaign loads")) {
+		printf("#   %s\n", err);
+		return;
+	}
+	is_int(c->repetitions, CAMPAIGN_DEFAULT_REPETITIONS, "repetitions default to 3");
+	ok(c->timeout_s == CAMPAIGN_DEFAULT_TIMEOUT_S, "timeout_s defaults to 600");
+	is_int(c->placement, PLACE_COMPACT, "placement defaults to compact");
+	is_int(c->oversubscribe, 0, "oversubscribe defaults to false");
+	is_int(c->nworkers, 8, "workers default to 1..all (8 here)");
+	is_int(c->nevents, 8, "events default to sched + cache");
+	is_str(c->events[0].name, "task-clock", "the first default event is task-clock");
+	is_str(c->events[7].name, "LLC-load-misses", "the last default event is LLC-load-misses");
+	is_int(c->workloads[0].mode, MODE_COPIES, "mode defaults to copies");
+	ok(c->workloads[0].command[1] == NULL, "command is NULL-terminated for execvp");
+	ok(!campaign_uses_python(c), "no python workload");
+	campaign_free(c);
+}
+
+static void full(void)
+{
+	char *err;
+	struct campaign *c = parse("name: full\n"
+				   "description: every key\n"
+				   "workers: [1, 2, all]\n"
+				   "repetitions: 2\n"
+				   "timeout_s: 1.5\n"
+				   "oversubscribe: false\n"
+				   "placement: spread\n"
+				   "events: [sched, task-clock, cycles]\n"
+				   "workloads:\n"
+				   "  - name: t\n"
+				   "    command: [/usr/bin/python3, -c, pass]\n"
+				   "    mode: team\n"
+				   "    env: [A=1, B=two=2]\n"
+				   "    cwd: /tmp\n"
+				   "  - name: u\n"
+				   "    command: [sh, -c, 'exit 0']\n",
+				   &err);
+	struct plan p;
+
+	if (!ok(c != NULL, "a campaign with every key loads")) {
+		printf("#   %s\n", err);
+		return;
+	}
+	is_str(c->description, "every key", "description");
+	is_int(c->repetitions, 2, "repetitions");
+	ok(c->timeout_s == 1.5, "timeout_s takes a fraction");
+	is_int(c->placement, PLACE_SPREAD, "placement spread");
+	is_int(c->nevents, 5, "sched's 4 events + cycles; task-clock counted once");
+	is_int(c->workloads[0].mode, MODE_TEAM, "mode team");
+	is_int(c->workloads[0].env_count, 2, "two env entries");
+	is_str(c->workloads[0].env[1], "B=two=2", "env keeps everything after the first =");
+	is_str(c->workloads[0].cwd, "/tmp", "cwd");
+	ok(campaign_uses_python(c), "a python workload is noticed (its version is recorded)");
+
+	plan_build(c, &p);
+	is_int(p.nruns, 2 * 2 * 3, "plan: repetitions x workloads x worker counts");
+	ok(p.runs[0].repetition == 1 && p.runs[0].workload == 0 && p.runs[0].n_workers == 1, "plan starts at rep 1");
+	ok(p.runs[5].repetition == 1 && p.runs[5].workload == 1 && p.runs[5].n_workers == 8,
+	   "repetition 1 covers every workload and count first");
+	ok(p.runs[6].repetition == 2 && p.runs[6].seq == 7, "then repetition 2");
+	plan_clear(&p);
+	campaign_free(c);
+}
+
+static void ranges(void)
+{
+	static const int w1234[] = { 1, 2, 3, 4 }, w8[] = { 8 }, w2to8[] = { 2, 3, 4, 5, 6, 7, 8 };
+	static const int w124[] = { 1, 2, 4 }, w3[] = { 3 }, w18[] = { 1, 8 };
+
+	check_workers("\"1..4\"", w1234, 4);
+	check_workers("all", w8, 1);
+	check_workers("\"2..all\"", w2to8, 7);
+	check_workers("[1, 2, 4]", w124, 3);
+	check_workers("3", w3, 1);
+	check_workers("[1, all]", w18, 2);
+	check_error("name: w\nworkers: \"3..2\"\n" WL,
+		    "t.yaml:2:1: workers: bad range '3..2': expected FIRST..LAST with 1 <= FIRST <= LAST", "a backwards range");
+	check_error("name: w\nworkers: \"0..2\"\n" WL,
+		    "t.yaml:2:1: workers: bad range '0..2': expected FIRST..LAST with 1 <= FIRST <= LAST", "a range from 0");
+	check_error("name: w\nworkers: \"1..x\"\n" WL,
+		    "t.yaml:2:1: workers: bad range '1..x': expected FIRST..LAST with 1 <= FIRST <= LAST", "a range to a word");
+	check_error("name: w\nworkers: [1, 9]\n" WL,
+		    "t.yaml:2:14: workers[1]: 9 workers asked for, but this machine has 8 physical cores "
+		    "(set oversubscribe: true to allow more)",
+		    "more workers than cores");
+	{
+		char *err;
+		struct campaign *c = parse("name: w\nworkers: [9, 16]\noversubscribe: true\n" WL, &err);
+
+		ok(c && c->nworkers == 2 && c->workers[1] == 16, "oversubscribe: true allows 16 workers on 8 cores");
+		campaign_free(c);
+		free(err);
+	}
+}
+
+static void errors(void)
+{
+	check_error("name: x\nworkloads:\n  - name: a\n    command: [ls]\n  - name: b\n    command: [ls]\n    mode: tem\n",
+		    "t.yaml:7:5: workloads[1].mode: expected one of copies, team, got 'tem'", "a bad mode");
+	check_error("name: x\nrepetitions: many\n" WL, "t.yaml:2:1: repetitions: expected an integer, got 'many'",
+		    "a word for a number");
+	check_error("name: x\nworkloads:\n  - name: a\n    command: [ls]\n    extra: 1\n",
+		    "t.yaml:5:5: workloads[0].extra: unknown key (expected one of name, command, builtin, args, env, cwd, mode)",
+		    "an unknown workload key");
+	check_error("name: x\nworkloads:\n  - command: [ls]\n", "t.yaml:3:5: workloads[0].name: required key is missing",
+		    "a workload without a name");
+	check_error("", "t.yaml:1:1: empty campaign: expected a mapping with at least name and workloads", "an empty file");
+	check_error("name: x\nevents: [cycels]\n" WL, "t.yaml:2:10: events[0]: unknown event 'cycels' (did you mean 'cycles'?)",
+		    "a misspelt event");
+	check_error("name: x\nworkloads:\n  - name: a\n    command: [ls\n",
+		    "t.yaml:5:1: syntax error: did not find expected ',' or ']' while parsing a flow sequence",
+		    "a syntax error");
+	{
+		char *err;
+		struct campaign *c = NULL;
+
+		is_int(campaign_load("/nonexistent/c.yaml", topo, &c, &err), -ENOENT, "a missing file is -ENOENT");
+		is_str(err, "cannot read campaign '/nonexistent/c.yaml': No such file or directory", "and says so");
+		free(err);
+	}
+}
+
+int main(void)
+{
+	if (topology_new_synthetic("pack:2 l3:1 core:4 pu:2", &topo) < 0) {
+		printf("Bail out! no synthetic topology\n");
+		return 1;
+	}
+	defaults();
+	full();
+	ranges();
+	errors();
+	topology_free(topo);
+	return done_testing();
+}
