@@ -231,16 +231,22 @@ static int fail_from_cyaml(struct loadctx *ctx, cyaml_err_t err)
 			       in_workload ? workload_keys : campaign_keys);
 	}
 	if (strncmp(msg, "Missing required mapping field", 30) == 0) {
-		char full[600];
+		int line = 1, col = 1;
 
-		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", arg);
-		ctx->error = NULL;
-		{
-			int line = 1, col = 1;
+		/* positioned at the mapping that lacks it */
+		yamlloc_find(ctx->loc, path, &line, &col);
+		ctx->error = xasprintf("%s:%d:%d: %s%s%s: required key is missing", ctx->file, line, col, path,
+				       *path ? "." : "", arg);
+		return -EINVAL;
+	}
+	if (strncmp(msg, "Mapping field already seen", 26) == 0) {
+		const char *dot = strrchr(path, '.');
+		char parent[512];
+		int line = 1, col = 1;
 
-			yamlloc_find(ctx->loc, path, &line, &col);
-			ctx->error = xasprintf("%s:%d:%d: %s: required key is missing", ctx->file, line, col, full);
-		}
+		snprintf(parent, sizeof(parent), "%.*s", dot ? (int)(dot - path) : 0, path);
+		yamlloc_key_pos(ctx->loc, parent, arg, 1, &line, &col);
+		ctx->error = xasprintf("%s:%d:%d: %s: key given more than once", ctx->file, line, col, path);
 		return -EINVAL;
 	}
 	if (strncmp(msg, "Invalid INT value", 17) == 0)
@@ -272,8 +278,6 @@ static int fail_from_cyaml(struct loadctx *ctx, cyaml_err_t err)
 	}
 	if (strncmp(msg, "Insufficient entries", 20) == 0)
 		return fail_at(ctx, path, "must have at least one entry");
-	if (strncmp(msg, "Mapping field already seen", 26) == 0)
-		return fail_at(ctx, path, "key given more than once");
 	{
 		char m[256];
 

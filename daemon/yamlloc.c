@@ -121,3 +121,22 @@ yaml_node_t *yamlloc_find(struct yamlloc *loc, const char *path, int *ret_line, 
 	}
 	return node;
 }
+
+int yamlloc_key_pos(struct yamlloc *loc, const char *path, const char *key, int nth, int *ret_line, int *ret_col)
+{
+	int line, col;
+	yaml_node_t *map = yamlloc_find(loc, path, &line, &col);
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return -ENOENT;
+	for (yaml_node_pair_t *pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(&loc->doc, pair->key);
+
+		if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0 &&
+		    nth-- == 0) {
+			set_pos(&k->start_mark, ret_line, ret_col);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

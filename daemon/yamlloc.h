@@ -24,6 +24,10 @@ void yamlloc_free(struct yamlloc *loc);
  * longest resolving prefix is returned (the root: 1:1). */
 yaml_node_t *yamlloc_find(struct yamlloc *loc, const char *path, int *ret_line, int *ret_col);
 
+/* The position of the nth (0-based) occurrence of key in the mapping at
+ * path, for keys given more than once. Returns 0, or -ENOENT. */
+int yamlloc_key_pos(struct yamlloc *loc, const char *path, const char *key, int nth, int *ret_line, int *ret_col);
+
 /* Item i of a sequence node, or NULL. */
 yaml_node_t *yamlloc_item(struct yamlloc *loc, yaml_node_t *seq, size_t i);
 size_t yamlloc_len(yaml_node_t *seq);
