@@ -24,6 +24,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-unused-parameter
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -Iprobes $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm -lm
+MAKEFLAGS += --no-print-directory
 ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
 
 ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
@@ -59,7 +60,9 @@ $(B)/tests/%: tests/unit/%.c tests/lib/tap.h $(B)/libengine.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/lib $(ALLCFLAGS) -o $@ $< $(B)/libengine.a $(LDLIBS)
 
-demo: deps all
+# deps first, then a fresh make: pkg-config must see the new packages
+demo: deps
+	$(MAKE) all
 	$(B)/scalprof run config/campaigns/demo.yaml --db scalprof.db
 
 test: all $(UNIT_BIN)
