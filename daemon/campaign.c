@@ -308,9 +308,7 @@ static int parse_count(const char *s, int ncores, int *ret)
 
 static void add_worker_count(struct campaign *c, int n)
 {
-	c->workers = realloc(c->workers, (c->nworkers + 1) * sizeof(int));
-	if (!c->workers)
-		abort();
+	c->workers = xreallocarray(c->workers, c->nworkers + 1, sizeof(int));
 	c->workers[c->nworkers++] = n;
 }
 
@@ -405,9 +403,7 @@ static int add_event(struct loadctx *ctx, struct campaign *c, const char *path, 
 	}
 	if (r < 0)
 		return fail_at(ctx, path, "event '%s' has invalid modifiers", name);
-	c->events = realloc(c->events, (c->nevents + 1) * sizeof(*c->events));
-	if (!c->events)
-		abort();
+	c->events = xreallocarray(c->events, c->nevents + 1, sizeof(*c->events));
 	c->events[c->nevents++] = spec;
 	return 0;
 }

@@ -60,9 +60,7 @@ static int load_events(sqlite3 *db, int64_t cid, struct ev_col **ret, size_t *re
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *reason = (const char *)sqlite3_column_text(s, 2);
 
-		cols = realloc(cols, (n + 1) * sizeof(*cols));
-		if (!cols)
-			abort();
+		cols = xreallocarray(cols, n + 1, sizeof(*cols));
 		cols[n].name = xstrdup((const char *)sqlite3_column_text(s, 0));
 		cols[n].counted = sqlite3_column_int(s, 1);
 		cols[n].reason = reason ? xstrdup(reason) : NULL;
@@ -96,9 +94,7 @@ static int load_medians(sqlite3 *db, int64_t cid, struct row *row, const struct 
 		sqlite3_bind_int(s, 3, row->n);
 		sqlite3_bind_text(s, 4, cols[e].name, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
-			vals = realloc(vals, (n + 1) * sizeof(double));
-			if (!vals)
-				abort();
+			vals = xreallocarray(vals, n + 1, sizeof(double));
 			vals[n++] = sqlite3_column_double(s, 0);
 		}
 		row->ev[e] = median_double(vals, n);
@@ -130,9 +126,7 @@ static int load_rows(sqlite3 *db, int64_t cid, struct row **ret, size_t *ret_n)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct row *rw;
 
-		rows = realloc(rows, (n + 1) * sizeof(*rows));
-		if (!rows)
-			abort();
+		rows = xreallocarray(rows, n + 1, sizeof(*rows));
 		rw = &rows[n++];
 		memset(rw, 0, sizeof(*rw));
 		rw->workload = xstrdup((const char *)sqlite3_column_text(s, 0));

@@ -159,6 +159,27 @@ static int load_campaign(const char *path, const struct topology *topo, struct c
 	return r;
 }
 
+/* The one campaign file operand of run and check, loaded against this
+ * machine's topology. Returns 0 with both set, or the exit status after
+ * logging why. */
+static int campaign_operand(int argc, char **argv, int i, const char *usage, struct topology **ret_topo,
+			    struct campaign **ret_c)
+{
+	if (argc - i != 1) {
+		log_error("%s: expected one campaign file", argv[0]);
+		fputs(usage, stderr);
+		return EXIT_BADINPUT;
+	}
+	if (load_topology(ret_topo) < 0)
+		return EXIT_RUNTIME;
+	if (load_campaign(argv[i], *ret_topo, ret_c) < 0) {
+		topology_free(*ret_topo);
+		*ret_topo = NULL;
+		return EXIT_BADINPUT;
+	}
+	return 0;
+}
+
 /* ---- check ---- */
 
 static int cmd_check(int argc, char **argv)
@@ -171,17 +192,9 @@ static int cmd_check(int argc, char **argv)
 
 	if (i < 0)
 		return ex;
-	if (argc - i != 1) {
-		log_error("check: expected one campaign file");
-		fputs(usage_check, stderr);
-		return EXIT_BADINPUT;
-	}
-	if (load_topology(&topo) < 0)
-		return EXIT_RUNTIME;
-	if (load_campaign(argv[i], topo, &c) < 0) {
-		topology_free(topo);
-		return EXIT_BADINPUT;
-	}
+	ex = campaign_operand(argc, argv, i, usage_check, &topo, &c);
+	if (ex)
+		return ex;
 	plan_build(c, &plan);
 	printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs, "
 	       "%zu event%s\n",
@@ -271,17 +284,9 @@ static int cmd_run(int argc, char **argv)
 
 	if (i < 0)
 		return ex;
-	if (argc - i != 1) {
-		log_error("run: expected one campaign file");
-		fputs(usage_run, stderr);
-		return EXIT_BADINPUT;
-	}
-	if (load_topology(&topo) < 0)
-		return EXIT_RUNTIME;
-	if (load_campaign(argv[i], topo, &c) < 0) {
-		topology_free(topo);
-		return EXIT_BADINPUT;
-	}
+	ex = campaign_operand(argc, argv, i, usage_run, &topo, &c);
+	if (ex)
+		return ex;
 	r = store_open(o.db, &st, &err);
 	if (r < 0) {
 		log_error("%s", err);

@@ -132,6 +132,15 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
+
+	if (!q)
+		abort();
+	return q;
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -25,6 +25,8 @@ int read_long_file(const char *path, long *ret_value);
 /* asprintf that aborts on out-of-memory: for messages and small strings. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xcalloc(size_t n, size_t size);
+/* realloc of n elements of size, aborting on overflow or out-of-memory. */
+void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 
 /* Lower-case hex SHA-256 of buf into out[65]. */

@@ -147,9 +147,7 @@ char *events_pmus(void)
 		n = strlen(pinfo.name);
 		if (len + n + 2 > cap) {
 			cap = 2 * (len + n + 2);
-			out = realloc(out, cap);
-			if (!out)
-				abort();
+			out = xreallocarray(out, cap, 1);
 		}
 		if (len)
 			out[len++] = ',';
