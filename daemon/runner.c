@@ -37,21 +37,25 @@ extern char **environ;
 
 static void tail_add(struct tail *t, const char *buf, size_t n)
 {
+	size_t end, first;
+
 	if (!t->buf)
 		t->buf = xcalloc(1, TAIL_BYTES);
 	t->total += n;
-	if (n >= TAIL_BYTES) {
+	if (n > TAIL_BYTES) { /* only the last TAIL_BYTES can survive */
 		buf += n - TAIL_BYTES;
 		n = TAIL_BYTES;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t pos = (t->start + t->len) % TAIL_BYTES;
-
-		t->buf[pos] = buf[i];
-		if (t->len < TAIL_BYTES)
-			t->len++;
-		else
-			t->start = (t->start + 1) % TAIL_BYTES;
+	/* append at the end of the ring in at most two copies, then drop
+	 * from the front whatever no longer fits */
+	end = (t->start + t->len) % TAIL_BYTES;
+	first = n < TAIL_BYTES - end ? n : TAIL_BYTES - end;
+	memcpy(t->buf + end, buf, first);
+	memcpy(t->buf, buf + first, n - first);
+	t->len += n;
+	if (t->len > TAIL_BYTES) {
+		t->start = (t->start + t->len - TAIL_BYTES) % TAIL_BYTES;
+		t->len = TAIL_BYTES;
 	}
 }
 

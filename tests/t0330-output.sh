@@ -15,6 +15,8 @@ workloads:
     command: [sh, -c, "head -c 268435456 /dev/zero; echo; echo LAST-LINE; echo to-stderr >&2; grep VmHWM /proc/$PPID/status >&2"]
   - name: closed
     command: [sh, -c, "exec >&- 2>&-; sleep 0.05"]
+  - name: lines
+    command: [seq, 1, 200000]
   - name: small
     command: [sh, -c, "printf 'hello\\n'"]
 YAML
@@ -36,4 +38,7 @@ is "$(q "select w.status || ',' || stdout_bytes || ',' || ifnull(length(stdout_t
 	"ok,0,0" "a workload that closes stdout runs and stores nothing"
 is "$(q "select cast(stdout_tail as text) from workers w join runs r on r.id = w.run_id where workload = 'small'")" \
 	"hello" "small output is stored whole"
+seq 1 200000 | tail -c 65536 >want.txt
+q "select writefile('got.txt', stdout_tail) from workers w join runs r on r.id = w.run_id where workload = 'lines'" >/dev/null
+ok "cmp -s want.txt got.txt" "the stored tail is exactly the last 64 KiB, in order, across many wraps of the ring"
 done_testing
