@@ -607,8 +607,6 @@ int campaign_parse(const char *name, const char *text, size_t len, const struct 
 	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
 	if (cerr != CYAML_OK) {
 		ctx.log[ctx.log_len] = '\0';
-		if (getenv("SCALPROF_DEBUG_CYAML"))
-			fprintf(stderr, "%s", ctx.log);
 		r = fail_from_cyaml(&ctx, cerr);
 		raw = NULL;
 		goto err;

@@ -585,7 +585,7 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
-	log_init("scalprof", getenv("SCALPROF_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	log_init("scalprof", LOG_LVL_INFO);
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_BADINPUT;

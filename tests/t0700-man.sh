@@ -1,0 +1,66 @@
+#!/bin/bash
+# t0700-man: the manual pages pass `mandoc -Tlint` and match the code:
+# every command and long option of scalprof.c is in scalprof(1), every key
+# of the campaign schema in scalprof.yaml(5), every table, view and column of
+# schema.sql in scalprof-db(7); and every recipe of scalprof-db(7) runs
+# through the sqlite3 CLI against a real database.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+command -v mandoc >/dev/null || skip_all "mandoc is not installed"
+MAN=$SRC_DIR/man
+for page in scalprof.1 scalprof.yaml.5 scalprof-db.7; do
+	ok "[ -f '$MAN/$page' ]" "$page exists"
+	lint=$(mandoc -Tlint -Wwarning "$MAN/$page" 2>&1)
+	is "$lint" "" "$page passes mandoc -Tlint"
+done
+text() { mandoc -Tascii "$MAN/$1" | col -b; }
+
+t1=$(text scalprof.1)
+for cmd in $(sed -n 's/^	{ "\([a-z]*\)", cmd_.*/\1/p' "$SRC_DIR/daemon/scalprof.c"); do
+	like "$t1" "scalprof $cmd" "scalprof(1) documents the command $cmd"
+done
+for opt in $(sed -n 's/^		{ "\([a-z-]*\)", \(required\|no\)_argument.*/\1/p' "$SRC_DIR/daemon/scalprof.c" | sort -u); do
+	like "$t1" "--$opt" "scalprof(1) documents --$opt"
+done
+for word in SCALPROF_TOPOLOGY SCALPROF_WORKERS 130 not_counted unsupported; do
+	like "$t1" "$word" "scalprof(1) mentions $word"
+done
+
+t5=$(text scalprof.yaml.5)
+for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/campaign.c" | sort -u); do
+	like "$t5" "(^|[^a-z_])$key([^a-z_]|$)" "scalprof.yaml(5) documents the key $key"
+done
+
+t7=$(text scalprof-db.7)
+for name in $(sed -n 's/^CREATE \(TABLE\|VIEW\) \([a-z_]*\).*/\2/p' "$SRC_DIR/schema.sql"); do
+	like "$t7" "$name" "scalprof-db(7) documents $name"
+done
+for col in $(awk '/^CREATE TABLE/ {t=1; next} /^\);/ {t=0} t && $1 ~ /^[a-z_0-9]+$/ && $2 ~ /^(INTEGER|TEXT|REAL|BLOB)/ {print $1}' "$SRC_DIR/schema.sql" | sort -u); do
+	like "$t7" "(^|[^a-z_])$col([^a-z_]|$)" "scalprof-db(7) documents the column $col"
+done
+
+# the recipes: every literal display of scalprof-db(7), against a database
+# of a real campaign with an ok run and a failed one
+cat >c.yaml <<'YAML'
+name: recipes
+workers: [1]
+repetitions: 2
+workloads:
+  - name: ok
+    command: ["true"]
+  - name: fails
+    command: [sh, -c, "echo broken >&2; exit 1"]
+YAML
+"$SCALPROF" run c.yaml --db "$DB" --quiet >/dev/null 2>&1
+awk '/^\.Bd -literal/ {r++; f=sprintf("recipe-%02d.sql", r); next} /^\.Ed/ {f=""; next} f {print > f}' "$MAN/scalprof-db.7"
+n=0
+for r in recipe-*.sql; do
+	[ -e "$r" ] || continue
+	n=$((n + 1))
+	sed -e 's/\\e/\\/g' -e 's/\\(aq/'"'"'/g' -e 's/\\&//g' "$r" >"$r.clean"
+	res=$(sqlite3 -batch "$DB" <"$r.clean" 2>&1)
+	st=$?
+	ok "[ $st -eq 0 ] && ! printf '%s' \"\$res\" | grep -q '^\(Parse \)\?[Ee]rror'" "recipe $n runs: $(head -c 60 "$r.clean" | tr '\n' ' ')"
+done
+ok "[ $n -ge 5 ]" "scalprof-db(7) has at least 5 recipes ($n)"
+done_testing
