@@ -82,7 +82,7 @@ install: all
 	install -m 755 $(B)/scalprof $(DESTDIR)$(PREFIX)/bin/scalprof
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	-install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/ 2>/dev/null
+	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof

@@ -481,10 +481,11 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 	for (size_t k = 0; k < w->env_count; k++) {
 		const char *eq = strchr(w->env[k], '=');
 
-		if (!eq || eq == w->env[k]) {
-			snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
+		snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
+		if (!eq || eq == w->env[k])
 			return fail_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
-		}
+		if (strncmp(w->env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(w->env[k], "SCALPROF_SLOT=", 14) == 0)
+			return fail_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
 	}
 	if (w->cwd && !*w->cwd) {
 		snprintf(p, sizeof(p), "workloads[%zu].cwd", i);

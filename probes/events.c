@@ -89,6 +89,8 @@ static void consider(const char *cand, const char *name, const char **best, unsi
 	if (!cand || !*cand)
 		return;
 	d = edit_distance(name, cand);
+	if (d == 0)
+		return; /* the name itself: known to us but not to this PMU */
 	if (d < *best_d) {
 		*best_d = d;
 		*best = cand;
