@@ -22,7 +22,8 @@ endif
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-unused-parameter
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -Iprobes $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBEXECDIR ?= $(PREFIX)/libexec/scalprof
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -Iprobes -Iworkloads -DSCALPROF_LIBEXECDIR='"$(LIBEXECDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm -lm
 MAKEFLAGS += --no-print-directory
 ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
@@ -30,13 +31,14 @@ ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
 ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
               daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
               daemon/runner.c daemon/spawn.c daemon/report.c \
-              probes/events.c probes/perf.c probes/probe.c probes/counters.c
+              probes/events.c probes/perf.c probes/probe.c probes/counters.c \
+              workloads/builtins.c
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/schema_blob.o
 UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps demo check test install uninstall clean bench lint-man
-all: $(B)/scalprof
+all: $(B)/scalprof $(B)/scalprof-kernels
 
 deps:
 	@scripts/deps.sh
@@ -55,6 +57,10 @@ $(B)/libengine.a: $(ENGINE_OBJ)
 
 $(B)/scalprof: $(B)/daemon/scalprof.o $(B)/libengine.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+# the kernels are built with the project's flags but link nothing of the engine
+$(B)/scalprof-kernels: $(B)/workloads/kernels.o $(B)/workloads/builtins.o
+	$(CC) $(SANFLAGS) -o $@ $^ -lm
 
 $(B)/tests/%: tests/unit/%.c tests/lib/tap.h $(B)/libengine.a
 	@mkdir -p $(dir $@)
@@ -79,13 +85,15 @@ lint-man:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 $(B)/scalprof $(DESTDIR)$(PREFIX)/bin/scalprof
+	install -m 755 $(B)/scalprof-kernels $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof
+	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
 	cd man && for m in *.[0-9]; do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; done
 
 clean:

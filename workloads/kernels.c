@@ -1,0 +1,583 @@
+/* kernels.c: scalprof-kernels, the program scalprof execs for `builtin`
+ * workloads, so that counters start at exec and count nothing of scalprof.
+ *
+ *   scalprof-kernels NAME [PARAM=VALUE ...]     run one kernel
+ *   scalprof-kernels --list                     the kernels and their arguments
+ *
+ * Each kernel does a fixed amount of work per process (N copies on N cores
+ * ideally take as long as one), is deterministic, and prints a checksum that
+ * depends on all of its work, so the compiler cannot drop any of it.
+ * SCALPROF_SCALE (a positive number, set by scalprof from the campaign's
+ * scale) multiplies each kernel's work parameter.
+ * Exit status: 0 done, 2 bad arguments, 1 a system call failed.
+ *
+ * Sections: 1. the CPython object model (lists); 2. the kernels; 3. main. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtins.h"
+
+#define PAGE 4096
+
+static void die(const char *what)
+{
+	fprintf(stderr, "scalprof-kernels: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_checksum(uint64_t sum)
+{
+	printf("checksum=%016llx\n", (unsigned long long)sum);
+}
+
+/* ---- 1. the object model of CPython's lists of ints -------------------
+ * A list is an array of references; each element is its own heap object
+ * with a reference count (ob_refcnt), a type pointer and a value, as a
+ * PyLongObject is. Copying a list increments every element's count (a
+ * write to every object), deallocating one decrements them all. */
+
+struct object {
+	long refcnt;
+	const void *type;
+	long value;
+};
+
+static const char int_type[] = "int";
+
+static struct object *obj_new(long v)
+{
+	struct object *o = xmalloc(sizeof(*o));
+
+	o->refcnt = 1;
+	o->type = int_type;
+	o->value = v;
+	return o;
+}
+
+static void decref(struct object *o)
+{
+	if (--o->refcnt == 0)
+		free(o);
+}
+
+/* [i for i in range(n)]: appended one by one with CPython's growth rule */
+static struct object **list_build(size_t n)
+{
+	struct object **a = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i == cap) {
+			cap = i + (i >> 3) + (i < 9 ? 3 : 6);
+			a = realloc(a, cap * sizeof(*a));
+			if (!a)
+				die("out of memory");
+		}
+		a[i] = obj_new((long)i);
+	}
+	return a;
+}
+
+static void list_free(struct object **a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		decref(a[i]);
+	free(a);
+}
+
+static uint64_t list_sum(struct object **a, size_t n)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s = s * 31 + (uint64_t)a[i]->value + (uint64_t)a[i]->refcnt;
+	return s;
+}
+
+/* ---- 2. the kernels --------------------------------------------------- */
+
+static uint64_t k_busy(const double *v)
+{
+	uint64_t n = (uint64_t)v[0], x = 0;
+
+	/* a dependent chain in registers: no loads, no stores */
+	for (uint64_t i = n; i > 0; i--)
+		x = x * 6364136223846793005ULL + i;
+	return x;
+}
+
+static uint64_t k_sleep(const double *v)
+{
+	struct timespec ts = { (time_t)v[0], (long)((v[0] - floor(v[0])) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return (uint64_t)llround(v[0] * 1000);
+}
+
+static uint64_t k_sqrt_list(const double *v)
+{
+	size_t n = (size_t)v[0];
+	uint64_t reps = (uint64_t)v[1];
+	double total = 0;
+
+	for (uint64_t r = 0; r < reps; r++) {
+		double *a = xmalloc(n * sizeof(double)); /* fresh every time, as the seed's list */
+
+		for (size_t i = 0; i < n; i++)
+			a[i] = sqrt((double)(i + 1));
+		for (size_t i = 0; i < n; i += 4096)
+			total += a[i];
+		total += a[n - 1];
+		free(a);
+	}
+	return (uint64_t)llround(total * 1000);
+}
+
+static uint64_t k_list_concat(const double *v)
+{
+	size_t n = (size_t)v[0];
+	struct object **t = NULL;
+	uint64_t sum;
+
+	for (size_t k = 0; k < n; k++) {
+		struct object **one = xmalloc(sizeof(*one)); /* the list [j] */
+		struct object **nt = xmalloc((k + 1) * sizeof(*nt));
+
+		one[0] = obj_new((long)k);
+		for (size_t i = 0; i < k; i++) { /* t + [j]: a new list */
+			nt[i] = t[i];
+			nt[i]->refcnt++;
+		}
+		nt[k] = one[0];
+		nt[k]->refcnt++;
+		decref(one[0]); /* [j] is dropped */
+		free(one);
+		for (size_t i = 0; i < k; i++) /* the old t is dropped */
+			decref(t[i]);
+		free(t);
+		t = nt;
+	}
+	sum = list_sum(t, n);
+	list_free(t, n);
+	return sum;
+}
+
+/* b = a.copy() (memcpy, then the increments) or b = a[:] (an element at a
+ * time): the same work for CPython, spelled as its two code paths do */
+static uint64_t k_list_dup(const double *v, int slice)
+{
+	size_t n = (size_t)v[0];
+	struct object **a = list_build(n), **b = xmalloc(n * sizeof(*b));
+	uint64_t sum;
+
+	if (slice) {
+		for (size_t i = 0; i < n; i++) {
+			b[i] = a[i];
+			b[i]->refcnt++;
+		}
+	} else {
+		memcpy(b, a, n * sizeof(*b));
+		for (size_t i = 0; i < n; i++)
+			b[i]->refcnt++;
+	}
+	sum = list_sum(b, n);
+	list_free(b, n);
+	list_free(a, n);
+	return sum;
+}
+
+static uint64_t k_list_copy(const double *v) { return k_list_dup(v, 0); }
+static uint64_t k_list_slice(const double *v) { return k_list_dup(v, 1); }
+
+/* d = {}; for i in range(n): if i not in d: d[i] = i**2 -- open addressing,
+ * grown to keep the load under 2/3 as CPython's dict does */
+struct slot {
+	long key;
+	struct object *value;
+};
+
+static uint64_t hash_long(long k)
+{
+	return (uint64_t)k * 0x9E3779B97F4A7C15ULL;
+}
+
+static struct slot *dict_find(struct slot *t, size_t mask, long key)
+{
+	size_t i = (size_t)(hash_long(key) >> 17) & mask;
+
+	while (t[i].value && t[i].key != key)
+		i = (i + 1) & mask;
+	return &t[i];
+}
+
+static uint64_t k_dict_insert(const double *v)
+{
+	size_t n = (size_t)v[0], cap = 8, used = 0;
+	struct slot *t = calloc(cap, sizeof(*t));
+	uint64_t sum = 0;
+
+	if (!t)
+		die("out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct slot *s = dict_find(t, cap - 1, (long)i);
+
+		if (s->value)
+			continue;
+		s->key = (long)i;
+		s->value = obj_new((long)(i * i));
+		if (++used * 3 >= cap * 2) {
+			struct slot *nt = calloc(cap * 4, sizeof(*nt));
+
+			if (!nt)
+				die("out of memory");
+			for (size_t j = 0; j < cap; j++)
+				if (t[j].value)
+					*dict_find(nt, cap * 4 - 1, t[j].key) = t[j];
+			free(t);
+			t = nt;
+			cap *= 4;
+		}
+	}
+	for (size_t j = 0; j < cap; j++)
+		if (t[j].value) {
+			sum += (uint64_t)t[j].value->value ^ (uint64_t)t[j].key;
+			decref(t[j].value);
+		}
+	free(t);
+	return sum + used;
+}
+
+/* 4x the L3 of cpu0 (STREAM's rule), at least 64 MiB */
+static size_t stream_default_size(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/cpu0/cache/index3/size", "re");
+	unsigned long kb = 0;
+	size_t size;
+
+	if (f) {
+		if (fscanf(f, "%luK", &kb) != 1)
+			kb = 0;
+		fclose(f);
+	}
+	size = (size_t)kb * 1024 * 4;
+	return size < (64u << 20) ? (64u << 20) : size;
+}
+
+static uint64_t k_stream(const double *v)
+{
+	size_t size = v[0] > 0 ? (size_t)v[0] : stream_default_size();
+	size_t n = size / sizeof(double);
+	uint64_t ntimes = (uint64_t)v[1];
+	double *a = xmalloc(n * sizeof(double)), *b = xmalloc(n * sizeof(double)), *c = xmalloc(n * sizeof(double));
+	double best[4] = { INFINITY, INFINITY, INFINITY, INFINITY }, sum = 0;
+	static const char *const names[4] = { "copy", "scale", "add", "triad" };
+	static const double words[4] = { 2, 2, 3, 3 }; /* STREAM's byte counting */
+	const double q = 3.0;
+
+	for (size_t j = 0; j < n; j++) {
+		a[j] = 1.0;
+		b[j] = 2.0;
+		c[j] = 0.0;
+	}
+	for (uint64_t k = 0; k < ntimes; k++) {
+		double t[5];
+
+		t[0] = now_s();
+		for (size_t j = 0; j < n; j++)
+			c[j] = a[j];
+		t[1] = now_s();
+		for (size_t j = 0; j < n; j++)
+			b[j] = q * c[j];
+		t[2] = now_s();
+		for (size_t j = 0; j < n; j++)
+			c[j] = a[j] + b[j];
+		t[3] = now_s();
+		for (size_t j = 0; j < n; j++)
+			a[j] = b[j] + q * c[j];
+		t[4] = now_s();
+		for (int i = 0; i < 4; i++)
+			if (t[i + 1] - t[i] < best[i])
+				best[i] = t[i + 1] - t[i];
+	}
+	for (int i = 0; i < 4; i++)
+		printf("%s_MBps=%.0f\n", names[i], words[i] * (double)n * sizeof(double) / best[i] / 1e6);
+	for (size_t j = 0; j < n; j += 1024)
+		sum += a[j] + b[j] + c[j];
+	free(a);
+	free(b);
+	free(c);
+	return (uint64_t)llround(fmod(sum, 1e15));
+}
+
+struct node {
+	size_t next;
+	char pad[64 - sizeof(size_t)];
+};
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static uint64_t k_chase(const double *v)
+{
+	size_t n = (size_t)v[0] / sizeof(struct node);
+	uint64_t steps = (uint64_t)v[1], seed = 42;
+	struct node *nodes;
+	size_t *perm, p = 0;
+
+	if (n < 2)
+		n = 2;
+	nodes = xmalloc(n * sizeof(*nodes));
+	perm = xmalloc(n * sizeof(*perm));
+	/* Sattolo's shuffle: one cycle through every node */
+	for (size_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = (size_t)(xorshift(&seed) % i), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		nodes[perm[i]].next = perm[(i + 1) % n];
+	free(perm);
+	for (uint64_t s = 0; s < steps; s++)
+		p = nodes[p].next;
+	free(nodes);
+	return (uint64_t)p ^ steps;
+}
+
+static uint64_t k_pagefault(const double *v)
+{
+	size_t size = (size_t)v[0] & ~(size_t)(PAGE - 1);
+	uint64_t rounds = (uint64_t)v[1], sum = 0;
+
+	for (uint64_t r = 0; r < rounds; r++) {
+		unsigned char *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			die("mmap");
+		for (size_t off = 0; off < size; off += PAGE)
+			m[off] = (unsigned char)(off / PAGE + r);
+		for (size_t off = 0; off < size; off += PAGE)
+			sum += m[off];
+		munmap(m, size);
+	}
+	return sum;
+}
+
+/* one pair: the parent side sends a counter, the child returns it plus one */
+static uint64_t pingpong_pair(uint64_t messages, size_t bytes)
+{
+	int down[2], up[2];
+	unsigned char buf[4096] = { 0 };
+	uint64_t counter = 0;
+	pid_t pid;
+
+	if (pipe(down) < 0 || pipe(up) < 0)
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		for (;;) {
+			ssize_t got = 0, r;
+
+			while ((size_t)got < bytes && (r = read(down[0], buf + got, bytes - (size_t)got)) > 0)
+				got += r;
+			if ((size_t)got < bytes)
+				_exit(0);
+			memcpy(&counter, buf, sizeof(counter));
+			counter++;
+			memcpy(buf, &counter, sizeof(counter));
+			if (write(up[1], buf, bytes) != (ssize_t)bytes)
+				_exit(1);
+		}
+	}
+	close(down[0]);
+	close(up[1]);
+	for (uint64_t m = 0; m < messages; m++) {
+		ssize_t got = 0, r;
+
+		memcpy(buf, &counter, sizeof(counter));
+		if (write(down[1], buf, bytes) != (ssize_t)bytes)
+			die("write");
+		while ((size_t)got < bytes && (r = read(up[0], buf + got, bytes - (size_t)got)) > 0)
+			got += r;
+		if ((size_t)got < bytes)
+			die("read");
+		memcpy(&counter, buf, sizeof(counter));
+	}
+	close(down[1]);
+	close(up[0]);
+	waitpid(pid, NULL, 0);
+	return counter;
+}
+
+/* SCALPROF_WORKERS processes in pairs (one pair for 1 or 2 workers) */
+static uint64_t k_pingpong(const double *v)
+{
+	const char *w = getenv("SCALPROF_WORKERS");
+	long workers = w ? strtol(w, NULL, 10) : 2;
+	long pairs = workers >= 2 ? workers / 2 : 1;
+	int fds[2];
+	uint64_t total = 0;
+
+	if (pipe(fds) < 0)
+		die("pipe");
+	for (long p = 0; p < pairs; p++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			uint64_t c = pingpong_pair((uint64_t)v[0], (size_t)v[1]);
+
+			close(fds[0]);
+			_exit(write(fds[1], &c, sizeof(c)) == (ssize_t)sizeof(c) ? 0 : 1);
+		}
+	}
+	close(fds[1]);
+	for (long p = 0; p < pairs; p++) {
+		uint64_t c;
+
+		if (read(fds[0], &c, sizeof(c)) == (ssize_t)sizeof(c))
+			total += c;
+	}
+	close(fds[0]);
+	while (wait(NULL) > 0)
+		;
+	printf("pairs=%ld\n", pairs);
+	return total;
+}
+
+typedef uint64_t (*kernel_fn)(const double *values);
+
+static const struct {
+	const char *name;
+	kernel_fn fn;
+} kernels[] = {
+	{ "busy", k_busy },
+	{ "sleep", k_sleep },
+	{ "sqrt_list", k_sqrt_list },
+	{ "list_concat", k_list_concat },
+	{ "list_copy", k_list_copy },
+	{ "list_slice", k_list_slice },
+	{ "dict_insert", k_dict_insert },
+	{ "stream", k_stream },
+	{ "chase", k_chase },
+	{ "pagefault", k_pagefault },
+	{ "pingpong", k_pingpong },
+};
+
+/* ---- 3. main ---------------------------------------------------------- */
+
+static void list(void)
+{
+	for (const struct builtin *b = builtin_list(); b->name; b++) {
+		printf("%s: %s (stresses %s)\n", b->name, b->summary, b->stresses);
+		for (const struct builtin_param *p = b->params; p->name; p++) {
+			if (p->auto_default)
+				printf("  %s=auto  %s%s\n", p->name, p->help, p->scaled ? "; scaled" : "");
+			else
+				printf("  %s=%g  %s%s\n", p->name, p->def, p->help, p->scaled ? "; scaled" : "");
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const struct builtin *b;
+	double values[BUILTIN_MAX_PARAMS], scale = 1;
+	const char *env_scale = getenv("SCALPROF_SCALE");
+	char *err = NULL;
+	size_t bad;
+
+	if (argc >= 2 && strcmp(argv[1], "--list") == 0) {
+		list();
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fprintf(argc < 2 ? stderr : stdout,
+			"usage: scalprof-kernels NAME [PARAM=VALUE ...]\n"
+			"       scalprof-kernels --list\n"
+			"runs one built-in workload; see scalprof-workloads(7)\n");
+		return argc < 2 ? 2 : 0;
+	}
+	b = builtin_find(argv[1]);
+	if (!b) {
+		fprintf(stderr, "scalprof-kernels: unknown kernel '%s' (--list names them)\n", argv[1]);
+		return 2;
+	}
+	if (builtin_parse_args(b, argv + 2, (size_t)(argc - 2), values, &bad, &err) < 0) {
+		fprintf(stderr, "scalprof-kernels: %s: %s\n", b->name, err ? err : "bad argument");
+		free(err);
+		return 2;
+	}
+	if (env_scale && *env_scale) {
+		char *end;
+
+		scale = strtod(env_scale, &end);
+		if (*end || !(scale > 0) || !isfinite(scale)) {
+			fprintf(stderr, "scalprof-kernels: SCALPROF_SCALE: expected a positive number, got '%s'\n",
+				env_scale);
+			return 2;
+		}
+	}
+	for (size_t i = 0; b->params[i].name; i++) {
+		if (!b->params[i].scaled)
+			continue;
+		values[i] *= scale;
+		if (b->params[i].kind != PARAM_SECONDS) {
+			values[i] = floor(values[i]);
+			if (values[i] < 1)
+				values[i] = 1;
+		}
+	}
+	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++)
+		if (strcmp(kernels[k].name, b->name) == 0) {
+			uint64_t sum;
+
+			printf("%s", b->name);
+			for (size_t i = 0; b->params[i].name; i++)
+				printf(" %s=%.15g", b->params[i].name, values[i]);
+			printf("\n");
+			sum = kernels[k].fn(values);
+			print_checksum(sum);
+			return fflush(stdout) == 0 ? 0 : 1;
+		}
+	fprintf(stderr, "scalprof-kernels: kernel '%s' is listed but not built\n", b->name);
+	return 1;
+}
