@@ -146,3 +146,7 @@ SELECT m.campaign_id, m.workload, m.mode, m.n_workers, m.runs, m.median_wall_s,
 FROM run_medians m
 LEFT JOIN run_medians b
   ON b.campaign_id = m.campaign_id AND b.workload = m.workload AND b.n_workers = 1;
+
+-- version: 3
+-- The campaign's scale factor multiplies every workload's work.
+ALTER TABLE conditions ADD COLUMN scale REAL NOT NULL DEFAULT 1.0;

@@ -21,8 +21,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cyaml/cyaml.h>
 
+#include "builtins.h"
 #include "campaign.h"
 #include "util.h"
 #include "yamlloc.h"
@@ -47,6 +52,7 @@ struct raw_campaign {
 	char *description;
 	int repetitions;
 	double timeout_s;
+	double scale;
 	bool oversubscribe;
 	int placement;
 	char **events;
@@ -87,6 +93,7 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_IGNORE("workers", OPT), /* a list, a range or "all": read in section 3 */
 	CYAML_FIELD_INT("repetitions", OPT, struct raw_campaign, repetitions),
 	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
+	CYAML_FIELD_FLOAT("scale", OPT, struct raw_campaign, scale),
 	CYAML_FIELD_BOOL("oversubscribe", OPT, struct raw_campaign, oversubscribe),
 	CYAML_FIELD_ENUM("placement", OPT | CYAML_FLAG_STRICT, struct raw_campaign, placement, placement_names,
 			 CYAML_ARRAY_LEN(placement_names)),
@@ -100,8 +107,6 @@ static const cyaml_schema_value_t campaign_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_campaign, campaign_fields),
 };
 
-/* Built-in workloads this build knows; the workloads program fills this. */
-static const char *const builtin_names[] = { NULL };
 
 /* ---- 2. error messages ------------------------------------------------ */
 
@@ -151,7 +156,7 @@ static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
 }
 
 static const char *const campaign_keys =
-	"name, description, workers, repetitions, timeout_s, oversubscribe, placement, events, workloads";
+	"name, description, workers, repetitions, timeout_s, scale, oversubscribe, placement, events, workloads";
 static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode";
 
 /* Appends ".name" or "[i]" for one backtrace frame to path. */
@@ -468,14 +473,32 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 		return fail_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
 	}
 	if (w->builtin) {
-		size_t k = 0;
+		const struct builtin *b = builtin_find(w->builtin);
+		double values[BUILTIN_MAX_PARAMS];
+		char *why = NULL;
+		size_t bad;
 
-		while (builtin_names[k] && strcmp(builtin_names[k], w->builtin) != 0)
-			k++;
-		if (!builtin_names[k]) {
+		if (!b) {
+			char names[256];
+			size_t used = 0;
+
+			for (const struct builtin *k = builtin_list(); k->name && used < sizeof(names); k++)
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
+							 k->name);
 			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-			return fail_at(ctx, p, "unknown builtin '%s' (this build has no builtin workloads yet: "
-				       "use command)", w->builtin);
+			return fail_at(ctx, p, "unknown builtin '%s' (builtins: %s)", w->builtin, names);
+		}
+		if (b->team_only && w->mode != MODE_TEAM) {
+			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+			return fail_at(ctx, p, "builtin %s makes its own processes: it needs mode: team", b->name);
+		}
+		if (builtin_parse_args(b, w->args, w->args_count, values, &bad, &why) < 0) {
+			int r;
+
+			snprintf(p, sizeof(p), "workloads[%zu].args[%zu]", i, bad);
+			r = fail_at(ctx, p, "%s", why ? why : "bad argument");
+			free(why);
+			return r;
 		}
 	}
 	for (size_t k = 0; k < w->env_count; k++) {
@@ -484,13 +507,91 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 		snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
 		if (!eq || eq == w->env[k])
 			return fail_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
-		if (strncmp(w->env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(w->env[k], "SCALPROF_SLOT=", 14) == 0)
+		if (strncmp(w->env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(w->env[k], "SCALPROF_SLOT=", 14) == 0 ||
+		    strncmp(w->env[k], "SCALPROF_SCALE=", 15) == 0)
 			return fail_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
 	}
 	if (w->cwd && !*w->cwd) {
 		snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
 		return fail_at(ctx, p, "empty directory");
 	}
+	return 0;
+}
+
+/* The absolute directory for a workload's cwd: relative to the campaign
+ * file's directory, which must exist. */
+static int resolve_cwd(struct loadctx *ctx, size_t i, const char *cwd, char **ret)
+{
+	char *joined, resolved[PATH_MAX], p[64];
+	struct stat sb;
+
+	*ret = NULL;
+	if (!cwd)
+		return 0;
+	if (cwd[0] == '/') {
+		joined = xstrdup(cwd);
+	} else {
+		const char *slash = strrchr(ctx->file, '/');
+
+		joined = slash ? xasprintf("%.*s/%s", (int)(slash - ctx->file), ctx->file, cwd) : xstrdup(cwd);
+	}
+	snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
+	if (!realpath(joined, resolved) || stat(resolved, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		int r = fail_at(ctx, p, "no such directory '%s'%s", joined,
+				cwd[0] == '/' ? "" : " (a relative cwd is taken from the campaign file's directory)");
+
+		free(joined);
+		return r;
+	}
+	free(joined);
+	*ret = xstrdup(resolved);
+	return 0;
+}
+
+/* Where scalprof-kernels is: SCALPROF_KERNELS, beside this executable, or
+ * the libexec directory of the build. A fresh string. */
+static char *kernels_path(void)
+{
+	const char *env = getenv("SCALPROF_KERNELS");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash, *path;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			path = xasprintf("%s/scalprof-kernels", exe);
+			if (access(path, X_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(SCALPROF_LIBEXECDIR "/scalprof-kernels");
+}
+
+/* argv for a builtin: scalprof-kernels NAME ARGS... (pointers, not copies) */
+static char **builtin_argv(const char *kernels, char *name, char **args, size_t nargs)
+{
+	char **argv = xcalloc(nargs + 3, sizeof(char *));
+
+	argv[0] = (char *)kernels;
+	argv[1] = name;
+	for (size_t k = 0; k < nargs; k++)
+		argv[k + 2] = args[k];
+	return argv;
+}
+
+int campaign_set_scale(struct campaign *c, double scale)
+{
+	if (!(scale > 0) || scale > CAMPAIGN_MAX_SCALE)
+		return -EINVAL;
+	c->scale = scale;
 	return 0;
 }
 
@@ -543,12 +644,20 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 				       raw->timeout_s);
 		c->timeout_s = raw->timeout_s;
 	}
+	c->scale = 1.0;
+	if (yamlloc_find(ctx->loc, "scale", &line, &col)) {
+		if (!(raw->scale > 0) || raw->scale > CAMPAIGN_MAX_SCALE)
+			return fail_at(ctx, "scale", "must be a number above 0 and at most %g, got %g", CAMPAIGN_MAX_SCALE,
+				       raw->scale);
+		c->scale = raw->scale;
+	}
 	if (parse_workers(ctx, c, topology_cores(topo)) < 0)
 		return -EINVAL;
 	if (parse_events(ctx, c, raw) < 0)
 		return -EINVAL;
 
 	c->workloads = xcalloc(raw->workloads_count, sizeof(*c->workloads));
+	c->cwds = xcalloc(raw->workloads_count, sizeof(char *));
 	c->nworkloads = raw->workloads_count;
 	for (size_t i = 0; i < raw->workloads_count; i++) {
 		struct raw_workload *rw = &raw->workloads[i];
@@ -556,15 +665,33 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 
 		if (check_workload(ctx, raw, i) < 0)
 			return -EINVAL;
+		if (resolve_cwd(ctx, i, rw->cwd, &c->cwds[i]) < 0)
+			return -EINVAL;
 		w->name = rw->name;
-		w->command = terminated(rw->command, rw->command_count);
-		w->command_count = rw->command_count;
+		if (rw->builtin) {
+			char p[64];
+
+			if (!c->kernels) {
+				c->kernels = kernels_path();
+				if (access(c->kernels, X_OK) < 0) {
+					snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+					return fail_at(ctx, p,
+						       "builtin workloads need scalprof-kernels, not found at '%s' "
+						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
+				}
+			}
+			w->command = builtin_argv(c->kernels, rw->builtin, rw->args, rw->args_count);
+			w->command_count = rw->args_count + 2;
+		} else {
+			w->command = terminated(rw->command, rw->command_count);
+			w->command_count = rw->command_count;
+		}
 		w->builtin = rw->builtin;
 		w->args = terminated(rw->args, rw->args_count);
 		w->args_count = rw->args_count;
 		w->env = terminated(rw->env, rw->env_count);
 		w->env_count = rw->env_count;
-		w->cwd = rw->cwd;
+		w->cwd = c->cwds[i];
 		w->mode = (enum wl_mode)rw->mode;
 	}
 	return 0;
@@ -666,6 +793,10 @@ void campaign_free(struct campaign *c)
 		free(c->workloads[i].env);
 	}
 	free(c->workloads);
+	for (size_t i = 0; c->cwds && i < c->nworkloads; i++)
+		free(c->cwds[i]);
+	free(c->cwds);
+	free(c->kernels);
 	for (size_t i = 0; i < c->nevents; i++)
 		events_spec_clear(&c->events[i]);
 	free(c->events);

@@ -120,17 +120,18 @@ static void cpus_text(const cpu_set_t *set, char *buf, size_t len)
 }
 
 /* The environment of a worker: ours, the workload's env, and SCALPROF_*. */
-static char **worker_env(const struct workload *w, int n, int slot)
+static char **worker_env(const struct workload *w, int n, int slot, double scale)
 {
 	size_t k = 0, count = 0;
 	char **env;
 
 	while (environ[count])
 		count++;
-	env = xcalloc(count + w->env_count + 3, sizeof(char *));
+	env = xcalloc(count + w->env_count + 4, sizeof(char *));
 	for (size_t i = 0; i < count; i++) {
 		int overridden = strncmp(environ[i], "SCALPROF_WORKERS=", 17) == 0 ||
-				 strncmp(environ[i], "SCALPROF_SLOT=", 14) == 0;
+				 strncmp(environ[i], "SCALPROF_SLOT=", 14) == 0 ||
+				 strncmp(environ[i], "SCALPROF_SCALE=", 15) == 0;
 
 		for (size_t j = 0; j < w->env_count && !overridden; j++) {
 			size_t klen = (size_t)(strchr(w->env[j], '=') - w->env[j]) + 1;
@@ -144,6 +145,7 @@ static char **worker_env(const struct workload *w, int n, int slot)
 		env[k++] = xstrdup(w->env[j]);
 	env[k++] = xasprintf("SCALPROF_WORKERS=%d", n);
 	env[k++] = xasprintf("SCALPROF_SLOT=%d", slot);
+	env[k++] = xasprintf("SCALPROF_SCALE=%.17g", scale);
 	return env;
 }
 
@@ -518,7 +520,7 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		rc->ws[i].out_fd = outp[0];
 		rc->ws[i].err_fd = errp[0];
 		rc->ws[i].status_fd = stp[0];
-		env = worker_env(wl, pr->n_workers, w->slot);
+		env = worker_env(wl, pr->n_workers, w->slot, c->scale);
 		req = (struct spawn_req){
 			.argv = wl->command, .envp = env, .cwd = wl->cwd, .cpus = &set,
 			.go_read = go[0], .go_write = go[1], .out_fd = outp[1], .err_fd = errp[1],

@@ -42,8 +42,9 @@ static const char usage_main[] =
 	"saw, stores every run in SQLite and shows how the work scales.\n"
 	"\n"
 	"commands:\n"
-	"  run FILE.yaml [--db PATH]     run a campaign in the foreground\n"
-	"  check FILE.yaml               validate a campaign; nothing runs or is written\n"
+	"  run FILE.yaml [--db PATH] [--scale F]\n"
+	"                                run a campaign in the foreground\n"
+	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
 	"  report [--db PATH] [--campaign ID] [--format text|csv]\n"
@@ -55,21 +56,23 @@ static const char usage_main[] =
 	"see scalprof(1), scalprof.yaml(5)\n";
 
 static const char usage_run[] =
-	"usage: scalprof run FILE.yaml [--db PATH] [--quiet]\n"
+	"usage: scalprof run FILE.yaml [--db PATH] [--scale F] [--quiet]\n"
 	"\n"
 	"Runs every run of the campaign in the foreground, stores each in the database\n"
 	"(default ./" DEFAULT_DB ") and prints the result table.\n"
 	"  -d, --db PATH   database file (created if missing)\n"
+	"  -s, --scale F   multiply every workload's work by F (overrides the campaign's scale)\n"
 	"  -q, --quiet     no progress lines\n"
 	"  -h, --help      this text\n"
 	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
 	"2 bad campaign or database path, 130 interrupted (finished runs are kept)\n";
 
 static const char usage_check[] =
-	"usage: scalprof check FILE.yaml\n"
+	"usage: scalprof check FILE.yaml [--scale F]\n"
 	"\n"
 	"Validates the campaign against this machine exactly as `run` would, prints\n"
 	"the number of runs it plans, and writes nothing.\n"
+	"  -s, --scale F   check with this scale instead of the campaign's\n"
 	"exit status: 0 valid, 2 invalid (the message says FILE:LINE:COL: FIELD: what)\n";
 
 static const char usage_topology[] =
@@ -97,7 +100,7 @@ static const char usage_report[] =
 /* Parses a subcommand's options; returns the index of the first operand, or
  * -1 after printing help (ret_exit = 0) or a usage error (ret_exit = 2). */
 struct opt_out {
-	const char *db, *placement, *format, *campaign;
+	const char *db, *placement, *format, *campaign, *scale;
 	int quiet;
 };
 
@@ -119,6 +122,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *shor
 		case 'f': o->format = optarg; break;
 		case 'c': o->campaign = optarg; break;
 		case 'q': o->quiet = 1; break;
+		case 's': o->scale = optarg; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,
@@ -162,8 +166,8 @@ static int load_campaign(const char *path, const struct topology *topo, struct c
 /* The one campaign file operand of run and check, loaded against this
  * machine's topology. Returns 0 with both set, or the exit status after
  * logging why. */
-static int campaign_operand(int argc, char **argv, int i, const char *usage, struct topology **ret_topo,
-			    struct campaign **ret_c)
+static int campaign_operand(int argc, char **argv, int i, const char *usage, const char *scale,
+			    struct topology **ret_topo, struct campaign **ret_c)
 {
 	if (argc - i != 1) {
 		log_error("%s: expected one campaign file", argv[0]);
@@ -177,6 +181,20 @@ static int campaign_operand(int argc, char **argv, int i, const char *usage, str
 		*ret_topo = NULL;
 		return EXIT_BADINPUT;
 	}
+	if (scale) {
+		char *end;
+		double v = strtod(scale, &end);
+
+		if (!*scale || *end || campaign_set_scale(*ret_c, v) < 0) {
+			log_error("%s: --scale: expected a number above 0 and at most %g, got '%s'", argv[0],
+				  CAMPAIGN_MAX_SCALE, scale);
+			campaign_free(*ret_c);
+			topology_free(*ret_topo);
+			*ret_c = NULL;
+			*ret_topo = NULL;
+			return EXIT_BADINPUT;
+		}
+	}
 	return 0;
 }
 
@@ -188,19 +206,24 @@ static int cmd_check(int argc, char **argv)
 	struct topology *topo = NULL;
 	struct campaign *c = NULL;
 	struct plan plan;
-	int ex, i = parse_opts(argc, argv, usage_check, "h", help_only, &o, &ex);
+	static const struct option longopts[] = {
+		{ "scale", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int ex, i = parse_opts(argc, argv, usage_check, "s:h", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
-	ex = campaign_operand(argc, argv, i, usage_check, &topo, &c);
+	ex = campaign_operand(argc, argv, i, usage_check, o.scale, &topo, &c);
 	if (ex)
 		return ex;
 	plan_build(c, &plan);
 	printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs, "
-	       "%zu event%s\n",
+	       "%zu event%s, scale %g\n",
 	       argv[i], c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
 	       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", plan.nruns,
-	       c->nevents, c->nevents == 1 ? "" : "s");
+	       c->nevents, c->nevents == 1 ? "" : "s", c->scale);
 	plan_clear(&plan);
 	campaign_free(c);
 	topology_free(topo);
@@ -266,6 +289,7 @@ static int cmd_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "scale", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -280,11 +304,11 @@ static int cmd_run(int argc, char **argv)
 	struct progress_state ps = { 0 };
 	int64_t machine_id, campaign_id;
 	char *err = NULL;
-	int ex, r, sigfd = -1, i = parse_opts(argc, argv, usage_run, "d:qh", longopts, &o, &ex);
+	int ex, r, sigfd = -1, i = parse_opts(argc, argv, usage_run, "d:qs:h", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
-	ex = campaign_operand(argc, argv, i, usage_run, &topo, &c);
+	ex = campaign_operand(argc, argv, i, usage_run, o.scale, &topo, &c);
 	if (ex)
 		return ex;
 	r = store_open(o.db, &st, &err);
