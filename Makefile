@@ -1,6 +1,6 @@
 # Makefile: builds scalprof, runs the demo and the tests.
 #   make            build build/scalprof and build/scalprof-kernels
-#   make demo       install missing packages, build, run config/campaigns/demo.yaml
+#   make demo       install missing packages, build, run the seed 002 campaign (about a minute)
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make install / uninstall   PREFIX (default /usr/local) and DESTDIR honoured
@@ -69,7 +69,7 @@ $(B)/tests/%: tests/unit/%.c tests/lib/tap.h $(B)/libengine.a
 # deps first, then a fresh make: pkg-config must see the new packages
 demo: deps
 	$(MAKE) all
-	$(B)/scalprof run config/campaigns/demo.yaml --db scalprof.db
+	$(B)/scalprof run config/campaigns/seed-002-lists.yaml --db scalprof.db
 
 test: all $(UNIT_BIN)
 	SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \

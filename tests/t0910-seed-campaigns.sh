@@ -1,0 +1,29 @@
+#!/bin/bash
+# t0910-seed-campaigns: the five seed campaigns validate, and each runs end
+# to end at a tiny scale, from another directory, with every run ok and a
+# row in the scaling view for every workload and worker count; every
+# workload printed its checksum.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+command -v python3 >/dev/null || skip_all "python3 is not installed"
+ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
+for f in "$SRC_DIR"/config/campaigns/seed-00[0-4]-*.yaml; do
+	name=$(basename "$f" .yaml)
+	run_sp check "$f"
+	is "$rc" 0 "$name: valid"
+	nwl=$(grep -c '^  - name:' "$f")
+	db=$TMP/$name.db
+	run_sp run "$f" --db "$db" --scale 0.02 --quiet
+	is "$rc" 0 "$name: runs at scale 0.02"
+	[ "$rc" = 0 ] || printf '# %s\n' "$err"
+	is "$(sqlite3 "$db" "select count(*) from runs")" $((nwl * ncores * 3)) "$name: $nwl workloads x $ncores counts x 3 repetitions"
+	is "$(sqlite3 "$db" "select count(*) from runs where status <> 'ok'")" 0 "$name: every run ok"
+	is "$(sqlite3 "$db" "select count(*) from scaling")" $((nwl * ncores)) "$name: a scaling row per workload and count"
+	is "$(sqlite3 "$db" "select count(*) from workers where cast(stdout_tail as text) not like '%checksum=%'")" 0 \
+		"$name: every worker printed its checksum"
+	is "$(sqlite3 "$db" "select scale from conditions")" 0.02 "$name: the scale is recorded"
+	if grep -q python3 "$f"; then
+		like "$(sqlite3 "$db" "select python3_version from conditions")" "^Python 3" "$name: the python3 version is recorded"
+	fi
+done
+done_testing
