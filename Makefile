@@ -88,12 +88,18 @@ install: all
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 $(B)/scalprof $(DESTDIR)$(PREFIX)/bin/scalprof
 	install -m 755 $(B)/scalprof-kernels $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
+	# campaigns keep their path to the Python programs: ../../workloads/python
+	install -d $(DESTDIR)$(PREFIX)/share/scalprof/config/campaigns $(DESTDIR)$(PREFIX)/share/scalprof/workloads/python
+	install -m 644 config/campaigns/*.yaml $(DESTDIR)$(PREFIX)/share/scalprof/config/campaigns/
+	install -m 644 workloads/python/*.py $(DESTDIR)$(PREFIX)/share/scalprof/workloads/python/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
+	rm -rf $(DESTDIR)$(PREFIX)/share/scalprof
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	cd man && for m in *.[0-9]; do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; done
 
 clean:

@@ -548,10 +548,12 @@ static int resolve_cwd(struct loadctx *ctx, size_t i, const char *cwd, char **re
 	return 0;
 }
 
-/* Where scalprof-kernels is: SCALPROF_KERNELS, beside this executable, or
- * the libexec directory of the build. A fresh string. */
+/* Where scalprof-kernels is: SCALPROF_KERNELS; beside this executable (the
+ * build tree); ../libexec/scalprof from it (an installation, wherever its
+ * prefix was moved); else the libexec directory of the build. */
 static char *kernels_path(void)
 {
+	static const char *const rel[] = { "scalprof-kernels", "../libexec/scalprof/scalprof-kernels" };
 	const char *env = getenv("SCALPROF_KERNELS");
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -560,16 +562,19 @@ static char *kernels_path(void)
 		return xstrdup(env);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
-		char *slash, *path;
+		char *slash;
 
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			path = xasprintf("%s/scalprof-kernels", exe);
-			if (access(path, X_OK) == 0)
-				return path;
-			free(path);
+			for (size_t k = 0; k < ARRAY_SIZE(rel); k++) {
+				char *path = xasprintf("%s/%s", exe, rel[k]);
+
+				if (access(path, X_OK) == 0)
+					return path;
+				free(path);
+			}
 		}
 	}
 	return xstrdup(SCALPROF_LIBEXECDIR "/scalprof-kernels");

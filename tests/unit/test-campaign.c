@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "campaign.h"
 #include "plan.h"
@@ -182,6 +183,36 @@ static void errors(void)
 	}
 }
 
+static void builtins_scale_cwd(void)
+{
+	char *err, cwd[4096];
+	struct campaign *c;
+
+	setenv("SCALPROF_KERNELS", "/bin/true", 1);
+	c = parse("name: b\nscale: 0.25\nworkloads:\n"
+		  "  - name: s\n    builtin: stream\n    args: [size=1M, ntimes=3]\n    cwd: .\n"
+		  "  - name: p\n    builtin: pingpong\n    mode: team\n    cwd: /\n",
+		  &err);
+	if (!ok(c != NULL, "a campaign of builtins loads")) {
+		printf("#   %s\n", err);
+		free(err);
+		return;
+	}
+	is_str(c->workloads[0].command[0], "/bin/true", "a builtin runs SCALPROF_KERNELS");
+	is_str(c->workloads[0].command[1], "stream", "with its name");
+	is_str(c->workloads[0].command[3], "ntimes=3", "and its arguments");
+	ok(c->workloads[0].command[4] == NULL, "NULL-terminated");
+	ok(c->scale == 0.25, "scale is read");
+	is_int(campaign_set_scale(c, 0), -EINVAL, "a zero scale is refused");
+	is_int(campaign_set_scale(c, 2), 0, "a scale of 2 is taken");
+	ok(c->scale == 2, "and replaces the campaign's");
+	ok(getcwd(cwd, sizeof(cwd)) != NULL, "getcwd");
+	is_str(c->workloads[0].cwd, cwd, "a relative cwd is resolved from the campaign's directory");
+	is_str(c->workloads[1].cwd, "/", "an absolute cwd is kept");
+	campaign_free(c);
+	unsetenv("SCALPROF_KERNELS");
+}
+
 int main(void)
 {
 	if (topology_new_synthetic("pack:2 l3:1 core:4 pu:2", &topo) < 0) {
@@ -192,6 +223,7 @@ int main(void)
 	full();
 	ranges();
 	errors();
+	builtins_scale_cwd();
 	topology_free(topo);
 	return done_testing();
 }
