@@ -558,8 +558,12 @@ static char *kernels_path(void)
 	char exe[PATH_MAX];
 	ssize_t n;
 
-	if (env && *env)
-		return xstrdup(env);
+	if (env && *env) {
+		/* made absolute: workers exec it from their own cwd */
+		char *abs = env[0] == '/' ? NULL : realpath(env, NULL);
+
+		return abs ? abs : xstrdup(env);
+	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;

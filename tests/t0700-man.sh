@@ -8,7 +8,7 @@
 
 command -v mandoc >/dev/null || skip_all "mandoc is not installed"
 MAN=$SRC_DIR/man
-for page in scalprof.1 scalprof.yaml.5 scalprof-db.7; do
+for page in scalprof.1 scalprof.yaml.5 scalprof-db.7 scalprof-workloads.7; do
 	ok "[ -f '$MAN/$page' ]" "$page exists"
 	lint=$(mandoc -Tlint -Wwarning "$MAN/$page" 2>&1)
 	is "$lint" "" "$page passes mandoc -Tlint"
@@ -29,6 +29,17 @@ done
 t5=$(text scalprof.yaml.5)
 for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/campaign.c" | sort -u); do
 	like "$t5" "(^|[^a-z_])$key([^a-z_]|$)" "scalprof.yaml(5) documents the key $key"
+done
+
+tw=$(text scalprof-workloads.7)
+for b in $("$(dirname "$SCALPROF")/scalprof-kernels" --list | sed -n 's/^\([a-z_]*\): .*/\1/p'); do
+	like "$tw" "(^|[^a-z_])$b([^a-z_]|$)" "scalprof-workloads(7) documents the builtin $b"
+done
+for p in $("$(dirname "$SCALPROF")/scalprof-kernels" --list | sed -n 's/^  \([a-z_]*\)=.*/\1/p' | sort -u); do
+	like "$tw" "(^|[^a-z_])$p=" "scalprof-workloads(7) documents the argument $p="
+done
+for f in "$SRC_DIR"/workloads/python/seed*.py "$SRC_DIR"/config/campaigns/seed-*.yaml; do
+	like "$tw" "$(basename "$f")" "scalprof-workloads(7) documents $(basename "$f")"
 done
 
 t7=$(text scalprof-db.7)

@@ -49,6 +49,9 @@ bad busy n=1.5 "scalprof-kernels: busy: n: expected a count (suffixes k, M, G), 
 bad stream size=12X "scalprof-kernels: stream: size: expected a size in bytes (suffixes K, M, G), got '12X'"
 bad sleep seconds=-1 "scalprof-kernels: sleep: seconds: -1 is out of range [0, 86400]"
 bad nosuch "scalprof-kernels: unknown kernel 'nosuch' (--list names them)"
+bad busy n=5 n=6 "scalprof-kernels: busy: n is given twice"
+bad busy n=1K "scalprof-kernels: busy: n: expected a count (suffixes k, M, G), got '1K'"
+bad chase size=0x1000 "scalprof-kernels: chase: size: expected a size in bytes (suffixes K, M, G), got '0x1000'"
 SCALPROF_SCALE=-1 "$K" busy n=10 >/dev/null 2>"$TMP/kerr"
 is "$?" 2 "a bad SCALPROF_SCALE: exit 2"
 "$K" >/dev/null 2>&1

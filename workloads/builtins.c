@@ -104,13 +104,16 @@ static int parse_value(const struct builtin_param *p, const char *s, double *ret
 	char *end;
 	double v, mult = 1;
 
+	/* decimal only: strtod would also take hex, inf and nan */
+	if (s[strspn(s, "0123456789.eE+-kKMG")] != '\0')
+		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v))
 		return -EINVAL;
 	if (*end && p->kind != PARAM_SECONDS) {
-		static const char suffixes[] = "kKMG";
-		const char *k = strchr(suffixes, *end);
+		/* counts: k M G = 10^3.., sizes: K M G = 2^10.. (as the messages say) */
+		const char *k = strchr(p->kind == PARAM_BYTES ? "KMG" : "kMG", *end);
 
 		if (!k || end[1])
 			return -EINVAL;
@@ -133,6 +136,7 @@ int builtin_parse_args(const struct builtin *b, char *const *args, size_t nargs,
 {
 	static const char *const kind_words[] = { "a count (suffixes k, M, G)", "a size in bytes (suffixes K, M, G)",
 						  "a number of seconds" };
+	unsigned char seen[BUILTIN_MAX_PARAMS] = { 0 };
 	size_t np = 0;
 
 	while (b->params[np].name)
@@ -166,6 +170,12 @@ int builtin_parse_args(const struct builtin *b, char *const *args, size_t nargs,
 				*ret_error = NULL;
 			return -EINVAL;
 		}
+		if (seen[i]) {
+			if (asprintf(ret_error, "%s is given twice", p->name) < 0)
+				*ret_error = NULL;
+			return -EINVAL;
+		}
+		seen[i] = 1;
 		if (parse_value(p, eq + 1, &v) < 0) {
 			if (asprintf(ret_error, "%s: expected %s, got '%s'", p->name, kind_words[p->kind], eq + 1) < 0)
 				*ret_error = NULL;

@@ -550,8 +550,8 @@ int main(int argc, char **argv)
 		char *end;
 
 		scale = strtod(env_scale, &end);
-		if (*end || !(scale > 0) || !isfinite(scale)) {
-			fprintf(stderr, "scalprof-kernels: SCALPROF_SCALE: expected a positive number, got '%s'\n",
+		if (*end || !(scale > 0) || scale > 1000) {
+			fprintf(stderr, "scalprof-kernels: SCALPROF_SCALE: expected a number above 0 and at most 1000, got '%s'\n",
 				env_scale);
 			return 2;
 		}
@@ -566,6 +566,8 @@ int main(int argc, char **argv)
 				values[i] = 1;
 		}
 	}
+	if (strcmp(b->name, "stream") == 0 && values[0] == 0)
+		values[0] = (double)stream_default_size(); /* print what is used */
 	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++)
 		if (strcmp(kernels[k].name, b->name) == 0) {
 			uint64_t sum;

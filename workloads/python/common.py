@@ -12,9 +12,14 @@ def workers():
 
 def scaled(n, minimum=1):
     """n multiplied by SCALPROF_SCALE (default 1), never below minimum."""
-    scale = float(os.environ.get("SCALPROF_SCALE", "1"))
-    if not scale > 0:
-        sys.exit("SCALPROF_SCALE: expected a positive number, got %r" % scale)
+    text = os.environ.get("SCALPROF_SCALE", "") or "1"
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = 0
+    if not 0 < scale <= 1000:
+        sys.stderr.write("SCALPROF_SCALE: expected a number above 0 and at most 1000, got %r\n" % text)
+        sys.exit(2)
     return max(minimum, int(n * scale))
 
 
