@@ -32,6 +32,7 @@ ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
               daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
               daemon/runner.c daemon/spawn.c daemon/report.c \
               probes/events.c probes/perf.c probes/probe.c probes/counters.c \
+              probes/mcpmu.c probes/uncore.c \
               workloads/builtins.c
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/schema_blob.o
 UNIT_SRC   := $(wildcard tests/unit/test-*.c)

@@ -150,3 +150,107 @@ LEFT JOIN run_medians b
 -- version: 3
 -- The campaign's scale factor multiplies every workload's work.
 ALTER TABLE conditions ADD COLUMN scale REAL NOT NULL DEFAULT 1.0;
+
+-- version: 4
+-- Memory-bandwidth evidence: per run and socket, from the memory
+-- controller's own counters (source: the PMU family, e.g. 'uncore_imc',
+-- 'amd_df', 'amd_umc', 'user'), or estimated from LLC misses x 64 B
+-- ('llc_estimate'), or a row with status 'unsupported' saying why neither.
+CREATE TABLE bandwidth (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    socket      INTEGER,                -- NULL for an estimate or no data
+    source      TEXT NOT NULL,
+    pmu         TEXT,                   -- the PMUs read, comma separated
+    read_bytes  INTEGER,                -- NULL when not measured
+    write_bytes INTEGER,                -- NULL when not measured separately
+    seconds     REAL,                   -- how long the counters counted
+    status      TEXT NOT NULL CHECK (status IN
+                  ('ok', 'multiplexed', 'estimate', 'unsupported', 'no_permission', 'error')),
+    reason      TEXT
+);
+CREATE INDEX bandwidth_by_run ON bandwidth (run_id);
+
+-- This machine's measured memory-bandwidth ceiling: STREAM copy and triad
+-- on n_workers pinned physical cores, best of the repetitions, STREAM's
+-- byte counting.
+CREATE TABLE machine_bandwidth (
+    machine_id  INTEGER NOT NULL REFERENCES machines(id) ON DELETE CASCADE,
+    n_workers   INTEGER NOT NULL,
+    kernel      TEXT NOT NULL CHECK (kernel IN ('copy', 'triad')),
+    mb_per_s    REAL NOT NULL,           -- 10^6 bytes per second, all workers together
+    array_bytes INTEGER NOT NULL,
+    measured_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    PRIMARY KEY (machine_id, n_workers, kernel)
+);
+
+-- This machine's usable last-level cache, measured by a pointer-chase
+-- latency sweep (one row per size), and the size where latency jumps.
+CREATE TABLE machine_latency (
+    machine_id  INTEGER NOT NULL REFERENCES machines(id) ON DELETE CASCADE,
+    bytes       INTEGER NOT NULL,
+    ns_per_access REAL NOT NULL,
+    PRIMARY KEY (machine_id, bytes)
+);
+ALTER TABLE machines ADD COLUMN usable_llc_bytes INTEGER;
+
+-- Interference: a run of a workload beside a co-runner on the physical
+-- cores it leaves free. corunner is NULL for ordinary runs.
+ALTER TABLE runs ADD COLUMN corunner TEXT CHECK (corunner IN ('bandwidth', 'cache', 'cpu'));
+CREATE TABLE interference (
+    run_id          INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    corunner        TEXT NOT NULL CHECK (corunner IN ('bandwidth', 'cache', 'cpu')),
+    n_corunners     INTEGER NOT NULL,    -- co-runner processes, one per free core
+    alone_wall_s    REAL,                -- median wall of the workload alone at this N
+    slowdown        REAL,                -- this run's wall / alone_wall_s
+    rate_alone      REAL,                -- the co-runner's own rate without the workload
+    rate_beside     REAL,                -- and beside it
+    rate_unit       TEXT,                -- MB/s, accesses/s or iterations/s
+    cache_ns_alone  REAL,                -- cache hog: ns per access alone (did it stay in cache?)
+    cache_ns_beside REAL,
+    hog_bytes       INTEGER              -- working set of the co-runner
+);
+
+-- Ordinary runs only: co-runs are not part of scaling.
+DROP VIEW scaling;
+DROP VIEW run_medians;
+CREATE VIEW run_medians AS
+WITH ranked AS (
+    SELECT campaign_id, workload, mode, n_workers, wall_ns,
+           row_number() OVER (PARTITION BY campaign_id, workload, n_workers
+                              ORDER BY wall_ns) AS rn,
+           count(*) OVER (PARTITION BY campaign_id, workload, n_workers) AS cnt
+    FROM runs WHERE status = 'ok' AND wall_ns IS NOT NULL AND corunner IS NULL
+)
+SELECT campaign_id, workload, mode, n_workers, max(cnt) AS runs,
+       avg(wall_ns) / 1e9 AS median_wall_s
+FROM ranked
+WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)
+GROUP BY campaign_id, workload, n_workers;
+
+CREATE VIEW scaling AS
+SELECT m.campaign_id, m.workload, m.mode, m.n_workers, m.runs, m.median_wall_s,
+       CASE WHEN m.mode = 'copies' THEN m.n_workers * b.median_wall_s / m.median_wall_s
+            ELSE b.median_wall_s / m.median_wall_s END AS speedup,
+       CASE WHEN m.mode = 'copies' THEN b.median_wall_s / m.median_wall_s
+            ELSE b.median_wall_s / m.median_wall_s / m.n_workers END AS efficiency
+FROM run_medians m
+LEFT JOIN run_medians b
+  ON b.campaign_id = m.campaign_id AND b.workload = m.workload AND b.n_workers = 1;
+
+-- Bandwidth per run (all sockets together), in GB/s, with the fraction of
+-- this machine's ceiling at the run's worker count (the better of copy and
+-- triad; NULL when the ceiling was not measured).
+CREATE VIEW run_bandwidth AS
+SELECT r.id AS run_id, r.campaign_id, r.workload, r.n_workers, r.corunner,
+       group_concat(DISTINCT b.source) AS source,
+       min(b.status) AS status,
+       sum(b.read_bytes) AS read_bytes, sum(b.write_bytes) AS write_bytes,
+       max(b.seconds) AS seconds,
+       (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9 AS gb_per_s,
+       (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e6 /
+         (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c ON c.machine_id = mb.machine_id
+           WHERE c.id = r.campaign_id AND mb.n_workers = r.n_workers) AS ceiling_fraction,
+       group_concat(DISTINCT b.reason) AS reason
+FROM runs r JOIN bandwidth b ON b.run_id = r.id
+GROUP BY r.id;

@@ -28,6 +28,7 @@
 #include <cyaml/cyaml.h>
 
 #include "builtins.h"
+#include "mcpmu.h"
 #include "campaign.h"
 #include "util.h"
 #include "yamlloc.h"
@@ -45,6 +46,14 @@ struct raw_workload {
 	unsigned env_count;
 	char *cwd;
 	int mode;
+	bool interference;
+};
+
+struct raw_mc {
+	char **read;
+	unsigned read_count;
+	char **write;
+	unsigned write_count;
 };
 
 struct raw_campaign {
@@ -54,6 +63,9 @@ struct raw_campaign {
 	double timeout_s;
 	double scale;
 	bool oversubscribe;
+	bool bandwidth;
+	bool interference;
+	struct raw_mc *memory_counters;
 	int placement;
 	char **events;
 	unsigned events_count;
@@ -80,6 +92,13 @@ static const cyaml_schema_field_t workload_fields[] = {
 	CYAML_FIELD_STRING_PTR("cwd", OPT_PTR, struct raw_workload, cwd, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_ENUM("mode", OPT | CYAML_FLAG_STRICT, struct raw_workload, mode, mode_names,
 			 CYAML_ARRAY_LEN(mode_names)),
+	CYAML_FIELD_BOOL("interference", OPT, struct raw_workload, interference),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t mc_fields[] = {
+	CYAML_FIELD_SEQUENCE("read", OPT_PTR, struct raw_mc, read, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("write", OPT_PTR, struct raw_mc, write, &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END,
 };
 
@@ -95,6 +114,9 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
 	CYAML_FIELD_FLOAT("scale", OPT, struct raw_campaign, scale),
 	CYAML_FIELD_BOOL("oversubscribe", OPT, struct raw_campaign, oversubscribe),
+	CYAML_FIELD_BOOL("bandwidth", OPT, struct raw_campaign, bandwidth),
+	CYAML_FIELD_BOOL("interference", OPT, struct raw_campaign, interference),
+	CYAML_FIELD_MAPPING_PTR("memory_counters", OPT_PTR, struct raw_campaign, memory_counters, mc_fields),
 	CYAML_FIELD_ENUM("placement", OPT | CYAML_FLAG_STRICT, struct raw_campaign, placement, placement_names,
 			 CYAML_ARRAY_LEN(placement_names)),
 	CYAML_FIELD_SEQUENCE("events", OPT_PTR, struct raw_campaign, events, &string_entry, 0, CYAML_UNLIMITED),
@@ -156,8 +178,9 @@ static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
 }
 
 static const char *const campaign_keys =
-	"name, description, workers, repetitions, timeout_s, scale, oversubscribe, placement, events, workloads";
-static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode";
+	"name, description, workers, repetitions, timeout_s, scale, oversubscribe, placement, events, bandwidth, "
+	"memory_counters, interference, workloads";
+static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
 
 /* Appends ".name" or "[i]" for one backtrace frame to path. */
 static void path_push(char *path, size_t size, const char *frame)
@@ -616,6 +639,23 @@ static char **terminated(char **v, size_t n)
 	return out;
 }
 
+/* libcyaml reads any word but "false" as true: insist on a boolean */
+static int check_bool(struct loadctx *ctx, const char *path)
+{
+	static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "1", "0" };
+	int line, col;
+	yaml_node_t *n = yamlloc_find(ctx->loc, path, &line, &col);
+	const char *v;
+	size_t k = 0;
+
+	if (!n || n->type != YAML_SCALAR_NODE)
+		return 0;
+	v = (const char *)n->data.scalar.value;
+	while (k < ARRAY_SIZE(words) && strcasecmp(words[k], v) != 0)
+		k++;
+	return k < ARRAY_SIZE(words) ? 0 : fail_at(ctx, path, "expected true or false, got '%s'", v);
+}
+
 static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign *raw,
 		    const struct topology *topo)
 {
@@ -628,17 +668,28 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 	c->oversubscribe = raw->oversubscribe;
 	c->placement = (enum placement)raw->placement;
 
-	/* libcyaml reads any word but "false" as true: insist on a boolean */
-	yaml_node_t *ov = yamlloc_find(ctx->loc, "oversubscribe", &line, &col);
-	if (ov && ov->type == YAML_SCALAR_NODE) {
-		static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "1", "0" };
-		const char *v = (const char *)ov->data.scalar.value;
-		size_t k = 0;
+	if (check_bool(ctx, "oversubscribe") < 0 || check_bool(ctx, "bandwidth") < 0 ||
+	    check_bool(ctx, "interference") < 0)
+		return -EINVAL;
+	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
+	if (raw->memory_counters) {
+		struct raw_mc *mc = raw->memory_counters;
+		struct mc_set probe_set;
+		char *why = NULL;
 
-		while (k < ARRAY_SIZE(words) && strcasecmp(words[k], v) != 0)
-			k++;
-		if (k == ARRAY_SIZE(words))
-			return fail_at(ctx, "oversubscribe", "expected true or false, got '%s'", v);
+		if (mc->read_count + mc->write_count == 0)
+			return fail_at(ctx, "memory_counters", "name at least one read or write event");
+		if (mcpmu_from_names(NULL, mc->read, mc->read_count, mc->write, mc->write_count, &probe_set, &why) < 0) {
+			int r = fail_at(ctx, "memory_counters", "%s", why ? why : "unusable");
+
+			free(why);
+			return r;
+		}
+		mc_set_clear(&probe_set);
+		c->mc_read = mc->read;
+		c->mc_read_count = mc->read_count;
+		c->mc_write = mc->write;
+		c->mc_write_count = mc->write_count;
 	}
 	c->repetitions = CAMPAIGN_DEFAULT_REPETITIONS;
 	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
@@ -701,6 +752,14 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 		w->env = terminated(rw->env, rw->env_count);
 		w->env_count = rw->env_count;
 		w->cwd = c->cwds[i];
+		{
+			char p[64];
+
+			snprintf(p, sizeof(p), "workloads[%zu].interference", i);
+			if (check_bool(ctx, p) < 0)
+				return -EINVAL;
+			w->interference = yamlloc_find(ctx->loc, p, &line, &col) ? rw->interference : raw->interference;
+		}
 		w->mode = (enum wl_mode)rw->mode;
 	}
 	return 0;

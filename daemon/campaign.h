@@ -22,6 +22,7 @@ struct workload {
 	size_t env_count;
 	char *cwd;               /* absolute: relative ones are resolved */
 	enum wl_mode mode;
+	int interference;        /* run again beside co-runners */
 };
 
 struct campaign {
@@ -35,6 +36,9 @@ struct campaign {
 	int repetitions;
 	double timeout_s;
 	double scale;            /* multiplies every workload's work */
+	int bandwidth;           /* the memory-bandwidth probe (default on) */
+	char **mc_read, **mc_write; /* memory_counters named by the user */
+	size_t mc_read_count, mc_write_count;
 	int oversubscribe;
 	enum placement placement;
 	struct event_spec *events; /* presets expanded, encoded */

@@ -549,9 +549,11 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 		its.it_value.tv_nsec = 1;
 	timerfd_settime(rc->timer_fd, 0, &its, NULL);
+	probe_set_start(rc->probes);
 	close_fd(&rc->go_write); /* the barrier: every worker wakes now */
 	close_fd(&rc->go_read);
 	event_loop(rc);
+	probe_set_stop(rc->probes);
 	r = 0;
 out:
 	if (r < 0)
@@ -610,7 +612,7 @@ static int store_run(const struct runner_opts *o, struct probe_set *probes, cons
 	if (r == 0)
 		r = store_run_insert(o->store, o->campaign_id, res, &run_id, wids);
 	if (r == 0)
-		r = probe_set_store(probes, o->store, run_id, wids);
+		r = probe_set_store(probes, o->store, res, run_id, wids);
 	if (r == 0)
 		r = store_run_commit(o->store);
 	if (r < 0) {
@@ -644,7 +646,7 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 			struct runner_summary *ret_summary, char **ret_error)
 {
 	const struct campaign *c = o->campaign;
-	struct probe_env env = { .events = c->events, .nevents = c->nevents };
+	struct probe_env env = { .events = c->events, .nevents = c->nevents, .campaign = c };
 	struct probe_set *probes = NULL;
 	struct run_ctx rc = { .o = o, .timer_fd = -1, .devnull = -1, .go_read = -1, .go_write = -1 };
 	struct runner_progress prog = { .total = plan->nruns, .repetitions = c->repetitions };

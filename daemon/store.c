@@ -14,7 +14,7 @@
 
 extern const char scalprof_schema_sql[]; /* schema_blob.S */
 
-enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_COUNT };
+enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_COUNT };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
@@ -25,6 +25,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 		      " stderr_tail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_COUNTER] = "INSERT INTO counters (run_id, worker_id, event, encoding, value, scaled_value,"
 		       " time_enabled_ns, time_running_ns, status, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	[ST_BANDWIDTH] = "INSERT INTO bandwidth (run_id, socket, source, pmu, read_bytes, write_bytes, seconds,"
+			 " status, reason) VALUES (?,?,?,?,?,?,?,?,?)",
+	[ST_LLC] = "SELECT count(*), sum(status IN ('ok','multiplexed')), sum(scaled_value),"
+		   " (SELECT reason FROM counters WHERE run_id = ?1 AND event = ?2"
+		   "   AND status NOT IN ('ok','multiplexed') LIMIT 1)"
+		   " FROM counters WHERE run_id = ?1 AND event = ?2",
 };
 
 struct store {
@@ -450,4 +456,58 @@ int store_counter(struct store *st, int64_t run_id, int64_t worker_id, const str
 	sqlite3_bind_text(s, 9, counter_status_name(row->status), -1, SQLITE_STATIC);
 	bind_text_or_null(s, 10, row->reason);
 	return step_cached(st, s, "storing a counter");
+}
+
+int store_bandwidth(struct store *st, int64_t run_id, const struct bandwidth_row *row)
+{
+	sqlite3_stmt *s = st->stmt[ST_BANDWIDTH];
+
+	sqlite3_bind_int64(s, 1, run_id);
+	if (row->socket >= 0)
+		sqlite3_bind_int(s, 2, row->socket);
+	sqlite3_bind_text(s, 3, row->source, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 4, row->pmu && *row->pmu ? row->pmu : NULL);
+	if (row->has_read)
+		sqlite3_bind_int64(s, 5, row->read_bytes);
+	if (row->has_write)
+		sqlite3_bind_int64(s, 6, row->write_bytes);
+	if (row->seconds > 0)
+		sqlite3_bind_double(s, 7, row->seconds);
+	sqlite3_bind_text(s, 8, row->status, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 9, row->reason);
+	return step_cached(st, s, "storing bandwidth");
+}
+
+int store_llc_misses(struct store *st, int64_t run_id, const char *event, double *ret_sum, char **ret_why)
+{
+	sqlite3_stmt *s = st->stmt[ST_LLC];
+	int r, rows = 0, counted = 0;
+	double sum = 0;
+	char *why = NULL;
+
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		rows = sqlite3_column_int(s, 0);
+		counted = sqlite3_column_int(s, 1);
+		sum = sqlite3_column_double(s, 2);
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			why = xstrdup((const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r != SQLITE_ROW) {
+		free(why);
+		return fail(st, "reading LLC misses");
+	}
+	if (rows > 0 && counted == rows) {
+		free(why);
+		*ret_sum = sum;
+		return 0;
+	}
+	*ret_why = rows == 0 ? xstrdup("not among the campaign's events") : why ? why : xstrdup("no reason stored");
+	if (rows == 0)
+		free(why);
+	return 1;
 }

@@ -59,4 +59,19 @@ struct counter_row {
 };
 int store_counter(struct store *st, int64_t run_id, int64_t worker_id, const struct counter_row *row);
 
+struct bandwidth_row {
+	int socket;              /* -1: not per socket */
+	const char *source, *pmu, *status, *reason;
+	int has_read, has_write;
+	int64_t read_bytes, write_bytes;
+	double seconds;          /* 0: unknown */
+};
+int store_bandwidth(struct store *st, int64_t run_id, const struct bandwidth_row *row);
+
+/* The sum over run_id's workers of event's scaled value, within the open
+ * run transaction. Returns 0 with *ret_sum; 1 when some worker has no
+ * value, with a fresh *ret_why (the stored reason, or that the event was
+ * not in the campaign); -EIO on failure. */
+int store_llc_misses(struct store *st, int64_t run_id, const char *event, double *ret_sum, char **ret_why);
+
 #endif

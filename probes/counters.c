@@ -121,7 +121,8 @@ static void counters_collect(void *state, int w)
 	}
 }
 
-static int counters_store(void *state, struct store *st, int64_t run_id, const int64_t *worker_ids)
+static int counters_store(void *state, struct store *st, const struct run_result *run, int64_t run_id,
+			  const int64_t *worker_ids)
 {
 	struct counters *c = state;
 

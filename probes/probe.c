@@ -6,7 +6,8 @@
 #include "util.h"
 
 static const struct probe_class *const probe_classes[] = {
-	&counters_probe,
+	&counters_probe, /* first: the bandwidth estimate reads its rows */
+	&uncore_probe,
 };
 
 struct probe_set {
@@ -56,16 +57,31 @@ void probe_set_attach(struct probe_set *set, int w, pid_t pid)
 		probe_classes[i]->attach(set->state[i], w, pid);
 }
 
+void probe_set_start(struct probe_set *set)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		if (probe_classes[i]->start)
+			probe_classes[i]->start(set->state[i]);
+}
+
+void probe_set_stop(struct probe_set *set)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		if (probe_classes[i]->stop)
+			probe_classes[i]->stop(set->state[i]);
+}
+
 void probe_set_collect(struct probe_set *set, int w)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
 		probe_classes[i]->collect(set->state[i], w);
 }
 
-int probe_set_store(struct probe_set *set, struct store *st, int64_t run_id, const int64_t *worker_ids)
+int probe_set_store(struct probe_set *set, struct store *st, const struct run_result *run, int64_t run_id,
+		    const int64_t *worker_ids)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
-		int r = probe_classes[i]->store(set->state[i], st, run_id, worker_ids);
+		int r = probe_classes[i]->store(set->state[i], st, run, run_id, worker_ids);
 
 		if (r < 0)
 			return r;

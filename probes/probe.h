@@ -13,11 +13,14 @@
 #include "events.h"
 
 struct store;
+struct run_result;
+struct campaign;
 
 /* What every probe may know about the campaign. */
 struct probe_env {
 	const struct event_spec *events; /* resolved campaign events */
 	size_t nevents;
+	const struct campaign *campaign;
 };
 
 struct probe_class {
@@ -29,11 +32,18 @@ struct probe_class {
 	/* Worker w (0-based) was forked and pinned and waits at the barrier.
 	 * Failures to open become statuses with reasons, not errors. */
 	void (*attach)(void *state, int w, pid_t pid);
+	/* The barrier is about to release every worker: system-wide
+	 * measurements start here (may be NULL). */
+	void (*start)(void *state);
 	/* Worker w has exited and is not yet reaped: final readings. */
 	void (*collect)(void *state, int w);
-	/* Writes this run's rows; worker_ids[w] is worker w's row id.
-	 * Returns 0 or -errno (the store keeps the message). */
-	int (*store)(void *state, struct store *st, int64_t run_id, const int64_t *worker_ids);
+	/* Every worker has been reaped: system-wide measurements stop
+	 * (may be NULL). */
+	void (*stop)(void *state);
+	/* Writes this run's rows; worker_ids[w] is worker w's row id, run the
+	 * run as measured. Returns 0 or -errno (the store keeps the message). */
+	int (*store)(void *state, struct store *st, const struct run_result *run, int64_t run_id,
+		     const int64_t *worker_ids);
 	/* Closes whatever the run left open; state is reused by the next run. */
 	void (*run_end)(void *state);
 	void (*destroy)(void *state);
@@ -46,11 +56,15 @@ int probe_set_new(const struct probe_env *env, struct probe_set **ret_set);
 void probe_set_free(struct probe_set *set);
 int probe_set_run_begin(struct probe_set *set, int nworkers);
 void probe_set_attach(struct probe_set *set, int w, pid_t pid);
+void probe_set_start(struct probe_set *set);
 void probe_set_collect(struct probe_set *set, int w);
-int probe_set_store(struct probe_set *set, struct store *st, int64_t run_id, const int64_t *worker_ids);
+void probe_set_stop(struct probe_set *set);
+int probe_set_store(struct probe_set *set, struct store *st, const struct run_result *run, int64_t run_id,
+		    const int64_t *worker_ids);
 void probe_set_run_end(struct probe_set *set);
 
 /* The probes, defined in their own files. */
 extern const struct probe_class counters_probe;
+extern const struct probe_class uncore_probe;
 
 #endif
