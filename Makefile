@@ -73,7 +73,7 @@ demo: deps
 	$(B)/scalprof run config/campaigns/seed-002-lists.yaml --db scalprof.db
 
 test: all $(UNIT_BIN)
-	SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \
+	SRC_DIR=$(CURDIR) SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \
 	  prove --exec tests/lib/run-one $(UNIT_BIN) tests/t[0-9]*.sh
 
 check: deps
