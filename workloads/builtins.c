@@ -59,6 +59,22 @@ static const struct builtin_param pingpong_p[] = {
 	P_END,
 };
 
+static const struct builtin_param hog_bw_p[] = {
+	{ "size", PARAM_BYTES, 0, 4096, 64 * GIB, 0, 1, "bytes per array; default 4x this machine's L3" },
+	{ "seconds", PARAM_SECONDS, 10, 0, 86400, 1, 0, "how long to run; 0 until SIGTERM" },
+	P_END,
+};
+static const struct builtin_param hog_cache_p[] = {
+	{ "size", PARAM_BYTES, 2 * 1048576.0, 4096, 64 * GIB, 0, 0, "bytes of cache to keep hot" },
+	{ "chains", PARAM_COUNT, 4, 1, 64, 0, 0, "independent pointer chains walked together" },
+	{ "seconds", PARAM_SECONDS, 10, 0, 86400, 1, 0, "how long to run; 0 until SIGTERM" },
+	P_END,
+};
+static const struct builtin_param hog_cpu_p[] = {
+	{ "seconds", PARAM_SECONDS, 10, 0, 86400, 1, 0, "how long to run; 0 until SIGTERM" },
+	P_END,
+};
+
 static const struct builtin builtins[] = {
 	{ "busy", "003", "CPU (no memory traffic)", "integer countdown in registers", 0, busy_p },
 	{ "sleep", "002", "nothing (sleeps)", "sleeps without using the CPU", 0, sleep_p },
@@ -73,6 +89,12 @@ static const struct builtin builtins[] = {
 	{ "pagefault", "002", "kernel: page faults and page zeroing", "mmap, touch every page, munmap", 0, pagefault_p },
 	{ "pingpong", "004", "IPC: context switches and kernel time", "pairs of processes passing messages over pipes",
 	  1, pingpong_p },
+	{ "hog_bandwidth", "-", "memory bandwidth (a co-runner)", "STREAM triad until stopped; reports MB/s", 0,
+	  hog_bw_p },
+	{ "hog_cache", "-", "shared cache (a co-runner)",
+	  "multi-chain pointer chase over a set meant to stay in cache; reports ns per access", 0, hog_cache_p },
+	{ "hog_cpu", "-", "CPU only (a co-runner, the control)", "integer countdown until stopped; reports iterations/s",
+	  0, hog_cpu_p },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };
 

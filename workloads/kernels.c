@@ -14,6 +14,7 @@
  * Sections: 1. the CPython object model (lists); 2. the kernels; 3. main. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,8 +372,11 @@ static uint64_t k_chase(const double *v)
 	for (size_t i = 0; i < n; i++)
 		nodes[perm[i]].next = perm[(i + 1) % n];
 	free(perm);
+	double t0 = now_s();
+
 	for (uint64_t s = 0; s < steps; s++)
 		p = nodes[p].next;
+	printf("ns_per_step=%.3f\n", (now_s() - t0) * 1e9 / (double)steps);
 	free(nodes);
 	return (uint64_t)p ^ steps;
 }
@@ -483,6 +487,119 @@ static uint64_t k_pingpong(const double *v)
 	return total;
 }
 
+/* ---- co-runners: run until SIGTERM (or for `seconds`), then report ---- */
+
+static volatile sig_atomic_t hog_stop;
+
+static void on_term(int sig)
+{
+	hog_stop = 1;
+}
+
+/* Whether a hog should stop: signalled, or past its seconds (0: never). */
+static int hog_done(double t0, double seconds)
+{
+	return hog_stop || (seconds > 0 && now_s() - t0 >= seconds);
+}
+
+static void hog_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static uint64_t k_hog_bandwidth(const double *v)
+{
+	size_t size = v[0] > 0 ? (size_t)v[0] : stream_default_size(), n = size / sizeof(double);
+	double *a = xmalloc(size), *b = xmalloc(size), *c = xmalloc(size), t0, el;
+	uint64_t passes = 0;
+
+	hog_signals();
+	for (size_t j = 0; j < n; j++) {
+		a[j] = 1.0;
+		b[j] = 2.0;
+		c[j] = 0.5;
+	}
+	t0 = now_s();
+	while (!hog_done(t0, v[1])) {
+		for (size_t j = 0; j < n; j++)
+			a[j] = b[j] + 3.0 * c[j];
+		passes++;
+	}
+	el = now_s() - t0;
+	printf("rate=%.6g\nunit=MB/s\n", el > 0 ? 3.0 * (double)size * (double)passes / el / 1e6 : 0);
+	{
+		uint64_t sum = passes + (uint64_t)a[n / 2];
+
+		free(a);
+		free(b);
+		free(c);
+		return sum;
+	}
+}
+
+static uint64_t k_hog_cache(const double *v)
+{
+	size_t chains = (size_t)v[1], per = (size_t)v[0] / sizeof(struct node) / chains, p[64];
+	struct node *nodes;
+	uint64_t seed = 7, steps = 0;
+	double t0, el;
+
+	hog_signals();
+	if (per < 2)
+		per = 2;
+	nodes = xmalloc(chains * per * sizeof(*nodes));
+	/* one random cycle per chain, over its own part of the set */
+	for (size_t ch = 0; ch < chains; ch++) {
+		size_t *perm = xmalloc(per * sizeof(*perm)), base = ch * per;
+
+		for (size_t i = 0; i < per; i++)
+			perm[i] = i;
+		for (size_t i = per - 1; i > 0; i--) {
+			size_t j = (size_t)(xorshift(&seed) % i), t = perm[i];
+
+			perm[i] = perm[j];
+			perm[j] = t;
+		}
+		for (size_t i = 0; i < per; i++)
+			nodes[base + perm[i]].next = base + perm[(i + 1) % per];
+		free(perm);
+		p[ch] = base;
+	}
+	t0 = now_s();
+	while (!hog_done(t0, v[2])) {
+		for (int k = 0; k < 65536; k++)
+			for (size_t ch = 0; ch < chains; ch++)
+				p[ch] = nodes[p[ch]].next;
+		steps += 65536;
+	}
+	el = now_s() - t0;
+	/* chains run in parallel: ns per access is per chain step */
+	printf("rate=%.6g\nunit=accesses/s\nns_per_access=%.3f\n", el > 0 ? (double)(steps * chains) / el : 0,
+	       steps ? el * 1e9 / (double)steps : 0);
+	free(nodes);
+	return steps ^ p[0];
+}
+
+static uint64_t k_hog_cpu(const double *v)
+{
+	uint64_t x = 0, iters = 0;
+	double t0 = now_s(), el;
+
+	hog_signals();
+	while (!hog_done(t0, v[0])) {
+		for (uint64_t i = 1 << 20; i > 0; i--)
+			x = x * 6364136223846793005ULL + i;
+		iters += 1 << 20;
+	}
+	el = now_s() - t0;
+	printf("rate=%.6g\nunit=iterations/s\n", el > 0 ? (double)iters / el : 0);
+	return x;
+}
+
 typedef uint64_t (*kernel_fn)(const double *values);
 
 static const struct {
@@ -500,6 +617,9 @@ static const struct {
 	{ "chase", k_chase },
 	{ "pagefault", k_pagefault },
 	{ "pingpong", k_pingpong },
+	{ "hog_bandwidth", k_hog_bandwidth },
+	{ "hog_cache", k_hog_cache },
+	{ "hog_cpu", k_hog_cpu },
 };
 
 /* ---- 3. main ---------------------------------------------------------- */
@@ -566,7 +686,7 @@ int main(int argc, char **argv)
 				values[i] = 1;
 		}
 	}
-	if (strcmp(b->name, "stream") == 0 && values[0] == 0)
+	if ((strcmp(b->name, "stream") == 0 || strcmp(b->name, "hog_bandwidth") == 0) && values[0] == 0)
 		values[0] = (double)stream_default_size(); /* print what is used */
 	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++)
 		if (strcmp(kernels[k].name, b->name) == 0) {
