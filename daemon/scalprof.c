@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "campaign.h"
+#include "ceiling.h"
 #include "events.h"
 #include "hostinfo.h"
 #include "log.h"
@@ -47,6 +48,8 @@ static const char usage_main[] =
 	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
+	"  probe [--db PATH]             measure this machine's memory-bandwidth ceiling and\n"
+	"                                usable last-level cache, and store them\n"
 	"  report [--db PATH] [--campaign ID] [--format text|csv]\n"
 	"                                the result table of a stored campaign\n"
 	"  help [COMMAND]                this text, or a command's\n"
@@ -56,12 +59,14 @@ static const char usage_main[] =
 	"see scalprof(1), scalprof.yaml(5)\n";
 
 static const char usage_run[] =
-	"usage: scalprof run FILE.yaml [--db PATH] [--scale F] [--quiet]\n"
+	"usage: scalprof run FILE.yaml [--db PATH] [--scale F] [--no-probe] [--quiet]\n"
 	"\n"
 	"Runs every run of the campaign in the foreground, stores each in the database\n"
 	"(default ./" DEFAULT_DB ") and prints the result table.\n"
 	"  -d, --db PATH   database file (created if missing)\n"
 	"  -s, --scale F   multiply every workload's work by F (overrides the campaign's scale)\n"
+	"  -n, --no-probe  do not measure this machine's ceiling first when the\n"
+	"                  database has none (see scalprof probe)\n"
 	"  -q, --quiet     no progress lines\n"
 	"  -h, --help      this text\n"
 	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
@@ -89,6 +94,18 @@ static const char usage_events[] =
 	"counted on this host, and if not, why. Names given are checked the same way.\n"
 	"exit status: 0, or 2 when a given name is unknown\n";
 
+static const char usage_probe[] =
+	"usage: scalprof probe [--db PATH] [--scale F] [--quiet]\n"
+	"\n"
+	"Measures this machine's memory-bandwidth ceiling (STREAM copy and triad on\n"
+	"1..all pinned physical cores, arrays 4x the L3, best of 3) and its usable\n"
+	"last-level cache (a pointer-chase latency sweep), prints both and stores them\n"
+	"for the machine in the database (default ./" DEFAULT_DB "), replacing earlier ones.\n"
+	"`scalprof run` does this once per machine when the database has none.\n"
+	"  -d, --db PATH   database file\n"
+	"  -s, --scale F   shorten the measurement (fewer passes); 1 by default\n"
+	"  -q, --quiet     no progress lines\n";
+
 static const char usage_report[] =
 	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv]\n"
 	"\n"
@@ -101,7 +118,7 @@ static const char usage_report[] =
  * -1 after printing help (ret_exit = 0) or a usage error (ret_exit = 2). */
 struct opt_out {
 	const char *db, *placement, *format, *campaign, *scale;
-	int quiet;
+	int quiet, no_probe;
 };
 
 static int parse_opts(int argc, char **argv, const char *usage, const char *shortopts,
@@ -123,6 +140,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *shor
 		case 'c': o->campaign = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 's': o->scale = optarg; break;
+		case 'n': o->no_probe = 1; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,
@@ -284,12 +302,16 @@ static int signals_setup(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+static int measure_ceiling(const struct topology *topo, struct store *st, int64_t machine_id, double scale,
+			   int sigfd, int quiet);
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "scale", required_argument, NULL, 's' },
+		{ "no-probe", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -304,7 +326,7 @@ static int cmd_run(int argc, char **argv)
 	struct progress_state ps = { 0 };
 	int64_t machine_id, campaign_id;
 	char *err = NULL;
-	int ex, r, sigfd = -1, i = parse_opts(argc, argv, usage_run, "d:qs:h", longopts, &o, &ex);
+	int ex, r, sigfd = -1, i = parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -328,6 +350,15 @@ static int cmd_run(int argc, char **argv)
 		log_error("database '%s': %s", o.db, store_errmsg(st));
 		ex = EXIT_RUNTIME;
 		goto out;
+	}
+	if (!o.no_probe && !ceiling_known(st, machine_id)) {
+		r = measure_ceiling(topo, st, machine_id, 1.0, sigfd, o.quiet);
+		if (r < 0) {
+			store_campaign_end(st, campaign_id, r == -EINTR ? "interrupted" : "failed",
+					   "measuring the machine's ceiling failed");
+			ex = r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
+			goto out;
+		}
 	}
 	plan_build(c, &plan);
 	ps.tty = isatty(STDOUT_FILENO);
@@ -381,6 +412,100 @@ out:
 	if (sigfd >= 0)
 		close(sigfd);
 	return ex;
+}
+
+/* ---- probe ---- */
+
+/* Measures and stores the machine's ceiling; logs why on failure.
+ * Returns 0, -EINTR or another -errno. */
+static int measure_ceiling(const struct topology *topo, struct store *st, int64_t machine_id, double scale,
+			   int sigfd, int quiet)
+{
+	struct ceiling_opts co = { .topo = topo, .scale = scale, .sigfd = sigfd };
+	struct progress_state ps = { .tty = isatty(STDOUT_FILENO) };
+	struct ceiling *c = xcalloc(1, sizeof(*c));
+	char *err = NULL;
+	int r;
+
+	if (!quiet) {
+		printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)...\n");
+		fflush(stdout);
+		co.progress = ps.tty ? progress : NULL; /* no line per measuring run in a log */
+		co.progress_arg = &ps;
+	}
+	r = ceiling_measure(&co, c, &err);
+	if (ps.tty && !quiet)
+		printf("\r\033[K");
+	if (r == 0 && ceiling_store(st, machine_id, c) < 0) {
+		err = xasprintf("storing the ceiling: %s", sqlite3_errmsg(store_db(st)));
+		r = -EIO;
+	}
+	if (r == 0 && !quiet)
+		ceiling_print(c, stdout);
+	else if (r == -EINTR)
+		log_error("interrupted while measuring the ceiling");
+	else if (r < 0)
+		log_error("%s", err ? err : "measuring the ceiling failed");
+	free(err);
+	free(c);
+	return r;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "scale", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct opt_out o = { .db = DEFAULT_DB };
+	struct topology *topo = NULL;
+	struct store *st = NULL;
+	struct machine_info mi;
+	int64_t machine_id;
+	double scale = 1;
+	char *err = NULL;
+	int r, sigfd, ex, i = parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (i != argc) {
+		log_error("probe: unexpected argument '%s'", argv[i]);
+		return EXIT_BADINPUT;
+	}
+	if (o.scale) {
+		char *end;
+
+		scale = strtod(o.scale, &end);
+		if (!*o.scale || *end || !(scale > 0) || scale > CAMPAIGN_MAX_SCALE) {
+			log_error("probe: --scale: expected a number above 0 and at most %g, got '%s'", CAMPAIGN_MAX_SCALE,
+				  o.scale);
+			return EXIT_BADINPUT;
+		}
+	}
+	if (load_topology(&topo) < 0)
+		return EXIT_RUNTIME;
+	if (store_open(o.db, &st, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		topology_free(topo);
+		return EXIT_BADINPUT;
+	}
+	sigfd = signals_setup();
+	machine_info_read(topo, &mi);
+	if (store_machine(st, &mi, &machine_id) < 0) {
+		log_error("database '%s': %s", o.db, store_errmsg(st));
+		r = -EIO;
+	} else {
+		r = measure_ceiling(topo, st, machine_id, scale, sigfd, o.quiet);
+	}
+	machine_info_clear(&mi);
+	store_close(st);
+	topology_free(topo);
+	close(sigfd);
+	return r == 0 ? 0 : r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
 }
 
 /* ---- topology ---- */
@@ -604,6 +729,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, usage_check },
 	{ "topology", cmd_topology, usage_topology },
 	{ "events", cmd_events, usage_events },
+	{ "probe", cmd_probe, usage_probe },
 	{ "report", cmd_report, usage_report },
 };
 
@@ -634,6 +760,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
 		if (strcmp(argv[1], commands[k].name) == 0)
 			return commands[k].fn(argc - 1, argv + 1);
-	log_error("unknown command '%s' (commands: run, check, topology, events, report, help)", argv[1]);
+	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, help)", argv[1]);
 	return EXIT_BADINPUT;
 }

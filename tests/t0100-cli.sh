@@ -17,11 +17,11 @@ run_sp
 is "$rc" 2 "no command: exit 2"
 run_sp frobnicate
 is "$rc" 2 "unknown command: exit 2"
-is "$err" "scalprof: unknown command 'frobnicate' (commands: run, check, topology, events, report, help)" "unknown command: message"
+is "$err" "scalprof: unknown command 'frobnicate' (commands: run, check, topology, events, probe, report, help)" "unknown command: message"
 run_sp run
 is "$rc" 2 "run without a file: exit 2"
 like "$err" "run: expected one campaign file" "run without a file: message"
-run_sp run --frob x.yaml
+run_sp run --no-probe --frob x.yaml
 is "$rc" 2 "run with an unknown option: exit 2"
 like "$err" "option '--frob' is unknown" "unknown option named"
 run_sp check /nonexistent.yaml

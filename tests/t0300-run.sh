@@ -23,7 +23,7 @@ workloads:
     command: [sh, -c, "echo workers=$SCALPROF_WORKERS; grep Cpus_allowed_list /proc/self/status"]
 YAML
 
-run_sp run c.yaml --db "$DB"
+run_sp run --no-probe c.yaml --db "$DB"
 is "$rc" 0 "run exits 0"
 like "$out" "run 8/8: team, 2 workers, rep 2/2: ok" "plain progress lines when stdout is not a terminal"
 like "$out" "spin +copies +1 +2 " "result table: spin with 1 worker"
@@ -94,7 +94,7 @@ is "$(q "select placement || ',' || oversubscribe || ',' || timeout_s from condi
 is "$(q "select count(*) from conditions where python3_version is null")" 1 "no python3 version asked when no workload runs python"
 
 # a second campaign goes into the same database
-run_sp run c.yaml --db "$DB" --quiet
+run_sp run --no-probe c.yaml --db "$DB" --quiet
 is "$rc" 0 "a second run into the same database"
 is "$(q "select count(*) from campaigns")" 2 "two campaigns"
 is "$(q "select count(*) from machines")" 1 "still one machine"

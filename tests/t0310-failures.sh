@@ -30,7 +30,7 @@ workloads:
   - name: fine
     command: ["true"]
 YAML
-run_sp run c.yaml --db "$DB"
+run_sp run --no-probe c.yaml --db "$DB"
 is "$rc" 1 "run exits 1 when runs failed"
 like "$err" "5 of 7 runs did not succeed \(4 failed, 1 timed out\)" "and says how many"
 is "$(q "select group_concat(workload || ':' || status, ' ') from (select * from runs order by seq)")" \

@@ -18,7 +18,7 @@ YAML
 
 for sig in INT TERM; do
 	db=$TMP/$sig.db
-	"$SCALPROF" run c.yaml --db "$db" >"$TMP/out" 2>"$TMP/err" &
+	"$SCALPROF" run --no-probe c.yaml --db "$db" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	bg $pid
 	# wait until at least two runs are stored, then interrupt

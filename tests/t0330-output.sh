@@ -20,7 +20,7 @@ workloads:
   - name: small
     command: [sh, -c, "printf 'hello\\n'"]
 YAML
-run_sp run c.yaml --db "$DB"
+run_sp run --no-probe c.yaml --db "$DB"
 is "$rc" 0 "run exits 0"
 ok "! printf '%s' \"\$out\" | grep -q LAST-LINE" "the workload's output does not reach scalprof's stdout"
 is "$(q "select stdout_bytes from workers w join runs r on r.id = w.run_id where workload = 'flood'")" \

@@ -14,7 +14,7 @@ workloads:
   - name: nap
     command: [sleep, "0.7"]
 YAML
-script -qec "$SCALPROF run c.yaml --db $DB" /dev/null >tty.out 2>&1
+script -qec "$SCALPROF run --no-probe c.yaml --db $DB" /dev/null >tty.out 2>&1
 is "$?" 0 "run on a pseudo-terminal exits 0"
 ok "grep -aq \$'\\r\\033\\[K\\[run 2/3\\] nap, 1 worker, rep 2/3  elapsed 0:0[0-9]  ETA 0:0[0-9]' tty.out" \
 	"a progress line rewritten in place with run, workload, workers, repetition, elapsed and ETA"

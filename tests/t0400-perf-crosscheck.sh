@@ -20,7 +20,7 @@ workloads:
   - name: alloc
     command: [sh, -c, 'exec $cmd']
 YAML
-run_sp run c.yaml --db "$DB" --quiet
+run_sp run --no-probe c.yaml --db "$DB" --quiet
 is "$rc" 0 "scalprof ran the workload 5 times"
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 sp_pf=$(q "select value from counters where event = 'page-faults'" | median)

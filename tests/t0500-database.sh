@@ -13,23 +13,23 @@ workloads:
   - name: t
     command: ["true"]
 YAML
-run_sp run c.yaml --db /nonexistent/dir/x.db
+run_sp run --no-probe c.yaml --db /nonexistent/dir/x.db
 is "$rc" 2 "a database in a missing directory: exit 2"
 is "$err" "scalprof: cannot open database '/nonexistent/dir/x.db': unable to open database file" "and the message names it"
 
 sqlite3 future.db "pragma user_version = 999"
-run_sp run c.yaml --db future.db
+run_sp run --no-probe c.yaml --db future.db
 is "$rc" 2 "a database of a newer schema: exit 2"
 like "$err" "cannot use database 'future.db': its schema version is 999, newer than this scalprof's [0-9]+: use a newer scalprof" \
 	"and the message gives both versions"
 is "$(sqlite3 future.db "select count(*) from sqlite_master")" 0 "nothing was written into it"
 
 echo "not a database at all, just some text that is long enough" >junk.db
-run_sp run c.yaml --db junk.db
+run_sp run --no-probe c.yaml --db junk.db
 is "$rc" 2 "a file that is not a database: exit 2"
 like "$err" "junk.db.*not a database" "and the message says so"
 
-run_sp run c.yaml --db "$DB" --quiet
+run_sp run --no-probe c.yaml --db "$DB" --quiet
 is "$rc" 0 "a run into a fresh database"
 is "$(q "pragma journal_mode")" wal "the database is in WAL mode"
 run_sp report --db "$DB"

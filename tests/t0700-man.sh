@@ -62,7 +62,7 @@ workloads:
   - name: fails
     command: [sh, -c, "echo broken >&2; exit 1"]
 YAML
-"$SCALPROF" run c.yaml --db "$DB" --quiet >/dev/null 2>&1
+"$SCALPROF" run --no-probe c.yaml --db "$DB" --quiet >/dev/null 2>&1
 awk '/^\.Bd -literal/ {r++; f=sprintf("recipe-%02d.sql", r); next} /^\.Ed/ {f=""; next} f {print > f}' "$MAN/scalprof-db.7"
 n=0
 for r in recipe-*.sql; do

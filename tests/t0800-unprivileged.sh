@@ -32,7 +32,7 @@ workloads:
 YAML
 chmod 644 "$TMP/u/c.yaml"
 cd "$TMP/u" || exit 1
-as_user "$SCALPROF" run c.yaml --db "$TMP/u/u.db" --quiet >out 2>err
+as_user "$SCALPROF" run --no-probe c.yaml --db "$TMP/u/u.db" --quiet >out 2>err
 is "$?" 0 "an unprivileged run completes"
 rows=$(sqlite3 "$TMP/u/u.db" "select status || '|' || ifnull(reason, '') from counters" | sort -u)
 echo "# perf_event_paranoid=$paranoid: $rows"

@@ -13,7 +13,7 @@ for f in "$SRC_DIR"/config/campaigns/seed-00[0-4]-*.yaml; do
 	is "$rc" 0 "$name: valid"
 	nwl=$(grep -c '^  - name:' "$f")
 	db=$TMP/$name.db
-	run_sp run "$f" --db "$db" --scale 0.02 --quiet
+	run_sp run --no-probe "$f" --db "$db" --scale 0.02 --quiet
 	is "$rc" 0 "$name: runs at scale 0.02"
 	[ "$rc" = 0 ] || printf '# %s\n' "$err"
 	is "$(sqlite3 "$db" "select count(*) from runs")" $((nwl * ncores * 3)) "$name: $nwl workloads x $ncores counts x 3 repetitions"

@@ -163,7 +163,7 @@ static void errors(void)
 	check_error("name: x\nrepetitions: many\n" WL, "t.yaml:2:1: repetitions: expected an integer, got 'many'",
 		    "a word for a number");
 	check_error("name: x\nworkloads:\n  - name: a\n    command: [ls]\n    extra: 1\n",
-		    "t.yaml:5:5: workloads[0].extra: unknown key (expected one of name, command, builtin, args, env, cwd, mode)",
+		    "t.yaml:5:5: workloads[0].extra: unknown key (expected one of name, command, builtin, args, env, cwd, mode, interference)",
 		    "an unknown workload key");
 	check_error("name: x\nworkloads:\n  - command: [ls]\n", "t.yaml:3:5: workloads[0].name: required key is missing",
 		    "a workload without a name");
