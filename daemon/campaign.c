@@ -759,6 +759,14 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 			if (check_bool(ctx, p) < 0)
 				return -EINVAL;
 			w->interference = yamlloc_find(ctx->loc, p, &line, &col) ? rw->interference : raw->interference;
+			/* the co-runners are scalprof-kernels too */
+			if (w->interference && !c->kernels) {
+				c->kernels = kernels_path();
+				if (access(c->kernels, X_OK) < 0)
+					return fail_at(ctx, p[0] && yamlloc_find(ctx->loc, p, &line, &col) ? p : "interference",
+						       "interference needs scalprof-kernels, not found at '%s' "
+						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
+			}
 		}
 		w->mode = (enum wl_mode)rw->mode;
 	}

@@ -52,7 +52,7 @@ static int run_text(const struct ceiling_opts *o, const char *yaml, struct store
 		r = -EIO;
 		goto out;
 	}
-	plan_build(c, &plan);
+	plan_build(c, topology_cores(o->topo), &plan);
 	{
 		struct runner_opts ro = {
 			.campaign = c, .topo = o->topo, .store = st, .campaign_id = cid, .sigfd = o->sigfd,

@@ -4,11 +4,19 @@
 #include "plan.h"
 #include "util.h"
 
-int plan_build(const struct campaign *c, struct plan *ret)
+const char *corunner_name(enum corunner k)
+{
+	static const char *const names[] = { NULL, "bandwidth", "cache", "cpu" };
+
+	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : NULL;
+}
+
+int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 {
 	size_t n = (size_t)c->repetitions * c->nworkloads * c->nworkers, k = 0;
 
-	ret->runs = xcalloc(n, sizeof(*ret->runs));
+	/* room for the interference runs too */
+	ret->runs = xcalloc(n * CORUN_KINDS, sizeof(*ret->runs));
 	for (int rep = 1; rep <= c->repetitions; rep++)
 		for (size_t w = 0; w < c->nworkloads; w++)
 			for (size_t i = 0; i < c->nworkers; i++) {
@@ -19,7 +27,19 @@ int plan_build(const struct campaign *c, struct plan *ret)
 				r->n_workers = c->workers[i];
 				r->repetition = rep;
 			}
-	ret->nruns = n;
+	for (int rep = 1; rep <= c->repetitions; rep++)
+		for (size_t w = 0; w < c->nworkloads; w++)
+			for (size_t i = 0; c->workloads[w].interference && i < c->nworkers; i++)
+				for (int kind = CORUN_BANDWIDTH; kind <= CORUN_CPU && c->workers[i] < ncores; kind++) {
+					struct plan_run *r = &ret->runs[k++];
+
+					r->seq = (int)k;
+					r->workload = w;
+					r->n_workers = c->workers[i];
+					r->repetition = rep;
+					r->corunner = (enum corunner)kind;
+				}
+	ret->nruns = k;
 	return 0;
 }
 

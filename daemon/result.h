@@ -44,8 +44,19 @@ struct worker_result {
 	struct tail out, err;
 };
 
+/* What the co-runners of an interference run reported. */
+struct corun_result {
+	int kind;                 /* enum corunner; 0 for an ordinary run */
+	int n_corunners;          /* one per free physical core */
+	double rate_alone, rate_beside;       /* summed over the co-runners; NAN unknown */
+	char unit[24];
+	double cache_ns_alone, cache_ns_beside; /* cache co-runner only; NAN otherwise */
+	uint64_t hog_bytes;
+};
+
 struct run_result {
 	int seq;
+	struct corun_result corun;
 	const struct workload *workload;
 	int n_workers;
 	int repetition;

@@ -5,11 +5,13 @@
  *   2. one run: set-up (pipes, fork, pin, probes), release, the event loop
  *      (pidfds, status and output pipes, timeout timerfd, signalfd), reaping
  *   3. killing what is left of a run's process trees
- *   4. the campaign loop: plan order, progress, one transaction per run
+ *   4. co-runners of interference runs
+ *   5. the campaign loop: plan order, progress, one transaction per run
  *
  * Every worker gets its own process group; scalprof is a child subreaper, so
  * descendants that outlive their worker come back to it and are killed. */
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -87,6 +89,13 @@ struct wstate {
 	int reaped;
 };
 
+/* A co-runner: scalprof-kernels hog_* pinned to a free physical core. */
+struct hog {
+	pid_t pid;
+	int out_fd;
+	struct tail out;
+};
+
 struct run_ctx {
 	const struct runner_opts *o;
 	struct probe_set *probes;
@@ -99,6 +108,10 @@ struct run_ctx {
 	void *tick_arg;
 	struct runner_progress *tick_state;
 	int64_t campaign_start;
+	struct hog *hogs;        /* co-runners of an interference run */
+	size_t nhogs;
+	double *alone[CORUN_KINDS]; /* co-runners' rate alone, by count of them */
+	double *alone_ns;           /* cache co-runner's ns per access alone */
 };
 
 static void close_fd(int *fd)
@@ -398,6 +411,215 @@ static void kill_leftovers(struct run_ctx *rc)
 	}
 }
 
+/* ---- 4. co-runners ------------------------------------------------------ */
+
+static int make_pipe(int fds[2], int nonblock_read)
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if (nonblock_read)
+		fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+
+static const char *const hog_kernel[CORUN_KINDS] = { NULL, "hog_bandwidth", "hog_cache", "hog_cpu" };
+
+/* Starts co-runner kind on cpu, running for seconds (0: until SIGTERM). */
+static int hog_start(struct run_ctx *rc, enum corunner kind, int cpu, double seconds, struct hog *h)
+{
+	const struct campaign *c = rc->o->campaign;
+	uint64_t cache_bytes = rc->o->cache_hog_bytes ? rc->o->cache_hog_bytes : 2u << 20;
+	char size_arg[64], sec_arg[64];
+	char *argv[] = { c->kernels, (char *)hog_kernel[kind], sec_arg, NULL, NULL };
+	int go[2], out[2], st[2], r;
+	cpu_set_t set;
+	struct spawn_req req;
+
+	memset(h, 0, sizeof(*h));
+	h->pid = -1;
+	h->out_fd = -1;
+	snprintf(sec_arg, sizeof(sec_arg), "seconds=%g", seconds);
+	if (kind == CORUN_CACHE) {
+		snprintf(size_arg, sizeof(size_arg), "size=%llu", (unsigned long long)cache_bytes);
+		argv[3] = size_arg;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if ((r = make_pipe(go, 0)) < 0)
+		return r;
+	if ((r = make_pipe(out, 1)) < 0) {
+		close(go[0]);
+		close(go[1]);
+		return r;
+	}
+	if ((r = make_pipe(st, 0)) < 0) {
+		close(go[0]);
+		close(go[1]);
+		close(out[0]);
+		close(out[1]);
+		return r;
+	}
+	req = (struct spawn_req){
+		.argv = argv, .envp = environ, .cpus = &set, .go_read = go[0], .go_write = go[1],
+		.out_fd = out[1], .err_fd = out[1], .status_fd = st[1], .devnull = rc->devnull,
+	};
+	h->pid = spawn_worker(&req);
+	close(go[1]); /* released at once */
+	close(go[0]);
+	close(out[1]);
+	close(st[0]); /* its start is not measured */
+	close(st[1]);
+	if (h->pid < 0) {
+		close(out[0]);
+		return (int)h->pid;
+	}
+	h->out_fd = out[0];
+	return 0;
+}
+
+/* Stops the co-runners (SIGTERM unless they end by themselves), collects
+ * their reports and reaps them; a co-runner that does not end within 5 s
+ * is killed. */
+static void hogs_finish(struct hog *hogs, size_t n, int terminate)
+{
+	int64_t deadline = mono_ns() + 5000000000LL;
+	size_t open = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (terminate && hogs[i].pid > 0)
+			kill(hogs[i].pid, SIGTERM);
+		open += hogs[i].out_fd >= 0;
+	}
+	while (open > 0 && mono_ns() < deadline) {
+		struct pollfd p[64];
+		size_t k = 0;
+
+		for (size_t i = 0; i < n && k < ARRAY_SIZE(p); i++)
+			if (hogs[i].out_fd >= 0)
+				p[k++] = (struct pollfd){ .fd = hogs[i].out_fd, .events = POLLIN };
+		if (poll(p, k, 100) < 0 && errno != EINTR)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (hogs[i].out_fd >= 0 && tail_drain(hogs[i].out_fd, &hogs[i].out)) {
+				close_fd(&hogs[i].out_fd);
+				open--;
+			}
+	}
+	for (size_t i = 0; i < n; i++) {
+		close_fd(&hogs[i].out_fd);
+		if (hogs[i].pid > 0) {
+			if (waitpid(hogs[i].pid, NULL, WNOHANG) == 0) {
+				kill(hogs[i].pid, SIGKILL);
+				waitpid(hogs[i].pid, NULL, 0);
+			}
+			hogs[i].pid = -1;
+		}
+	}
+}
+
+/* "key=value" in a co-runner's report, or NAN. */
+static double hog_field(const struct tail *t, const char *key, char *text_out, size_t text_len)
+{
+	char buf[4096];
+	size_t n = t->len < sizeof(buf) - 1 ? t->len : sizeof(buf) - 1, klen = strlen(key);
+
+	for (size_t k = 0; k < n; k++)
+		buf[k] = t->buf[(t->start + t->len - n + k) % TAIL_BYTES];
+	buf[n] = '\0';
+	for (char *p = buf; (p = strstr(p, key)); p += klen)
+		if ((p == buf || p[-1] == '\n') && p[klen] == '=') {
+			if (text_out)
+				snprintf(text_out, text_len, "%.*s", (int)strcspn(p + klen + 1, "\n"), p + klen + 1);
+			return strtod(p + klen + 1, NULL);
+		}
+	return NAN;
+}
+
+/* Sums the co-runners' rates; the cache co-runner's ns per access averaged. */
+static void hogs_rates(const struct hog *hogs, size_t n, double *ret_rate, double *ret_ns, char *unit, size_t ulen)
+{
+	double rate = 0, ns = 0;
+	int nns = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double v = hog_field(&hogs[i].out, "rate", NULL, 0), x = hog_field(&hogs[i].out, "ns_per_access", NULL, 0);
+
+		rate += v;
+		if (!isnan(x)) {
+			ns += x;
+			nns++;
+		}
+		if (unit && i == 0)
+			hog_field(&hogs[i].out, "unit", unit, ulen);
+	}
+	*ret_rate = n ? rate : NAN;
+	*ret_ns = nns ? ns / nns : NAN;
+}
+
+static void hogs_free(struct hog *hogs, size_t n)
+{
+	for (size_t i = 0; hogs && i < n; i++)
+		free(hogs[i].out.buf);
+	free(hogs);
+}
+
+/* Starts one co-runner of kind on each free core (those after slot n in
+ * placement order); for alone, they run 1 s by themselves and report. */
+static int hogs_start(struct run_ctx *rc, enum corunner kind, int n, int alone, struct hog **ret, size_t *ret_n)
+{
+	const struct topology *topo = rc->o->topo;
+	int ncores = topology_cores(topo), *order = xcalloc((size_t)ncores, sizeof(int)), r = 0;
+	size_t nh = (size_t)(ncores - n);
+	struct hog *hogs = xcalloc(nh, sizeof(*hogs));
+
+	topology_place(topo, rc->o->campaign->placement, ncores, 0, order);
+	for (size_t i = 0; i < nh && r == 0; i++)
+		r = hog_start(rc, kind, topology_core(topo, order[(size_t)n + i])->cpus[0], alone ? 1.0 : 0, &hogs[i]);
+	free(order);
+	*ret = hogs;
+	*ret_n = nh;
+	return r;
+}
+
+/* The co-runners' rate alone for kind beside n workers, measured once. */
+static int hogs_alone(struct run_ctx *rc, enum corunner kind, int n, double *ret_rate, double *ret_ns)
+{
+	int ncores = topology_cores(rc->o->topo);
+	struct hog *hogs = NULL;
+	size_t nh = 0;
+	int r;
+
+	if (!rc->alone[kind]) {
+		rc->alone[kind] = xcalloc((size_t)ncores + 1, sizeof(double));
+		for (int i = 0; i <= ncores; i++)
+			rc->alone[kind][i] = NAN;
+	}
+	if (!rc->alone_ns) {
+		rc->alone_ns = xcalloc((size_t)ncores + 1, sizeof(double));
+		for (int i = 0; i <= ncores; i++)
+			rc->alone_ns[i] = NAN;
+	}
+	if (!isnan(rc->alone[kind][ncores - n])) {
+		*ret_rate = rc->alone[kind][ncores - n];
+		*ret_ns = kind == CORUN_CACHE ? rc->alone_ns[ncores - n] : NAN;
+		return 0;
+	}
+	r = hogs_start(rc, kind, n, 1, &hogs, &nh);
+	hogs_finish(hogs, nh, r < 0);
+	if (r == 0) {
+		double ns;
+
+		hogs_rates(hogs, nh, &rc->alone[kind][ncores - n], &ns, NULL, 0);
+		if (kind == CORUN_CACHE)
+			rc->alone_ns[ncores - n] = ns;
+		*ret_rate = rc->alone[kind][ncores - n];
+		*ret_ns = kind == CORUN_CACHE ? ns : NAN;
+	}
+	hogs_free(hogs, nh);
+	return r;
+}
+
 static void set_cpu(cpu_set_t *set, const struct topology *topo, int core)
 {
 	CPU_SET(topology_core(topo, core)->cpus[0], set);
@@ -443,14 +665,6 @@ static void conclude(struct run_ctx *rc)
 		}
 }
 
-static int make_pipe(int fds[2], int nonblock_read)
-{
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	if (nonblock_read)
-		fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	return 0;
-}
 
 /* Performs one run into res (filled by the caller with workload, counts).
  * Returns 0 or -errno when the run could not be set up at all. */
@@ -473,6 +687,20 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	r = topology_place(rc->o->topo, c->placement, pr->n_workers, c->oversubscribe, cores);
 	if (r < 0)
 		goto out;
+	if (pr->corunner) {
+		struct corun_result *cr = &rc->res->corun;
+		struct timespec warm = { 0, 200000000 };
+
+		cr->kind = pr->corunner;
+		cr->n_corunners = topology_cores(rc->o->topo) - pr->n_workers;
+		cr->hog_bytes = pr->corunner == CORUN_CACHE ? (rc->o->cache_hog_bytes ? rc->o->cache_hog_bytes : 2u << 20) : 0;
+		r = hogs_alone(rc, pr->corunner, pr->n_workers, &cr->rate_alone, &cr->cache_ns_alone);
+		if (r == 0)
+			r = hogs_start(rc, pr->corunner, pr->n_workers, 0, &rc->hogs, &rc->nhogs);
+		if (r < 0)
+			goto out;
+		nanosleep(&warm, NULL); /* the co-runners reach their steady state first */
+	}
 	r = make_pipe(go, 0);
 	if (r < 0)
 		goto out;
@@ -556,6 +784,14 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	probe_set_stop(rc->probes);
 	r = 0;
 out:
+	if (rc->hogs) {
+		hogs_finish(rc->hogs, rc->nhogs, 1);
+		hogs_rates(rc->hogs, rc->nhogs, &rc->res->corun.rate_beside, &rc->res->corun.cache_ns_beside,
+			   rc->res->corun.unit, sizeof(rc->res->corun.unit));
+		hogs_free(rc->hogs, rc->nhogs);
+		rc->hogs = NULL;
+		rc->nhogs = 0;
+	}
 	if (r < 0)
 		kill_worker_groups(rc);
 	/* whatever is still open when the workers are gone: last output, then
@@ -685,6 +921,8 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 			break;
 		}
 		res.seq = pr->seq;
+		res.corun.rate_alone = res.corun.rate_beside = NAN;
+		res.corun.cache_ns_alone = res.corun.cache_ns_beside = NAN;
 		res.workload = &c->workloads[pr->workload];
 		res.n_workers = pr->n_workers;
 		res.repetition = pr->repetition;
@@ -740,6 +978,9 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	ret_summary->interrupted = rc.interrupted;
 out:
 	probe_set_free(probes);
+	for (int k = 0; k < CORUN_KINDS; k++)
+		free(rc.alone[k]);
+	free(rc.alone_ns);
 	if (rc.timer_fd >= 0)
 		close(rc.timer_fd);
 	if (rc.devnull >= 0)

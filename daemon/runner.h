@@ -36,6 +36,7 @@ struct runner_opts {
 	int sigfd;                    /* signalfd of SIGINT/SIGTERM: stops the campaign */
 	runner_progress_fn progress;  /* may be NULL */
 	void *progress_arg;
+	uint64_t cache_hog_bytes;     /* interference: the cache co-runner's set; 0: 2 MiB */
 };
 
 struct runner_summary {

@@ -236,7 +236,7 @@ static int cmd_check(int argc, char **argv)
 	ex = campaign_operand(argc, argv, i, usage_check, o.scale, &topo, &c);
 	if (ex)
 		return ex;
-	plan_build(c, &plan);
+	plan_build(c, topology_cores(topo), &plan);
 	printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs, "
 	       "%zu event%s, scale %g\n",
 	       argv[i], c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
@@ -360,7 +360,7 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	plan_build(c, &plan);
+	plan_build(c, topology_cores(topo), &plan);
 	ps.tty = isatty(STDOUT_FILENO);
 	if (!o.quiet)
 		printf("campaign '%s' (id %lld): %zu runs into %s\n", c->name, (long long)campaign_id, plan.nruns,
@@ -369,6 +369,8 @@ static int cmd_run(int argc, char **argv)
 		struct runner_opts ro = {
 			.campaign = c, .topo = topo, .store = st, .campaign_id = campaign_id, .sigfd = sigfd,
 			.progress = o.quiet ? NULL : progress, .progress_arg = &ps,
+			/* the cache co-runner keeps half the measured usable cache hot */
+			.cache_hog_bytes = store_usable_llc(st, machine_id) / 2,
 		};
 		r = runner_run_campaign(&ro, &plan, &sum, &err);
 	}

@@ -4,21 +4,23 @@
  * 3. machines and campaigns; 4. runs, workers and counters. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "plan.h"
 #include "store.h"
 #include "util.h"
 
 extern const char scalprof_schema_sql[]; /* schema_blob.S */
 
-enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_COUNT };
+enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_INTERFERENCE, ST_COUNT };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
-		   " wall_ns, start_skew_ns, started_at, error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		   " wall_ns, start_skew_ns, started_at, error, corunner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_WORKER] = "INSERT INTO workers (run_id, slot, cpu, cpus, core, pid, status, exit_code, signal,"
 		      " exec_errno, error, start_ns, end_ns, wall_ns, utime_ns, stime_ns, maxrss_kb, minflt,"
 		      " majflt, nvcsw, nivcsw, run_delay_ns, stdout_bytes, stderr_bytes, stdout_tail,"
@@ -27,6 +29,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		       " time_enabled_ns, time_running_ns, status, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[ST_BANDWIDTH] = "INSERT INTO bandwidth (run_id, socket, source, pmu, read_bytes, write_bytes, seconds,"
 			 " status, reason) VALUES (?,?,?,?,?,?,?,?,?)",
+	[ST_INTERFERENCE] = "INSERT INTO interference (run_id, corunner, n_corunners, alone_wall_s, slowdown,"
+			    " rate_alone, rate_beside, rate_unit, cache_ns_alone, cache_ns_beside, hog_bytes)"
+			    " SELECT ?1, ?2, ?3, m.median_wall_s, ?4 / 1e9 / m.median_wall_s, ?5, ?6, ?7, ?8, ?9, ?10"
+			    " FROM (SELECT NULL) LEFT JOIN run_medians m ON m.campaign_id = ?11 AND m.workload = ?12"
+			    " AND m.n_workers = ?13",
 	[ST_LLC] = "SELECT count(*), sum(status IN ('ok','multiplexed')), sum(scaled_value),"
 		   " (SELECT reason FROM counters WHERE run_id = ?1 AND event = ?2"
 		   "   AND status NOT IN ('ok','multiplexed') LIMIT 1)"
@@ -229,6 +236,20 @@ static int step_once(struct store *st, sqlite3_stmt *s, const char *what)
 	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(st, what);
 }
 
+uint64_t store_usable_llc(struct store *st, int64_t machine_id)
+{
+	sqlite3_stmt *s;
+	uint64_t v = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT usable_llc_bytes FROM machines WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, machine_id);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0)
+		v = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 int store_machine(struct store *st, const struct machine_info *m, int64_t *ret_id)
 {
 	sqlite3_stmt *s;
@@ -374,6 +395,39 @@ static void bind_tail(sqlite3_stmt *s, int i, const struct tail *t)
 	sqlite3_bind_blob(s, i, flat, (int)t->len, free);
 }
 
+static void bind_double_or_null(sqlite3_stmt *s, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
+/* The interference row of a co-run: its slowdown against the median of the
+ * same campaign's ordinary runs of the workload at the same count. */
+static int store_interference(struct store *st, int64_t campaign_id, int64_t run_id, const struct run_result *run)
+{
+	sqlite3_stmt *s = st->stmt[ST_INTERFERENCE];
+	const struct corun_result *c = &run->corun;
+
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_text(s, 2, corunner_name((enum corunner)c->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, c->n_corunners);
+	if (run->status == RUN_OK && run->wall_ns > 0)
+		sqlite3_bind_int64(s, 4, run->wall_ns);
+	bind_double_or_null(s, 5, c->rate_alone);
+	bind_double_or_null(s, 6, c->rate_beside);
+	bind_text_or_null(s, 7, c->unit[0] ? c->unit : NULL);
+	bind_double_or_null(s, 8, c->cache_ns_alone);
+	bind_double_or_null(s, 9, c->cache_ns_beside);
+	if (c->hog_bytes)
+		sqlite3_bind_int64(s, 10, (sqlite3_int64)c->hog_bytes);
+	sqlite3_bind_int64(s, 11, campaign_id);
+	sqlite3_bind_text(s, 12, run->workload->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 13, run->n_workers);
+	return step_cached(st, s, "storing interference");
+}
+
 int store_run_insert(struct store *st, int64_t campaign_id, const struct run_result *run,
 		     int64_t *ret_run_id, int64_t *ret_worker_ids)
 {
@@ -391,9 +445,13 @@ int store_run_insert(struct store *st, int64_t campaign_id, const struct run_res
 	bind_i64_or_null(s, 9, run->start_skew_ns);
 	sqlite3_bind_text(s, 10, run->started_at, -1, SQLITE_STATIC);
 	bind_text_or_null(s, 11, run->error);
+	if (run->corun.kind)
+		sqlite3_bind_text(s, 12, corunner_name((enum corunner)run->corun.kind), -1, SQLITE_STATIC);
 	if (step_cached(st, s, "storing the run") < 0)
 		return -EIO;
 	run_id = sqlite3_last_insert_rowid(st->db);
+	if (run->corun.kind && store_interference(st, campaign_id, run_id, run) < 0)
+		return -EIO;
 
 	s = st->stmt[ST_WORKER];
 	for (size_t i = 0; i < run->nworkers; i++) {

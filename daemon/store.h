@@ -30,6 +30,9 @@ sqlite3 *store_db(struct store *st);
 /* The schema version this binary migrates to. */
 int store_schema_version(void);
 
+/* The machine's measured usable last-level cache in bytes, or 0. */
+uint64_t store_usable_llc(struct store *st, int64_t machine_id);
+
 /* Inserts the machine or finds it by (machine_id, hostname). */
 int store_machine(struct store *st, const struct machine_info *m, int64_t *ret_id);
 

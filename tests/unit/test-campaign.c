@@ -115,7 +115,7 @@ static void full(void)
 	is_str(c->workloads[0].cwd, "/tmp", "cwd");
 	ok(campaign_uses_python(c), "a python workload is noticed (its version is recorded)");
 
-	plan_build(c, &p);
+	plan_build(c, topology_cores(topo), &p);
 	is_int(p.nruns, 2 * 2 * 3, "plan: repetitions x workloads x worker counts");
 	ok(p.runs[0].repetition == 1 && p.runs[0].workload == 0 && p.runs[0].n_workers == 1, "plan starts at rep 1");
 	ok(p.runs[5].repetition == 1 && p.runs[5].workload == 1 && p.runs[5].n_workers == 8,
