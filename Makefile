@@ -40,6 +40,12 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps demo check test install uninstall clean bench lint-man
 all: $(B)/scalprof $(B)/scalprof-kernels
+ifeq ($(SANITIZE),1)
+all: $(B)/scalprof-kernels-san
+KERNELS_UNDER_TEST := $(CURDIR)/$(B)/scalprof-kernels-san
+else
+KERNELS_UNDER_TEST := $(CURDIR)/$(B)/scalprof-kernels
+endif
 
 deps:
 	@scripts/deps.sh
@@ -59,9 +65,17 @@ $(B)/libengine.a: $(ENGINE_OBJ)
 $(B)/scalprof: $(B)/daemon/scalprof.o $(B)/libengine.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-# the kernels are built with the project's flags but link nothing of the engine
-$(B)/scalprof-kernels: $(B)/workloads/kernels.o $(B)/workloads/builtins.o
-	$(CC) $(SANFLAGS) -o $@ $^ -lm
+# The kernels are what is measured: never instrumented, or every figure
+# taken with a sanitized build would describe the sanitizer. A sanitized
+# copy, scalprof-kernels-san, is built for t0900's checks of their code.
+KERNEL_SRC := workloads/kernels.c workloads/builtins.c
+$(B)/scalprof-kernels: $(KERNEL_SRC) workloads/builtins.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(KERNEL_SRC) -lm
+
+$(B)/scalprof-kernels-san: $(KERNEL_SRC) workloads/builtins.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(SANFLAGS) -o $@ $(KERNEL_SRC) -lm
 
 $(B)/tests/%: tests/unit/%.c tests/lib/tap.h $(B)/libengine.a
 	@mkdir -p $(dir $@)
@@ -73,7 +87,7 @@ demo: deps
 	$(B)/scalprof run config/campaigns/seed-002-lists.yaml --db scalprof.db
 
 test: all $(UNIT_BIN)
-	SRC_DIR=$(CURDIR) SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \
+	SRC_DIR=$(CURDIR) KERNELS_UNDER_TEST=$(KERNELS_UNDER_TEST) SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \
 	  prove --exec tests/lib/run-one $(UNIT_BIN) tests/t[0-9]*.sh
 
 check: deps

@@ -20,6 +20,9 @@ struct row {
 	int n, runs, not_ok;
 	double wall, speedup, efficiency;
 	double *ev; /* per-worker median per event column; NAN if none */
+	double gbps, ceiling;   /* median bandwidth and its fraction of the ceiling */
+	char *bw_source;
+	double slowdown[3];     /* median beside the bandwidth, cache, cpu co-runner */
 };
 
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **s)
@@ -72,35 +75,70 @@ static int load_events(sqlite3 *db, int64_t cid, struct ev_col **ret, size_t *re
 	return 0;
 }
 
-/* Per-worker median of each event over the ok runs of one row. */
-static int load_medians(sqlite3 *db, int64_t cid, struct row *row, const struct ev_col *cols, size_t ncols)
+/* The median of the first column of s's rows, s bound to (campaign,
+ * workload, n, ?4) by the caller's key; NAN when there are none. */
+static double median_rows(sqlite3_stmt *s, int64_t cid, const struct row *row, const char *key)
 {
-	sqlite3_stmt *s;
+	double *vals = NULL, m;
+	size_t n = 0;
 
-	if (prepare(db,
-		    "SELECT c.scaled_value FROM counters c JOIN runs r ON r.id = c.run_id"
-		    " WHERE r.campaign_id = ? AND r.workload = ? AND r.n_workers = ? AND r.status = 'ok'"
-		    " AND c.event = ? AND c.status IN ('ok','multiplexed') AND c.scaled_value IS NOT NULL",
-		    &s) < 0)
-		return -EIO;
-	row->ev = xcalloc(ncols, sizeof(double));
-	for (size_t e = 0; e < ncols; e++) {
-		double *vals = NULL;
-		size_t n = 0;
-
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, cid);
-		sqlite3_bind_text(s, 2, row->workload, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, row->n);
-		sqlite3_bind_text(s, 4, cols[e].name, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, cid);
+	sqlite3_bind_text(s, 2, row->workload, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, row->n);
+	if (key)
+		sqlite3_bind_text(s, 4, key, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
 			vals = xreallocarray(vals, n + 1, sizeof(double));
 			vals[n++] = sqlite3_column_double(s, 0);
 		}
-		row->ev[e] = median_double(vals, n);
-		free(vals);
+	m = median_double(vals, n);
+	free(vals);
+	return m;
+}
+
+/* The ordinary ok runs of a row: ?1 campaign, ?2 workload, ?3 n */
+#define OK_RUNS " r.campaign_id = ?1 AND r.workload = ?2 AND r.n_workers = ?3 AND r.status = 'ok'"
+
+/* Per-worker median of each event, and the evidence medians, of one row. */
+static int load_medians(sqlite3 *db, int64_t cid, struct row *row, const struct ev_col *cols, size_t ncols)
+{
+	static const char *const kinds[3] = { "bandwidth", "cache", "cpu" };
+	sqlite3_stmt *ev, *bw, *frac, *slow, *src;
+
+	if (prepare(db,
+		    "SELECT c.scaled_value FROM counters c JOIN runs r ON r.id = c.run_id WHERE" OK_RUNS
+		    " AND r.corunner IS NULL AND c.event = ?4 AND c.status IN ('ok','multiplexed')",
+		    &ev) < 0)
+		return -EIO;
+	prepare(db, "SELECT b.gb_per_s FROM run_bandwidth b JOIN runs r ON r.id = b.run_id WHERE" OK_RUNS
+		    " AND r.corunner IS NULL", &bw);
+	prepare(db, "SELECT b.ceiling_fraction FROM run_bandwidth b JOIN runs r ON r.id = b.run_id WHERE" OK_RUNS
+		    " AND r.corunner IS NULL", &frac);
+	prepare(db, "SELECT i.slowdown FROM interference i JOIN runs r ON r.id = i.run_id WHERE" OK_RUNS
+		    " AND i.corunner = ?4", &slow);
+	prepare(db, "SELECT group_concat(DISTINCT b.source) FROM run_bandwidth b JOIN runs r ON r.id = b.run_id"
+		    " WHERE" OK_RUNS " AND r.corunner IS NULL", &src);
+	row->ev = xcalloc(ncols, sizeof(double));
+	for (size_t e = 0; e < ncols; e++)
+		row->ev[e] = median_rows(ev, cid, row, cols[e].name);
+	row->gbps = bw ? median_rows(bw, cid, row, NULL) : NAN;
+	row->ceiling = frac ? median_rows(frac, cid, row, NULL) : NAN;
+	for (int k = 0; k < 3; k++)
+		row->slowdown[k] = slow ? median_rows(slow, cid, row, kinds[k]) : NAN;
+	if (src) {
+		sqlite3_bind_int64(src, 1, cid);
+		sqlite3_bind_text(src, 2, row->workload, -1, SQLITE_STATIC);
+		sqlite3_bind_int(src, 3, row->n);
+		if (sqlite3_step(src) == SQLITE_ROW && sqlite3_column_type(src, 0) != SQLITE_NULL)
+			row->bw_source = xstrdup((const char *)sqlite3_column_text(src, 0));
 	}
-	sqlite3_finalize(s);
+	sqlite3_finalize(ev);
+	sqlite3_finalize(bw);
+	sqlite3_finalize(frac);
+	sqlite3_finalize(slow);
+	sqlite3_finalize(src);
 	return 0;
 }
 
@@ -117,7 +155,7 @@ static int load_rows(sqlite3 *db, int64_t cid, struct row **ret, size_t *ret_n)
 		    " s.median_wall_s, s.speedup, s.efficiency"
 		    " FROM runs r LEFT JOIN scaling s ON s.campaign_id = r.campaign_id"
 		    "  AND s.workload = r.workload AND s.n_workers = r.n_workers"
-		    " WHERE r.campaign_id = ? GROUP BY r.workload, r.n_workers"
+		    " WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
 		    " ORDER BY (SELECT min(seq) FROM runs x WHERE x.campaign_id = r.campaign_id"
 		    "  AND x.workload = r.workload), r.n_workers",
 		    &s) < 0)
@@ -165,19 +203,44 @@ static void fmt_event(const struct ev_col *col, double v, char *buf, size_t len)
 		format_count(v, buf, len);
 }
 
+static int any_interference(const struct row *rows, size_t nrows)
+{
+	for (size_t i = 0; i < nrows; i++)
+		for (int k = 0; k < 3; k++)
+			if (!isnan(rows[i].slowdown[k]))
+				return 1;
+	return 0;
+}
+
+/* One line per distinct bandwidth source and reason of the campaign. */
+static void print_bandwidth_notes(sqlite3 *db, int64_t cid, FILE *out)
+{
+	sqlite3_stmt *s;
+
+	if (prepare(db, "SELECT DISTINCT b.source, b.reason FROM bandwidth b JOIN runs r ON r.id = b.run_id"
+			" WHERE r.campaign_id = ? AND b.reason IS NOT NULL", &s) < 0)
+		return;
+	sqlite3_bind_int64(s, 1, cid);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		fprintf(out, "bandwidth (%s): %s\n", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+}
+
 static void print_text(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols,
 		       size_t ncols)
 {
-	int wname = 8;
-	char b1[32], b2[32], b3[32];
+	int wname = 8, intf = any_interference(rows, nrows);
+	char b1[32], b2[32], b3[32], b4[32], b5[32];
 
 	for (size_t i = 0; i < nrows; i++)
 		if ((int)strlen(rows[i].workload) > wname)
 			wname = (int)strlen(rows[i].workload);
-	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s", wname, "workload", "mode", "N", "runs", "wall_s",
-		"speedup", "effic");
+	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s  %7s  %5s  %-12s", wname, "workload", "mode", "N", "runs",
+		"wall_s", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source");
 	for (size_t e = 0; e < ncols; e++)
 		fprintf(out, "  %*s", (int)(strlen(cols[e].name) > 7 ? strlen(cols[e].name) : 7), cols[e].name);
+	if (intf)
+		fprintf(out, "  %7s  %10s  %8s", "slow:bw", "slow:cache", "slow:cpu");
 	fputc('\n', out);
 	for (size_t i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
@@ -185,20 +248,33 @@ static void print_text(FILE *out, const struct row *rows, size_t nrows, const st
 		fmt_fixed(r->wall, 3, b1, sizeof(b1));
 		fmt_fixed(r->speedup, 2, b2, sizeof(b2));
 		fmt_fixed(r->efficiency, 2, b3, sizeof(b3));
-		fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s", wname, r->workload, r->mode, r->n, r->runs, b1, b2,
-			b3);
+		fmt_fixed(r->gbps, 2, b4, sizeof(b4));
+		fmt_fixed(r->ceiling * 100, 0, b5, sizeof(b5));
+		fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s  %7s  %5s  %-12s", wname, r->workload, r->mode, r->n,
+			r->runs, b1, b2, b3, b4, b5, r->bw_source ? r->bw_source : "-");
 		for (size_t e = 0; e < ncols; e++) {
 			char v[32];
 
 			fmt_event(&cols[e], r->ev ? r->ev[e] : NAN, v, sizeof(v));
 			fprintf(out, "  %*s", (int)(strlen(cols[e].name) > 7 ? strlen(cols[e].name) : 7), v);
 		}
+		if (intf) {
+			char s0[16], s1[16], s2[16];
+
+			fmt_fixed(r->slowdown[0], 2, s0, sizeof(s0));
+			fmt_fixed(r->slowdown[1], 2, s1, sizeof(s1));
+			fmt_fixed(r->slowdown[2], 2, s2, sizeof(s2));
+			fprintf(out, "  %7s  %10s  %8s", s0, s1, s2);
+		}
 		if (r->not_ok)
 			fprintf(out, "  (%d run%s not ok)", r->not_ok, r->not_ok > 1 ? "s" : "");
 		fputc('\n', out);
 	}
 	fprintf(out, "\nwall_s: median wall time of the ok runs; events: per-worker medians.\n"
-		     "copies: speedup = N x T1/TN, efficiency = T1/TN; team: speedup = T1/TN, efficiency = speedup/N.\n");
+		     "copies: speedup = N x T1/TN, efficiency = T1/TN; team: speedup = T1/TN, efficiency = speedup/N.\n"
+		     "bw_GB/s: median memory traffic of all sockets; ceil%%: of this machine's measured ceiling at N.\n");
+	if (intf)
+		fprintf(out, "slow:X: median wall beside the X co-runner on the free cores / wall alone.\n");
 	for (size_t e = 0; e < ncols; e++)
 		if (!cols[e].counted)
 			fprintf(out, "n/s: %s not counted: %s\n", cols[e].name,
@@ -228,7 +304,8 @@ static void csv_num(FILE *out, double v)
 
 static void print_csv(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols)
 {
-	fputs("workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency", out);
+	fputs("workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,"
+	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu", out);
 	for (size_t e = 0; e < ncols; e++) {
 		fputc(',', out);
 		csv_text(out, cols[e].name);
@@ -244,6 +321,16 @@ static void print_csv(FILE *out, const struct row *rows, size_t nrows, const str
 		csv_num(out, r->speedup);
 		fputc(',', out);
 		csv_num(out, r->efficiency);
+		fputc(',', out);
+		csv_num(out, r->gbps);
+		fputc(',', out);
+		csv_num(out, r->ceiling);
+		fputc(',', out);
+		csv_text(out, r->bw_source ? r->bw_source : "");
+		for (int k = 0; k < 3; k++) {
+			fputc(',', out);
+			csv_num(out, r->slowdown[k]);
+		}
 		for (size_t e = 0; e < ncols; e++) {
 			fputc(',', out);
 			csv_num(out, r->ev ? r->ev[e] : NAN);
@@ -276,13 +363,16 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
 	if (r == 0) {
 		if (fmt == REPORT_CSV)
 			print_csv(out, rows, nrows, cols, ncols);
-		else
+		else {
 			print_text(out, rows, nrows, cols, ncols);
+			print_bandwidth_notes(db, campaign_id, out);
+		}
 	}
 	for (size_t i = 0; i < nrows; i++) {
 		free(rows[i].workload);
 		free(rows[i].mode);
 		free(rows[i].ev);
+		free(rows[i].bw_source);
 	}
 	free(rows);
 	for (size_t e = 0; e < ncols; e++) {
@@ -291,4 +381,46 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
 	}
 	free(cols);
 	return r;
+}
+
+int report_runs(sqlite3 *db, int64_t campaign_id, FILE *out)
+{
+	sqlite3_stmt *s;
+
+	if (prepare(db,
+		    "SELECT r.seq, r.workload, r.n_workers, r.repetition, ifnull(r.corunner, '-'), r.status,"
+		    " r.wall_ns / 1e9, b.gb_per_s, b.source, b.ceiling_fraction, i.slowdown, i.rate_alone, i.rate_beside,"
+		    " i.rate_unit"
+		    " FROM runs r LEFT JOIN run_bandwidth b ON b.run_id = r.id LEFT JOIN interference i ON i.run_id = r.id"
+		    " WHERE r.campaign_id = ? ORDER BY r.seq",
+		    &s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, campaign_id);
+	fprintf(out, "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n", "run", "workload", "N", "rep",
+		"corunner", "status", "wall_s", "bw_GB/s", "bw_source", "ceil%", "slowdown", "co-runner rate alone -> beside");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char wall[32], gb[32], ceil[32], slow[32], rates[96] = "";
+
+		fmt_fixed(sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6), 3, wall, sizeof(wall));
+		fmt_fixed(sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7), 2, gb, sizeof(gb));
+		fmt_fixed(sqlite3_column_type(s, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 9) * 100, 0, ceil,
+			  sizeof(ceil));
+		fmt_fixed(sqlite3_column_type(s, 10) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 10), 2, slow,
+			  sizeof(slow));
+		if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
+			char a[16], b[16];
+
+			format_count(sqlite3_column_double(s, 11), a, sizeof(a));
+			format_count(sqlite3_column_type(s, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 12), b,
+				     sizeof(b));
+			snprintf(rates, sizeof(rates), "%s -> %s %s", a, b, sqlite3_column_text(s, 13));
+		}
+		fprintf(out, "%4d  %-16s  %3d  %3d  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n", sqlite3_column_int(s, 0),
+			sqlite3_column_text(s, 1), sqlite3_column_int(s, 2), sqlite3_column_int(s, 3),
+			sqlite3_column_text(s, 4), sqlite3_column_text(s, 5), wall, gb,
+			sqlite3_column_type(s, 8) == SQLITE_NULL ? "-" : (const char *)sqlite3_column_text(s, 8), ceil, slow,
+			rates);
+	}
+	sqlite3_finalize(s);
+	return 0;
 }

@@ -15,6 +15,11 @@ enum report_format { REPORT_TEXT, REPORT_CSV };
  * such campaign, or -EIO (sqlite3_errmsg(db) says why). Does not log. */
 int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FILE *out);
 
+/* Every run of the campaign with its evidence: bandwidth, its source and
+ * fraction of the ceiling, and for co-runs the slowdown and the co-runner's
+ * rates. Returns 0 or -EIO. */
+int report_runs(sqlite3 *db, int64_t campaign_id, FILE *out);
+
 /* The id of the most recent campaign, or -ENOENT when there is none. */
 int report_latest_campaign(sqlite3 *db, int64_t *ret_id);
 

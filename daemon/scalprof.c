@@ -18,6 +18,7 @@
 #include "ceiling.h"
 #include "events.h"
 #include "hostinfo.h"
+#include "mcpmu.h"
 #include "log.h"
 #include "perf.h"
 #include "plan.h"
@@ -50,7 +51,7 @@ static const char usage_main[] =
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
 	"  probe [--db PATH]             measure this machine's memory-bandwidth ceiling and\n"
 	"                                usable last-level cache, and store them\n"
-	"  report [--db PATH] [--campaign ID] [--format text|csv]\n"
+	"  report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
 	"                                the result table of a stored campaign\n"
 	"  help [COMMAND]                this text, or a command's\n"
 	"\n"
@@ -107,9 +108,10 @@ static const char usage_probe[] =
 	"  -q, --quiet     no progress lines\n";
 
 static const char usage_report[] =
-	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv]\n"
+	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
 	"\n"
 	"Prints the result table of a campaign (default: the latest) from the database.\n"
+	"  -r, --runs           list every run with its evidence instead (text only)\n"
 	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
 	"  -c, --campaign ID    campaign id (see: sqlite3 DB 'select id, name from campaigns')\n"
 	"  -f, --format FORMAT  text (default) or csv\n";
@@ -118,7 +120,7 @@ static const char usage_report[] =
  * -1 after printing help (ret_exit = 0) or a usage error (ret_exit = 2). */
 struct opt_out {
 	const char *db, *placement, *format, *campaign, *scale;
-	int quiet, no_probe;
+	int quiet, no_probe, runs;
 };
 
 static int parse_opts(int argc, char **argv, const char *usage, const char *shortopts,
@@ -141,6 +143,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *shor
 		case 'q': o->quiet = 1; break;
 		case 's': o->scale = optarg; break;
 		case 'n': o->no_probe = 1; break;
+		case 'r': o->runs = 1; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,
@@ -628,6 +631,22 @@ static int cmd_events(int argc, char **argv)
 	printf("PMUs libpfm4 knows on this CPU: %s\n", pmus);
 	printf("hardware PMU exposed by the kernel: %s\n", perf_host_has_hw_pmu() ? "yes" : "no (virtual machine?)");
 	free(pmus);
+	{
+		struct mc_set mc;
+		char *why = NULL;
+		int r = mcpmu_discover(NULL, &mc, &why);
+
+		if (r == 0)
+			printf("memory-controller counters: %s (%s; %d socket%s, %zu events)\n", mc.family, mc.pmus,
+			       mc.nsockets, mc.nsockets == 1 ? "" : "s", mc.nevents);
+		else if (r == -ENOENT)
+			printf("memory-controller counters: none exposed (virtual machine?); bandwidth is estimated from "
+			       "LLC-load-misses where they count\n");
+		else
+			printf("memory-controller counters: unusable: %s\n", why ? why : "unknown");
+		free(why);
+		mc_set_clear(&mc);
+	}
 	if (i < argc) {
 		printf("\nevents:\n");
 		for (; i < argc; i++) {
@@ -660,6 +679,7 @@ static int cmd_report(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "campaign", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "runs", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -667,7 +687,7 @@ static int cmd_report(int argc, char **argv)
 	enum report_format fmt = REPORT_TEXT;
 	sqlite3 *db = NULL;
 	int64_t id;
-	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:h", longopts, &o, &ex);
+	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:rh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -700,7 +720,9 @@ static int cmd_report(int argc, char **argv)
 		return EXIT_BADINPUT;
 	}
 	r = o.campaign ? 0 : report_latest_campaign(db, &id);
-	if (r == 0)
+	if (r == 0 && o.runs)
+		r = report_runs(db, id, stdout);
+	else if (r == 0)
 		r = report_campaign(db, id, fmt, stdout);
 	if (r == -ENOENT) {
 		if (o.campaign)

@@ -5,8 +5,9 @@
 # 2 and a message naming the argument; SCALPROF_SCALE multiplies the work.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-K=${SCALPROF_KERNELS:-$(dirname "$SCALPROF")/scalprof-kernels}
-ok "[ -x '$K' ]" "scalprof-kernels is built beside scalprof"
+# the sanitized copy when the suite runs under sanitizers
+K=${KERNELS_UNDER_TEST:-$(dirname "$SCALPROF")/scalprof-kernels}
+ok "[ -x '$K' ]" "scalprof-kernels is built ($K)"
 while read -r name args; do
 	got=$("$K" $name $args | tail -1)
 	want=$(python3 "$TESTS_DIR/kernels_expected.py" $name $args)

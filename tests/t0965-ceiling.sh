@@ -1,0 +1,37 @@
+#!/bin/bash
+# t0965-ceiling: `scalprof probe` measures and stores this machine's
+# bandwidth ceiling (copy and triad on 1..all cores) and its latency sweep
+# and usable cache; `scalprof run` measures them once when the database has
+# none, and not again.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
+run_sp probe --db "$DB" --scale 0.2
+is "$rc" 0 "probe exits 0"
+like "$out" "memory bandwidth ceiling \(STREAM" "prints the ceiling"
+like "$out" "usable last-level cache: [0-9.]+ MiB" "prints the usable cache"
+is "$(q "select count(*) from machine_bandwidth where mb_per_s > 0")" $((2 * ncores)) "copy and triad for 1..$ncores workers"
+ok "[ $(q "select count(*) from machine_latency where ns_per_access > 0") -ge 10 ]" "a latency sweep"
+ok "[ $(q "select usable_llc_bytes > 0 from machines") = 1 ]" "a usable cache"
+is "$(q "select count(*) from machine_latency l join machines m on m.id = l.machine_id
+	where l.bytes <= m.usable_llc_bytes and l.ns_per_access > 2 * (select min(ns_per_access) from machine_latency) * 10")" 0 \
+	"no size below the usable cache has DRAM-like latency"
+is "$(q "select count(*) from runs")" 0 "the measuring runs are not stored as the user's runs"
+
+cat >c.yaml <<'YAML'
+name: t0965
+workers: [1]
+repetitions: 1
+events: [sched]
+workloads:
+  - name: t
+    command: ["true"]
+YAML
+run_sp run c.yaml --db "$TMP/fresh.db"
+is "$rc" 0 "run on a fresh database"
+like "$out" "measuring this machine's memory-bandwidth ceiling and usable cache \(once per machine\)" "measures first"
+is "$(sqlite3 "$TMP/fresh.db" "select count(*) > 0 from machine_bandwidth")" 1 "and stores it"
+run_sp run c.yaml --db "$TMP/fresh.db"
+ok "! printf '%s' \"\$out\" | grep -q measuring" "but only once"
+is "$(sqlite3 "$TMP/fresh.db" "select count(*) from campaigns")" 2 "both campaigns stored"
+done_testing
