@@ -117,6 +117,11 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	cd man && for m in *.[0-9]; do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; done
 
+# benchmarks: figures printed as tables, not part of check
+bench: all
+	@scripts/deps.sh bench
+	bench/ceiling-vs-likwid.sh
+
 clean:
 	rm -rf build
 

@@ -8,6 +8,9 @@ PKGS="build-essential pkg-config libpfm4-dev libcyaml-dev libyaml-dev
 libsqlite3-dev sqlite3 libhwloc-dev hwloc libssl-dev linux-perf mandoc
 perl python3 procps util-linux"
 
+# `deps.sh bench` adds what the benchmarks compare against
+[ "${1:-}" = bench ] && PKGS="$PKGS likwid"
+
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

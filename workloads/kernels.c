@@ -43,6 +43,27 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
+/* Large arrays for the memory kernels: mapped directly and, where the
+ * kernel allows it (transparent_hugepage "madvise"), backed by huge pages,
+ * so that stream measures the memory system and chase the caches, not the
+ * TLB. The list kernels keep malloc: they model CPython's allocations. */
+static void *big_alloc(size_t n)
+{
+	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	madvise(p, n, MADV_HUGEPAGE); /* advice: ignored where unsupported */
+	return p;
+}
+
+#define STREAM_SKEW (4096 + 192) /* bytes between the arrays' page offsets */
+
+static void big_free(void *p, size_t n)
+{
+	munmap(p, n ? n : 1);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -295,7 +316,11 @@ static uint64_t k_stream(const double *v)
 	size_t size = v[0] > 0 ? (size_t)v[0] : stream_default_size();
 	size_t n = size / sizeof(double);
 	uint64_t ntimes = (uint64_t)v[1];
-	double *a = xmalloc(n * sizeof(double)), *b = xmalloc(n * sizeof(double)), *c = xmalloc(n * sizeof(double));
+	/* STREAM's OFFSET: arrays that start at the same offset in their huge
+	 * pages map to the same cache sets and alias in the store buffer */
+	size_t bytes = n * sizeof(double) + 3 * STREAM_SKEW;
+	double *a = big_alloc(bytes), *b = (double *)((char *)big_alloc(bytes) + STREAM_SKEW),
+	       *c = (double *)((char *)big_alloc(bytes) + 2 * STREAM_SKEW);
 	double best[4] = { INFINITY, INFINITY, INFINITY, INFINITY }, sum = 0;
 	static const char *const names[4] = { "copy", "scale", "add", "triad" };
 	static const double words[4] = { 2, 2, 3, 3 }; /* STREAM's byte counting */
@@ -330,9 +355,9 @@ static uint64_t k_stream(const double *v)
 		printf("%s_MBps=%.0f\n", names[i], words[i] * (double)n * sizeof(double) / best[i] / 1e6);
 	for (size_t j = 0; j < n; j += 1024)
 		sum += a[j] + b[j] + c[j];
-	free(a);
-	free(b);
-	free(c);
+	big_free(a, bytes);
+	big_free((char *)b - STREAM_SKEW, bytes);
+	big_free((char *)c - 2 * STREAM_SKEW, bytes);
 	return (uint64_t)llround(fmod(sum, 1e15));
 }
 
@@ -358,7 +383,7 @@ static uint64_t k_chase(const double *v)
 
 	if (n < 2)
 		n = 2;
-	nodes = xmalloc(n * sizeof(*nodes));
+	nodes = big_alloc(n * sizeof(*nodes));
 	perm = xmalloc(n * sizeof(*perm));
 	/* Sattolo's shuffle: one cycle through every node */
 	for (size_t i = 0; i < n; i++)
@@ -377,7 +402,7 @@ static uint64_t k_chase(const double *v)
 	for (uint64_t s = 0; s < steps; s++)
 		p = nodes[p].next;
 	printf("ns_per_step=%.3f\n", (now_s() - t0) * 1e9 / (double)steps);
-	free(nodes);
+	big_free(nodes, n * sizeof(*nodes));
 	return (uint64_t)p ^ steps;
 }
 
@@ -514,7 +539,8 @@ static void hog_signals(void)
 static uint64_t k_hog_bandwidth(const double *v)
 {
 	size_t size = v[0] > 0 ? (size_t)v[0] : stream_default_size(), n = size / sizeof(double);
-	double *a = xmalloc(size), *b = xmalloc(size), *c = xmalloc(size), t0, el;
+	double *a = big_alloc(size + 3 * STREAM_SKEW), *b = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW) + STREAM_SKEW),
+	       *c = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW) + 2 * STREAM_SKEW), t0, el;
 	uint64_t passes = 0;
 
 	hog_signals();
@@ -534,9 +560,9 @@ static uint64_t k_hog_bandwidth(const double *v)
 	{
 		uint64_t sum = passes + (uint64_t)a[n / 2];
 
-		free(a);
-		free(b);
-		free(c);
+		big_free(a, size + 3 * STREAM_SKEW);
+		big_free((char *)b - STREAM_SKEW, size + 3 * STREAM_SKEW);
+		big_free((char *)c - 2 * STREAM_SKEW, size + 3 * STREAM_SKEW);
 		return sum;
 	}
 }
@@ -551,7 +577,7 @@ static uint64_t k_hog_cache(const double *v)
 	hog_signals();
 	if (per < 2)
 		per = 2;
-	nodes = xmalloc(chains * per * sizeof(*nodes));
+	nodes = big_alloc(chains * per * sizeof(*nodes));
 	/* one random cycle per chain, over its own part of the set */
 	for (size_t ch = 0; ch < chains; ch++) {
 		size_t *perm = xmalloc(per * sizeof(*perm)), base = ch * per;
@@ -580,7 +606,7 @@ static uint64_t k_hog_cache(const double *v)
 	/* chains run in parallel: ns per access is per chain step */
 	printf("rate=%.6g\nunit=accesses/s\nns_per_access=%.3f\n", el > 0 ? (double)(steps * chains) / el : 0,
 	       steps ? el * 1e9 / (double)steps : 0);
-	free(nodes);
+	big_free(nodes, chains * per * sizeof(*nodes));
 	return steps ^ p[0];
 }
 
