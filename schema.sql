@@ -241,16 +241,23 @@ LEFT JOIN run_medians b
 -- Bandwidth per run (all sockets together), in GB/s, with the fraction of
 -- this machine's ceiling at the run's worker count (the better of copy and
 -- triad; NULL when the ceiling was not measured).
+-- gb_per_s only when every socket's row has bytes: a partial sum would
+-- understate the traffic.
 CREATE VIEW run_bandwidth AS
-SELECT r.id AS run_id, r.campaign_id, r.workload, r.n_workers, r.corunner,
-       group_concat(DISTINCT b.source) AS source,
-       min(b.status) AS status,
-       sum(b.read_bytes) AS read_bytes, sum(b.write_bytes) AS write_bytes,
-       max(b.seconds) AS seconds,
-       (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9 AS gb_per_s,
-       (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e6 /
+SELECT run_id, campaign_id, workload, n_workers, corunner, source, status, read_bytes, write_bytes, seconds,
+       CASE WHEN complete THEN (ifnull(read_bytes, 0) + ifnull(write_bytes, 0)) / seconds / 1e9 END AS gb_per_s,
+       CASE WHEN complete THEN (ifnull(read_bytes, 0) + ifnull(write_bytes, 0)) / seconds / 1e6 /
          (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c ON c.machine_id = mb.machine_id
-           WHERE c.id = r.campaign_id AND mb.n_workers = r.n_workers) AS ceiling_fraction,
-       group_concat(DISTINCT b.reason) AS reason
-FROM runs r JOIN bandwidth b ON b.run_id = r.id
-GROUP BY r.id;
+           WHERE c.id = x.campaign_id AND mb.n_workers = x.n_workers) END AS ceiling_fraction,
+       reason
+FROM (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.n_workers, r.corunner,
+           group_concat(DISTINCT b.source) AS source,
+           group_concat(DISTINCT b.status) AS status,
+           sum(b.read_bytes) AS read_bytes, sum(b.write_bytes) AS write_bytes,
+           max(b.seconds) AS seconds,
+           count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL) AND max(b.seconds) > 0 AS complete,
+           group_concat(DISTINCT b.reason) AS reason
+    FROM runs r JOIN bandwidth b ON b.run_id = r.id
+    GROUP BY r.id
+) x;

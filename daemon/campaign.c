@@ -256,7 +256,8 @@ static int fail_from_cyaml(struct loadctx *ctx, cyaml_err_t err)
 
 		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", arg);
 		return fail_at(ctx, full, "unknown key (expected one of %s)",
-			       in_workload ? workload_keys : campaign_keys);
+			       strncmp(path, "memory_counters", 15) == 0 ? "read, write"
+			       : in_workload ? workload_keys : campaign_keys);
 	}
 	if (strncmp(msg, "Missing required mapping field", 30) == 0) {
 		int line = 1, col = 1;

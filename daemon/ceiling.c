@@ -19,7 +19,8 @@
 #include "runner.h"
 #include "util.h"
 
-static const double chase_mib[] = { 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64 };
+/* working sets of the latency sweep, up to 2x the largest L3 there is */
+static const double chase_mib[] = { 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512 };
 
 /* Runs a campaign given as YAML text into a fresh in-memory store. */
 static int run_text(const struct ceiling_opts *o, const char *yaml, struct store **ret_st, char **ret_error)
@@ -46,11 +47,6 @@ static int run_text(const struct ceiling_opts *o, const char *yaml, struct store
 			r = -EIO;
 			goto out;
 		}
-	}
-	if (0) {
-		*ret_error = xasprintf("probe: %s", store_errmsg(st));
-		r = -EIO;
-		goto out;
 	}
 	plan_build(c, topology_cores(o->topo), &plan);
 	{
@@ -91,9 +87,32 @@ static double field(const char *text, const char *key)
 	return NAN;
 }
 
+/* Bytes per array: 4x the L3 (STREAM's rule), at least 64 MiB, but all
+ * workers' three arrays together within half the available memory. */
+static uint64_t array_size(const struct topology *topo)
+{
+	uint64_t l3 = topology_l3_bytes(topo), size = l3 * 4 < (64u << 20) ? (64u << 20) : l3 * 4;
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (kb) {
+		uint64_t cap = kb * 1024 / 2 / (3 * (uint64_t)topology_cores(topo));
+
+		if (size > cap)
+			size = cap & ~(uint64_t)4095;
+	}
+	return size;
+}
+
 static int measure_bandwidth(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
 {
-	uint64_t l3 = topology_l3_bytes(o->topo), size = l3 * 4 < (64u << 20) ? (64u << 20) : l3 * 4;
+	uint64_t size = array_size(o->topo);
 	char *yaml = xasprintf("name: scalprof-probe-bandwidth\n"
 			       "workers: \"1..all\"\nrepetitions: 3\ntimeout_s: 600\nscale: %g\n"
 			       "events: [task-clock]\nbandwidth: false\n"
@@ -144,7 +163,8 @@ static int measure_bandwidth(const struct ceiling_opts *o, struct ceiling *ret, 
 
 static int measure_latency(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
 {
-	size_t len = 0, cap = 4096, nsizes = ARRAY_SIZE(chase_mib);
+	size_t len = 0, cap = 8192, nsizes = 0;
+	double top = (double)topology_l3_bytes(o->topo) * 2 / 1048576;
 	char *yaml = xcalloc(1, cap);
 	struct store *st = NULL;
 	sqlite3_stmt *s;
@@ -154,6 +174,8 @@ static int measure_latency(const struct ceiling_opts *o, struct ceiling *ret, ch
 	len += (size_t)snprintf(yaml + len, cap - len,
 				"name: scalprof-probe-latency\nworkers: [1]\nrepetitions: 3\ntimeout_s: 600\n"
 				"scale: %g\nevents: [task-clock]\nbandwidth: false\nworkloads:\n", o->scale);
+	while (nsizes < ARRAY_SIZE(chase_mib) && (chase_mib[nsizes] <= 64 || chase_mib[nsizes] <= top))
+		nsizes++;
 	for (size_t i = 0; i < nsizes; i++)
 		len += (size_t)snprintf(yaml + len, cap - len,
 					"  - name: chase_%zu\n    builtin: chase\n    args: [size=%.0f, steps=3000000]\n",

@@ -109,7 +109,7 @@ struct run_ctx {
 	struct runner_progress *tick_state;
 	int64_t campaign_start;
 	struct hog *hogs;        /* co-runners of an interference run */
-	size_t nhogs;
+	size_t nhogs, nhogs_planned;
 	double *alone[CORUN_KINDS]; /* co-runners' rate alone, by count of them */
 	double *alone_ns;           /* cache co-runner's ns per access alone */
 };
@@ -425,16 +425,77 @@ static int make_pipe(int fds[2], int nonblock_read)
 
 static const char *const hog_kernel[CORUN_KINDS] = { NULL, "hog_bandwidth", "hog_cache", "hog_cpu" };
 
+/* Whether a co-runner's output so far has the line word. */
+static int hog_said(const struct tail *t, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (size_t k = 0; k + wl <= t->len; k++) {
+		size_t j = 0;
+
+		while (j < wl && t->buf[(t->start + k + j) % TAIL_BYTES] == word[j])
+			j++;
+		if (j == wl && (k == 0 || t->buf[(t->start + k - 1) % TAIL_BYTES] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Each cache co-runner's share: together they keep half the usable cache
+ * (or 2 MiB) hot, however many free cores there are. */
+static uint64_t hog_cache_bytes(const struct run_ctx *rc)
+{
+	uint64_t total = rc->o->cache_hog_bytes ? rc->o->cache_hog_bytes : 2u << 20;
+	size_t n = rc->nhogs_planned ? rc->nhogs_planned : 1;
+
+	return total / n < 65536 ? 65536 : (total / n) & ~(uint64_t)63;
+}
+
+/* scalprof's environment without SCALPROF_*: a co-runner is not scaled. */
+static char **hog_env(void)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "SCALPROF_", 9) != 0)
+			env[k++] = environ[i];
+	return env;
+}
+
+/* Waits until every co-runner has printed "ready" (its arrays filled, its
+ * chains built). Returns 0, or -ETIMEDOUT after 60 s. */
+static int hogs_wait_ready(struct hog *hogs, size_t n)
+{
+	int64_t deadline = mono_ns() + 60000000000LL;
+
+	for (size_t i = 0; i < n; i++) {
+		while (!hog_said(&hogs[i].out, "ready")) {
+			struct pollfd p = { .fd = hogs[i].out_fd, .events = POLLIN };
+
+			if (hogs[i].out_fd < 0 || mono_ns() > deadline)
+				return -ETIMEDOUT;
+			if (poll(&p, 1, 100) > 0 && tail_drain(hogs[i].out_fd, &hogs[i].out))
+				close_fd(&hogs[i].out_fd);
+		}
+	}
+	return 0;
+}
+
 /* Starts co-runner kind on cpu, running for seconds (0: until SIGTERM). */
 static int hog_start(struct run_ctx *rc, enum corunner kind, int cpu, double seconds, struct hog *h)
 {
 	const struct campaign *c = rc->o->campaign;
-	uint64_t cache_bytes = rc->o->cache_hog_bytes ? rc->o->cache_hog_bytes : 2u << 20;
+	uint64_t cache_bytes = hog_cache_bytes(rc);
 	char size_arg[64], sec_arg[64];
 	char *argv[] = { c->kernels, (char *)hog_kernel[kind], sec_arg, NULL, NULL };
 	int go[2], out[2], st[2], r;
 	cpu_set_t set;
 	struct spawn_req req;
+	char **env;
 
 	memset(h, 0, sizeof(*h));
 	h->pid = -1;
@@ -460,11 +521,13 @@ static int hog_start(struct run_ctx *rc, enum corunner kind, int cpu, double sec
 		close(out[1]);
 		return r;
 	}
+	env = hog_env();
 	req = (struct spawn_req){
-		.argv = argv, .envp = environ, .cpus = &set, .go_read = go[0], .go_write = go[1],
+		.argv = argv, .envp = env, .cpus = &set, .go_read = go[0], .go_write = go[1],
 		.out_fd = out[1], .err_fd = out[1], .status_fd = st[1], .devnull = rc->devnull,
 	};
 	h->pid = spawn_worker(&req);
+	free(env);
 	close(go[1]); /* released at once */
 	close(go[0]);
 	close(out[1]);
@@ -573,6 +636,7 @@ static int hogs_start(struct run_ctx *rc, enum corunner kind, int n, int alone, 
 	size_t nh = (size_t)(ncores - n);
 	struct hog *hogs = xcalloc(nh, sizeof(*hogs));
 
+	rc->nhogs_planned = nh;
 	topology_place(topo, rc->o->campaign->placement, ncores, 0, order);
 	for (size_t i = 0; i < nh && r == 0; i++)
 		r = hog_start(rc, kind, topology_core(topo, order[(size_t)n + i])->cpus[0], alone ? 1.0 : 0, &hogs[i]);
@@ -689,17 +753,20 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		goto out;
 	if (pr->corunner) {
 		struct corun_result *cr = &rc->res->corun;
-		struct timespec warm = { 0, 200000000 };
+		struct timespec warm = { 0, 50000000 };
 
 		cr->kind = pr->corunner;
 		cr->n_corunners = topology_cores(rc->o->topo) - pr->n_workers;
-		cr->hog_bytes = pr->corunner == CORUN_CACHE ? (rc->o->cache_hog_bytes ? rc->o->cache_hog_bytes : 2u << 20) : 0;
+		rc->nhogs_planned = (size_t)cr->n_corunners;
+		cr->hog_bytes = pr->corunner == CORUN_CACHE ? hog_cache_bytes(rc) : 0;
 		r = hogs_alone(rc, pr->corunner, pr->n_workers, &cr->rate_alone, &cr->cache_ns_alone);
 		if (r == 0)
 			r = hogs_start(rc, pr->corunner, pr->n_workers, 0, &rc->hogs, &rc->nhogs);
+		if (r == 0)
+			r = hogs_wait_ready(rc->hogs, rc->nhogs);
 		if (r < 0)
 			goto out;
-		nanosleep(&warm, NULL); /* the co-runners reach their steady state first */
+		nanosleep(&warm, NULL); /* into their steady state */
 	}
 	r = make_pipe(go, 0);
 	if (r < 0)

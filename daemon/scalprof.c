@@ -44,7 +44,7 @@ static const char usage_main[] =
 	"saw, stores every run in SQLite and shows how the work scales.\n"
 	"\n"
 	"commands:\n"
-	"  run FILE.yaml [--db PATH] [--scale F]\n"
+	"  run FILE.yaml [--db PATH] [--scale F] [--no-probe]\n"
 	"                                run a campaign in the foreground\n"
 	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
@@ -240,11 +240,16 @@ static int cmd_check(int argc, char **argv)
 	if (ex)
 		return ex;
 	plan_build(c, topology_cores(topo), &plan);
-	printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs, "
-	       "%zu event%s, scale %g\n",
-	       argv[i], c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
-	       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", plan.nruns,
-	       c->nevents, c->nevents == 1 ? "" : "s", c->scale);
+	{
+		size_t ordinary = c->nworkloads * c->nworkers * (size_t)c->repetitions;
+
+		printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs",
+		       argv[i], c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
+		       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", ordinary);
+		if (plan.nruns > ordinary)
+			printf(" + %zu interference runs", plan.nruns - ordinary);
+		printf(", %zu event%s, scale %g\n", c->nevents, c->nevents == 1 ? "" : "s", c->scale);
+	}
 	plan_clear(&plan);
 	campaign_free(c);
 	topology_free(topo);
@@ -268,8 +273,9 @@ static void progress(void *arg, const struct runner_progress *p)
 	else
 		snprintf(eta, sizeof(eta), "?");
 	if (ps->tty) {
-		printf("\r\033[K[run %zu/%zu] %s, %d worker%s, rep %d/%d  elapsed %s  ETA %s", p->index, p->total,
+		printf("\r\033[K[run %zu/%zu] %s, %d worker%s%s%s, rep %d/%d  elapsed %s  ETA %s", p->index, p->total,
 		       p->workload->name, p->run->n_workers, p->run->n_workers == 1 ? "" : "s",
+		       p->run->corunner ? " beside " : "", p->run->corunner ? corunner_name(p->run->corunner) : "",
 		       p->run->repetition, p->repetitions, el, eta);
 		if (p->phase == PROGRESS_DONE && p->result->status != RUN_OK)
 			printf("\r\033[Krun %zu/%zu: %s, %d workers, rep %d: %s: %s\n", p->index, p->total,
@@ -280,8 +286,9 @@ static void progress(void *arg, const struct runner_progress *p)
 	}
 	if (p->phase != PROGRESS_DONE)
 		return;
-	printf("run %zu/%zu: %s, %d worker%s, rep %d/%d: %s", p->index, p->total, p->workload->name,
-	       p->run->n_workers, p->run->n_workers == 1 ? "" : "s", p->run->repetition, p->repetitions,
+	printf("run %zu/%zu: %s, %d worker%s%s%s, rep %d/%d: %s", p->index, p->total, p->workload->name,
+	       p->run->n_workers, p->run->n_workers == 1 ? "" : "s", p->run->corunner ? " beside " : "",
+	       p->run->corunner ? corunner_name(p->run->corunner) : "", p->run->repetition, p->repetitions,
 	       run_status_name(p->result->status));
 	if (p->result->wall_ns >= 0)
 		printf(", %.3f s", (double)p->result->wall_ns / 1e9);

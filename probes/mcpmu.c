@@ -179,11 +179,11 @@ int mcpmu_encode_terms(const char *dir, const char *terms, uint64_t config[3], c
 	return r;
 }
 
-/* Bytes per count from an alias's .scale and .unit (1 when absent). */
+/* Bytes per count from an alias's .scale and .unit; 0 without a .scale. */
 static double alias_bytes(const char *dir, const char *alias)
 {
 	char *name = xasprintf("events/%s.scale", alias), *scale = read_in(dir, name), *unit;
-	double bytes = scale ? strtod(scale, NULL) : 1;
+	double bytes = scale ? strtod(scale, NULL) : 0;
 
 	free(name);
 	free(scale);
@@ -235,6 +235,16 @@ static void add_pmu_name(struct mc_set *set, const char *pmu)
 	snprintf(set->pmus + len, sizeof(set->pmus) - len, "%s%s", len ? "," : "", pmu);
 }
 
+static int has_pmu_name(const struct mc_set *set, const char *pmu)
+{
+	size_t n = strlen(pmu);
+
+	for (const char *p = set->pmus; (p = strstr(p, pmu)); p += n)
+		if ((p == set->pmus || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* One event (alias or terms) of one PMU, once per socket of its cpumask. */
 static int add_pmu_event(struct mc_set *set, const char *dir, const char *pmu, const char *alias,
 			 const char *terms, double bytes, int is_write, char **ret_why)
@@ -267,7 +277,8 @@ static int add_pmu_event(struct mc_set *set, const char *dir, const char *pmu, c
 			goto out;
 		}
 		terms = aliased;
-		bytes = alias_bytes(dir, alias);
+		if (alias_bytes(dir, alias) > 0)
+			bytes = alias_bytes(dir, alias); /* else the caller's: one 64-byte line */
 	}
 	r = mcpmu_encode_terms(dir, terms, config, ret_why);
 	if (r < 0)
@@ -337,6 +348,8 @@ static int try_family(const char *root, const struct family *f, char **pmus, siz
 		    (f->exclude && strncmp(pmu, f->exclude, strlen(f->exclude)) == 0))
 			continue;
 		dir = pmu_dir(root, pmu);
+		size_t before = set->nevents;
+
 		if (f->channels) {
 			for (int ch = 0; ch < f->channels && r == 0; ch++) {
 				char *terms = xasprintf("event=%#x,%s", 0x07 + 0x40 * ch, f->read_terms);
@@ -350,8 +363,10 @@ static int try_family(const char *root, const struct family *f, char **pmus, siz
 				r = add_pmu_event(set, dir, pmu, f->write_alias, f->write_terms, f->bytes, 1, ret_why);
 		}
 		free(dir);
-		if (r == -ENOENT)
-			continue; /* this PMU lacks the family's aliases */
+		if (r == -ENOENT) {
+			set->nevents = before; /* this PMU lacks one of the family's aliases */
+			continue;
+		}
 		if (r < 0)
 			return r;
 		add_pmu_name(set, pmu);
@@ -396,7 +411,8 @@ static int add_named(const char *root, struct mc_set *set, const char *spec, int
 	const char *slash = strchr(spec, '/');
 	char *pmu, *dir, *what, *bytes_term;
 	double bytes = 64;
-	int r;
+	int r, explicit_bytes = 0;
+	size_t before = set->nevents;
 
 	if (!slash || slash == spec || !slash[1]) {
 		*ret_why = xasprintf("'%s': expected PMU/ALIAS or PMU/TERM=VALUE,...", spec);
@@ -412,6 +428,13 @@ static int add_named(const char *root, struct mc_set *set, const char *spec, int
 		char *end;
 
 		bytes = strtod(bytes_term + 6, &end);
+		if (end == bytes_term + 6 || (*end && *end != ',') || !(bytes > 0) || bytes > 1e6) {
+			*ret_why = xasprintf("'%s': bytes= needs a positive number of bytes per count", spec);
+			free(pmu);
+			free(what);
+			return -EINVAL;
+		}
+		explicit_bytes = 1;
 		memmove(bytes_term, end + (*end == ','), strlen(end + (*end == ',')) + 1);
 		if (bytes_term > what && bytes_term[-1] == ',' && !*bytes_term)
 			bytes_term[-1] = '\0';
@@ -433,13 +456,15 @@ static int add_named(const char *root, struct mc_set *set, const char *spec, int
 	if (strchr(what, '=')) {
 		r = add_pmu_event(set, dir, pmu, NULL, what, bytes, is_write, ret_why);
 	} else {
-		r = add_pmu_event(set, dir, pmu, what, NULL, 0, is_write, ret_why);
+		r = add_pmu_event(set, dir, pmu, what, NULL, bytes, is_write, ret_why);
+		for (size_t i = before; r == 0 && explicit_bytes && i < set->nevents; i++)
+			set->events[i].bytes_per_count = bytes; /* bytes= overrides the alias's scale */
 		if (r == -ENOENT) {
 			*ret_why = xasprintf("'%s': %s has no event alias '%s'", spec, pmu, what);
 			r = -EINVAL;
 		}
 	}
-	if (r == 0 && !strstr(set->pmus, pmu))
+	if (r == 0 && !has_pmu_name(set, pmu))
 		add_pmu_name(set, pmu);
 	free(pmu);
 	free(what);

@@ -144,7 +144,6 @@ static int store_sockets(struct uncore *u, struct store *st, int64_t run_id)
 			.socket = s,
 			.source = u->set.family,
 			.pmu = u->set.pmus,
-			.seconds = (double)(u->t_stop - u->t_start) / 1e9,
 			.status = "ok",
 		};
 		double rbytes = 0, wbytes = 0, worst = 1;
@@ -187,8 +186,9 @@ static int store_sockets(struct uncore *u, struct store *st, int64_t run_id)
 		char reason[256] = "";
 
 		if (fail) {
-			row.reason = fail;
+			row.reason = fail; /* no bytes and no seconds: nothing was counted */
 		} else {
+			row.seconds = (double)(u->t_stop - u->t_start) / 1e9;
 			if (has_r)
 				row.read_bytes = (int64_t)llround(rbytes), row.has_read = 1;
 			if (has_w)

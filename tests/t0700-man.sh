@@ -8,7 +8,7 @@
 
 command -v mandoc >/dev/null || skip_all "mandoc is not installed"
 MAN=$SRC_DIR/man
-for page in scalprof.1 scalprof.yaml.5 scalprof-db.7 scalprof-workloads.7; do
+for page in scalprof.1 scalprof.yaml.5 scalprof-db.7 scalprof-workloads.7 scalprof-bandwidth.7; do
 	ok "[ -f '$MAN/$page' ]" "$page exists"
 	lint=$(mandoc -Tlint -Wwarning "$MAN/$page" 2>&1)
 	is "$lint" "" "$page passes mandoc -Tlint"
@@ -61,9 +61,15 @@ workloads:
     command: ["true"]
   - name: fails
     command: [sh, -c, "echo broken >&2; exit 1"]
+  - name: beside
+    builtin: busy
+    args: [n=1M]
+    interference: true
 YAML
 "$SCALPROF" run --no-probe c.yaml --db "$DB" --quiet >/dev/null 2>&1
-awk '/^\.Bd -literal/ {r++; f=sprintf("recipe-%02d.sql", r); next} /^\.Ed/ {f=""; next} f {print > f}' "$MAN/scalprof-db.7"
+for page in scalprof-db.7 scalprof-bandwidth.7; do
+	awk -v p="${page%%.*}" '/^\.Bd -literal/ {r++; f=sprintf("recipe-%s-%02d.sql", p, r); next} /^\.Ed/ {f=""; next} f {print > f}' "$MAN/$page"
+done
 n=0
 for r in recipe-*.sql; do
 	[ -e "$r" ] || continue
@@ -73,5 +79,5 @@ for r in recipe-*.sql; do
 	st=$?
 	ok "[ $st -eq 0 ] && ! printf '%s' \"\$res\" | grep -q '^\(Parse \)\?[Ee]rror'" "recipe $n runs: $(head -c 60 "$r.clean" | tr '\n' ' ')"
 done
-ok "[ $n -ge 5 ]" "scalprof-db(7) has at least 5 recipes ($n)"
+ok "[ $n -ge 10 ]" "scalprof-db(7) and scalprof-bandwidth(7) have at least 10 recipes ($n)"
 done_testing

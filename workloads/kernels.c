@@ -527,6 +527,13 @@ static int hog_done(double t0, double seconds)
 	return hog_stop || (seconds > 0 && now_s() - t0 >= seconds);
 }
 
+/* Tells whoever started it that set-up is done and the steady state begins. */
+static void hog_ready(void)
+{
+	printf("ready\n");
+	fflush(stdout);
+}
+
 static void hog_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -549,6 +556,7 @@ static uint64_t k_hog_bandwidth(const double *v)
 		b[j] = 2.0;
 		c[j] = 0.5;
 	}
+	hog_ready();
 	t0 = now_s();
 	while (!hog_done(t0, v[1])) {
 		for (size_t j = 0; j < n; j++)
@@ -595,6 +603,7 @@ static uint64_t k_hog_cache(const double *v)
 		free(perm);
 		p[ch] = base;
 	}
+	hog_ready();
 	t0 = now_s();
 	while (!hog_done(t0, v[2])) {
 		for (int k = 0; k < 65536; k++)
@@ -604,8 +613,9 @@ static uint64_t k_hog_cache(const double *v)
 	}
 	el = now_s() - t0;
 	/* chains run in parallel: ns per access is per chain step */
-	printf("rate=%.6g\nunit=accesses/s\nns_per_access=%.3f\n", el > 0 ? (double)(steps * chains) / el : 0,
-	       steps ? el * 1e9 / (double)steps : 0);
+	printf("rate=%.6g\nunit=accesses/s\n", el > 0 ? (double)(steps * chains) / el : 0);
+	if (steps)
+		printf("ns_per_access=%.3f\n", el * 1e9 / (double)steps);
 	big_free(nodes, chains * per * sizeof(*nodes));
 	return steps ^ p[0];
 }
@@ -613,9 +623,11 @@ static uint64_t k_hog_cache(const double *v)
 static uint64_t k_hog_cpu(const double *v)
 {
 	uint64_t x = 0, iters = 0;
-	double t0 = now_s(), el;
+	double t0, el;
 
 	hog_signals();
+	hog_ready();
+	t0 = now_s();
 	while (!hog_done(t0, v[0])) {
 		for (uint64_t i = 1 << 20; i > 0; i--)
 			x = x * 6364136223846793005ULL + i;
