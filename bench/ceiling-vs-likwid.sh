@@ -29,7 +29,7 @@ for n in $(seq 1 "$ncores"); do
 	for k in copy triad; do
 		sp=$(sqlite3 "$tmp/b.db" "select cast(mb_per_s as int) from machine_bandwidth where n_workers = $n and kernel = '$k'")
 		if [ $k = copy ]; then lk=$(best_likwid copy "$n" $((2 * mib * n))); else lk=$(best_likwid stream "$n" $((3 * mib * n))); fi
-		ratio=$(awk -v a="$sp" -v b="$lk" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }')
+		ratio=$(awk -v a="$sp" -v b="$lk" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
 		ok=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.95) ? "met (>= 0.95)" : "MISSED (< 0.95)" }')
 		case $ok in MISSED*) fail=1 ;; esac
 		printf '%-7s  %-6s  %12s  %12s  %6s  %s\n' "$n" "$k" "$sp" "$lk" "$ratio" "$ok"
