@@ -43,17 +43,20 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-/* Large arrays for the memory kernels: mapped directly and, where the
- * kernel allows it (transparent_hugepage "madvise"), backed by huge pages,
- * so that stream measures the memory system and chase the caches, not the
- * TLB. The list kernels keep malloc: they model CPython's allocations. */
-static void *big_alloc(size_t n)
+/* Large arrays for the memory kernels, mapped directly. The pointer
+ * chases ask for huge pages (where transparent_hugepage allows "madvise")
+ * so that their timed loops measure the caches, not the TLB; stream does
+ * not: the kernel's compaction for huge pages costs it a second of system
+ * time one run and nothing the next, which would swamp what interference
+ * runs compare. The list kernels keep malloc: they model CPython. */
+static void *big_alloc(size_t n, int huge)
 {
 	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		die("mmap");
-	madvise(p, n, MADV_HUGEPAGE); /* advice: ignored where unsupported */
+	if (huge)
+		madvise(p, n, MADV_HUGEPAGE); /* advice: ignored where unsupported */
 	return p;
 }
 
@@ -319,8 +322,8 @@ static uint64_t k_stream(const double *v)
 	/* STREAM's OFFSET: arrays that start at the same offset in their huge
 	 * pages map to the same cache sets and alias in the store buffer */
 	size_t bytes = n * sizeof(double) + 3 * STREAM_SKEW;
-	double *a = big_alloc(bytes), *b = (double *)((char *)big_alloc(bytes) + STREAM_SKEW),
-	       *c = (double *)((char *)big_alloc(bytes) + 2 * STREAM_SKEW);
+	double *a = big_alloc(bytes, 0), *b = (double *)((char *)big_alloc(bytes, 0) + STREAM_SKEW),
+	       *c = (double *)((char *)big_alloc(bytes, 0) + 2 * STREAM_SKEW);
 	double best[4] = { INFINITY, INFINITY, INFINITY, INFINITY }, sum = 0;
 	static const char *const names[4] = { "copy", "scale", "add", "triad" };
 	static const double words[4] = { 2, 2, 3, 3 }; /* STREAM's byte counting */
@@ -383,7 +386,7 @@ static uint64_t k_chase(const double *v)
 
 	if (n < 2)
 		n = 2;
-	nodes = big_alloc(n * sizeof(*nodes));
+	nodes = big_alloc(n * sizeof(*nodes), 1);
 	perm = xmalloc(n * sizeof(*perm));
 	/* Sattolo's shuffle: one cycle through every node */
 	for (size_t i = 0; i < n; i++)
@@ -546,8 +549,9 @@ static void hog_signals(void)
 static uint64_t k_hog_bandwidth(const double *v)
 {
 	size_t size = v[0] > 0 ? (size_t)v[0] : stream_default_size(), n = size / sizeof(double);
-	double *a = big_alloc(size + 3 * STREAM_SKEW), *b = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW) + STREAM_SKEW),
-	       *c = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW) + 2 * STREAM_SKEW), t0, el;
+	double *a = big_alloc(size + 3 * STREAM_SKEW, 0),
+	       *b = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW, 0) + STREAM_SKEW),
+	       *c = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW, 0) + 2 * STREAM_SKEW), t0, el;
 	uint64_t passes = 0;
 
 	hog_signals();
@@ -585,7 +589,7 @@ static uint64_t k_hog_cache(const double *v)
 	hog_signals();
 	if (per < 2)
 		per = 2;
-	nodes = big_alloc(chains * per * sizeof(*nodes));
+	nodes = big_alloc(chains * per * sizeof(*nodes), 1);
 	/* one random cycle per chain, over its own part of the set */
 	for (size_t ch = 0; ch < chains; ch++) {
 		size_t *perm = xmalloc(per * sizeof(*perm)), base = ch * per;
