@@ -43,12 +43,14 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-/* Large arrays for the memory kernels, mapped directly. The pointer
- * chases ask for huge pages (where transparent_hugepage allows "madvise")
- * so that their timed loops measure the caches, not the TLB; stream does
- * not: the kernel's compaction for huge pages costs it a second of system
- * time one run and nothing the next, which would swamp what interference
- * runs compare. The list kernels keep malloc: they model CPython. */
+/* Large arrays for the memory kernels, mapped directly. Only the cache
+ * co-runner asks for huge pages (where transparent_hugepage allows
+ * "madvise"), so its set presses on the cache rather than the TLB, and it
+ * builds it before it says ready. The workloads do not: the kernel's
+ * compaction for huge pages costs a second of system time one run and
+ * nothing the next, which would swamp what runs compare; and chase, with
+ * ordinary pages, measures the cache a typical program can use (TLB reach
+ * included). The list kernels keep malloc: they model CPython. */
 static void *big_alloc(size_t n, int huge)
 {
 	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -386,7 +388,7 @@ static uint64_t k_chase(const double *v)
 
 	if (n < 2)
 		n = 2;
-	nodes = big_alloc(n * sizeof(*nodes), 1);
+	nodes = big_alloc(n * sizeof(*nodes), 0);
 	perm = xmalloc(n * sizeof(*perm));
 	/* Sattolo's shuffle: one cycle through every node */
 	for (size_t i = 0; i < n; i++)
