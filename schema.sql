@@ -261,3 +261,21 @@ FROM (
     FROM runs r JOIN bandwidth b ON b.run_id = r.id
     GROUP BY r.id
 ) x;
+
+-- version: 5
+-- Timelines: every worker's counters (and system-wide probes, worker_id
+-- NULL) read at each tick of interval_ms, as deltas since the previous
+-- reading; the last sample of a worker is its final reading, so a worker's
+-- deltas of an event sum to its counters row. Scale a delta as
+-- delta * time_enabled_delta / time_running_delta when running < enabled.
+CREATE TABLE samples (
+    run_id             INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    worker_id          INTEGER REFERENCES workers(id) ON DELETE CASCADE,
+    t_ns               INTEGER NOT NULL,   -- since the barrier released the workers
+    event              TEXT NOT NULL,
+    delta              INTEGER NOT NULL,
+    time_enabled_delta INTEGER NOT NULL,
+    time_running_delta INTEGER NOT NULL
+);
+CREATE INDEX samples_by_run ON samples (run_id, event, t_ns);
+ALTER TABLE conditions ADD COLUMN interval_ms INTEGER;

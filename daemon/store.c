@@ -16,7 +16,7 @@
 
 extern const char scalprof_schema_sql[]; /* schema_blob.S */
 
-enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_INTERFERENCE, ST_COUNT };
+enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_INTERFERENCE, ST_SAMPLE, ST_COUNT };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
@@ -34,6 +34,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    " SELECT ?1, ?2, ?3, m.median_wall_s, ?4 / 1e9 / m.median_wall_s, ?5, ?6, ?7, ?8, ?9, ?10"
 			    " FROM (SELECT NULL) LEFT JOIN run_medians m ON m.campaign_id = ?11 AND m.workload = ?12"
 			    " AND m.n_workers = ?13",
+	[ST_SAMPLE] = "INSERT INTO samples (run_id, worker_id, t_ns, event, delta, time_enabled_delta,"
+		      " time_running_delta) VALUES (?,?,?,?,?,?,?)",
 	[ST_LLC] = "SELECT count(*), sum(status IN ('ok','multiplexed')), sum(scaled_value),"
 		   " (SELECT reason FROM counters WHERE run_id = ?1 AND event = ?2"
 		   "   AND status NOT IN ('ok','multiplexed') LIMIT 1)"
@@ -568,4 +570,19 @@ int store_llc_misses(struct store *st, int64_t run_id, const char *event, double
 	if (rows == 0)
 		free(why);
 	return 1;
+}
+
+int store_sample(struct store *st, int64_t run_id, const struct sample_row *row)
+{
+	sqlite3_stmt *s = st->stmt[ST_SAMPLE];
+
+	sqlite3_bind_int64(s, 1, run_id);
+	if (row->worker_id > 0)
+		sqlite3_bind_int64(s, 2, row->worker_id);
+	sqlite3_bind_int64(s, 3, row->t_ns);
+	sqlite3_bind_text(s, 4, row->event, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)row->delta);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)row->enabled_delta);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)row->running_delta);
+	return step_cached(st, s, "storing a sample");
 }

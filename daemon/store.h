@@ -62,6 +62,16 @@ struct counter_row {
 };
 int store_counter(struct store *st, int64_t run_id, int64_t worker_id, const struct counter_row *row);
 
+struct sample_row {
+	int64_t worker_id;       /* 0: system-wide */
+	int64_t t_ns;            /* since the barrier */
+	const char *event;
+	uint64_t delta, enabled_delta, running_delta;
+};
+/* One point of a timeline; cheap: a cached statement in the run's
+ * transaction, so a run's samples are written in one batch. */
+int store_sample(struct store *st, int64_t run_id, const struct sample_row *row);
+
 struct bandwidth_row {
 	int socket;              /* -1: not per socket */
 	const char *source, *pmu, *status, *reason;

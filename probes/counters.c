@@ -1,13 +1,22 @@
 /* counters.c: the per-worker perf event probe. Each campaign event is opened
  * on each worker's pid before it execs (enable_on_exec, inherit: the
- * workload's own threads and children, none of the launcher), read once the
- * worker has exited, and stored raw with time_enabled, time_running, the
- * scaled value and a status. An event that cannot be opened is stored with
- * its reason; nothing is ever invented. */
+ * workload's own threads and children, none of the launcher), in two
+ * groups per worker -- the software events, which always fit, and the
+ * hardware events, which the PMU schedules together -- so that one read()
+ * per group gives every value at a sampling tick (PERF_FORMAT_GROUP). At
+ * each tick the deltas since the last are kept as a timeline; when the
+ * worker has exited the final reading closes the timeline and becomes its
+ * total, stored raw with time_enabled, time_running, the scaled value and a
+ * status. An event that cannot be opened is stored with its reason; nothing
+ * is ever invented.
+ *
+ * Sections: 1. state; 2. opening the groups; 3. reading them (ticks and
+ * the end); 4. storing; 5. the probe class. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "perf.h"
@@ -15,21 +24,47 @@
 #include "store.h"
 #include "util.h"
 
+/* ---- 1. state ----------------------------------------------------------- */
+
+enum { GROUP_SW, GROUP_HW, NGROUPS };
+
 struct counter_slot {
 	int fd;                      /* -1 when closed or never opened */
+	int group;                   /* GROUP_SW or GROUP_HW */
+	uint64_t id;                 /* PERF_EVENT_IOC_ID, to find it in a group read */
 	int attached, read_ok;
 	enum counter_status status;  /* set when the open failed */
 	char *reason;
 	const char *note;            /* static: e.g. user space only */
-	struct counter_reading rd;
+	struct counter_reading rd;   /* the latest reading (the total at the end) */
+};
+
+struct worker_groups {
+	int leader[NGROUPS];         /* fd of each group's leader, -1 if none */
+	int done;                    /* collected: no more ticks */
+};
+
+struct sample {
+	int worker;
+	size_t event;
+	int64_t t_ns;
+	uint64_t delta, enabled_delta, running_delta;
 };
 
 struct counters {
 	const struct event_spec *events;
 	size_t nevents;
 	int nworkers, cap;
-	struct counter_slot *slots; /* [worker * nevents + event] */
+	struct counter_slot *slots;  /* [worker * nevents + event] */
+	struct worker_groups *groups; /* [worker] */
+	struct sample *samples;      /* this run's timeline */
+	size_t nsamples, samples_cap;
 };
+
+static struct counter_slot *slot(struct counters *c, int w, size_t e)
+{
+	return &c->slots[(size_t)w * c->nevents + e];
+}
 
 static int counters_create(const struct probe_env *env, void **ret_state)
 {
@@ -55,6 +90,7 @@ static void counters_run_end(void *state)
 		s->fd = -1;
 	}
 	c->nworkers = 0;
+	c->nsamples = 0;
 }
 
 static int counters_run_begin(void *state, int nworkers)
@@ -65,61 +101,151 @@ static int counters_run_begin(void *state, int nworkers)
 	counters_run_end(c);
 	if (nworkers > c->cap) {
 		free(c->slots);
+		free(c->groups);
 		c->slots = xcalloc(n, sizeof(*c->slots));
+		c->groups = xcalloc((size_t)nworkers, sizeof(*c->groups));
 		c->cap = nworkers;
 	}
 	for (size_t i = 0; i < n; i++) {
 		memset(&c->slots[i], 0, sizeof(c->slots[i]));
 		c->slots[i].fd = -1;
 	}
+	for (int w = 0; w < nworkers; w++)
+		c->groups[w] = (struct worker_groups){ .leader = { -1, -1 } };
 	c->nworkers = nworkers;
 	return 0;
 }
 
+/* ---- 2. opening the groups ---------------------------------------------- */
+
 static void counters_attach(void *state, int w, pid_t pid)
 {
 	struct counters *c = state;
+	struct worker_groups *g = &c->groups[w];
 
 	for (size_t e = 0; e < c->nevents; e++) {
-		struct counter_slot *s = &c->slots[(size_t)w * c->nevents + e];
+		struct counter_slot *s = slot(c, w, e);
 		struct perf_event_attr attr = c->events[e].attr;
-		int fd;
+		int group = attr.type == PERF_TYPE_SOFTWARE ? GROUP_SW : GROUP_HW;
+		int leader = g->leader[group], fd;
 
-		attr.disabled = 1;
-		attr.enable_on_exec = 1;
+		attr.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_ID | PERF_FORMAT_TOTAL_TIME_ENABLED |
+				   PERF_FORMAT_TOTAL_TIME_RUNNING;
 		attr.inherit = 1;
-		attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+		/* the leader starts at exec; members follow their leader */
+		attr.disabled = leader < 0;
+		attr.enable_on_exec = leader < 0;
 		s->attached = 1;
-		fd = perf_open(&attr, pid, -1, &s->note);
+		s->group = group;
+		fd = perf_open_group(&attr, pid, -1, leader, &s->note);
 		if (fd < 0) {
 			s->status = perf_explain(fd, &attr, &s->reason);
 			continue;
 		}
+		if (ioctl(fd, PERF_EVENT_IOC_ID, &s->id) < 0) {
+			s->status = COUNTER_ERROR;
+			s->reason = xstrdup("cannot identify the counter in its group (PERF_EVENT_IOC_ID)");
+			close(fd);
+			continue;
+		}
 		s->fd = fd;
+		if (leader < 0)
+			g->leader[group] = fd;
 	}
 }
 
-static void counters_collect(void *state, int w)
+/* ---- 3. reading --------------------------------------------------------- */
+
+static void add_sample(struct counters *c, int w, size_t e, int64_t t_ns, const struct counter_reading *prev,
+		       const struct counter_reading *now)
+{
+	struct sample *s;
+
+	if (c->nsamples == c->samples_cap) {
+		c->samples_cap = c->samples_cap ? 2 * c->samples_cap : 1024;
+		c->samples = xreallocarray(c->samples, c->samples_cap, sizeof(*c->samples));
+	}
+	s = &c->samples[c->nsamples++];
+	s->worker = w;
+	s->event = e;
+	s->t_ns = t_ns;
+	s->delta = now->value - prev->value;
+	s->enabled_delta = now->time_enabled - prev->time_enabled;
+	s->running_delta = now->time_running - prev->time_running;
+}
+
+/* Reads worker w's groups; with t_ns >= 0 also records the deltas since
+ * the last reading as samples at t_ns. */
+static void read_groups(struct counters *c, int w, int64_t t_ns)
+{
+	struct worker_groups *g = &c->groups[w];
+
+	for (int grp = 0; grp < NGROUPS; grp++) {
+		uint64_t buf[3 + 2 * 64];
+		ssize_t n;
+
+		if (g->leader[grp] < 0)
+			continue;
+		do
+			n = read(g->leader[grp], buf, sizeof(buf));
+		while (n < 0 && errno == EINTR);
+		if (n < (ssize_t)(3 * sizeof(uint64_t)) || (size_t)n < (3 + 2 * buf[0]) * sizeof(uint64_t)) {
+			for (size_t e = 0; e < c->nevents; e++) {
+				struct counter_slot *s = slot(c, w, e);
+
+				if (s->fd >= 0 && s->group == grp && !s->reason) {
+					s->status = COUNTER_ERROR;
+					s->reason = xasprintf("reading the counter group failed: %s",
+							      n < 0 ? strerror(errno) : "short read");
+				}
+			}
+			continue;
+		}
+		/* { nr, time_enabled, time_running, { value, id } x nr } */
+		for (uint64_t k = 0; k < buf[0]; k++) {
+			uint64_t value = buf[3 + 2 * k], id = buf[4 + 2 * k];
+
+			for (size_t e = 0; e < c->nevents; e++) {
+				struct counter_slot *s = slot(c, w, e);
+				struct counter_reading now = { value, buf[1], buf[2] };
+
+				if (s->fd < 0 || s->group != grp || s->id != id)
+					continue;
+				if (t_ns >= 0)
+					add_sample(c, w, e, t_ns, &s->rd, &now);
+				s->rd = now;
+				s->read_ok = 1;
+			}
+		}
+	}
+}
+
+static void counters_sample(void *state, int64_t t_ns)
 {
 	struct counters *c = state;
 
-	for (size_t e = 0; e < c->nevents; e++) {
-		struct counter_slot *s = &c->slots[(size_t)w * c->nevents + e];
-		int r;
+	for (int w = 0; w < c->nworkers; w++)
+		if (!c->groups[w].done)
+			read_groups(c, w, t_ns);
+}
 
-		if (s->fd < 0)
-			continue;
-		r = perf_read(s->fd, &s->rd);
-		if (r < 0) {
-			s->status = COUNTER_ERROR;
-			s->reason = xasprintf("reading the counter failed: %s", strerror(-r));
-		} else {
-			s->read_ok = 1;
-		}
-		close(s->fd);
+static void counters_collect_at(void *state, int w, int64_t t_ns)
+{
+	struct counters *c = state;
+
+	/* the final reading closes the timeline: the samples sum to it */
+	read_groups(c, w, t_ns);
+	c->groups[w].done = 1;
+	for (size_t e = 0; e < c->nevents; e++) {
+		struct counter_slot *s = slot(c, w, e);
+
+		if (s->fd >= 0)
+			close(s->fd);
 		s->fd = -1;
 	}
 }
+
+/* ---- 4. storing --------------------------------------------------------- */
 
 static int counters_store(void *state, struct store *st, const struct run_result *run, int64_t run_id,
 			  const int64_t *worker_ids)
@@ -128,7 +254,7 @@ static int counters_store(void *state, struct store *st, const struct run_result
 
 	for (int w = 0; w < c->nworkers; w++) {
 		for (size_t e = 0; e < c->nevents; e++) {
-			struct counter_slot *s = &c->slots[(size_t)w * c->nevents + e];
+			struct counter_slot *s = slot(c, w, e);
 			struct counter_row row = {
 				.event = c->events[e].name,
 				.encoding = c->events[e].encoding,
@@ -139,7 +265,7 @@ static int counters_store(void *state, struct store *st, const struct run_result
 
 			if (!s->attached)
 				continue;
-			if (s->read_ok) {
+			if (s->read_ok && !s->reason) {
 				row.has_times = 1;
 				row.time_enabled = s->rd.time_enabled;
 				row.time_running = s->rd.time_running;
@@ -151,18 +277,41 @@ static int counters_store(void *state, struct store *st, const struct run_result
 				} else {
 					row.reason = s->rd.time_enabled == 0
 						? "never enabled: the worker did not exec"
-						: "never scheduled on the PMU (time_running is 0)";
+						: "never scheduled on the PMU (time_running is 0): too many hardware "
+						  "events in one group for its counters?";
 				}
 			} else if (!s->reason) {
-				row.status = COUNTER_ERROR;
-				row.reason = "no reading: the worker was not collected";
+				row.status = s->fd >= 0 || s->read_ok ? COUNTER_ERROR : COUNTER_NOT_COUNTED;
+				row.reason = "never enabled: the worker did not exec";
 			}
 			r = store_counter(st, run_id, worker_ids[w], &row);
 			if (r < 0)
 				return r;
 		}
 	}
+	for (size_t i = 0; i < c->nsamples; i++) {
+		const struct sample *sm = &c->samples[i];
+		struct sample_row row = {
+			.worker_id = worker_ids[sm->worker],
+			.t_ns = sm->t_ns,
+			.event = c->events[sm->event].name,
+			.delta = sm->delta,
+			.enabled_delta = sm->enabled_delta,
+			.running_delta = sm->running_delta,
+		};
+		int r = store_sample(st, run_id, &row);
+
+		if (r < 0)
+			return r;
+	}
 	return 0;
+}
+
+/* ---- 5. the probe class ------------------------------------------------- */
+
+static void counters_collect(void *state, int w)
+{
+	counters_collect_at(state, w, -1);
 }
 
 static void counters_destroy(void *state)
@@ -171,6 +320,8 @@ static void counters_destroy(void *state)
 
 	counters_run_end(c);
 	free(c->slots);
+	free(c->groups);
+	free(c->samples);
 	free(c);
 }
 
@@ -180,6 +331,8 @@ const struct probe_class counters_probe = {
 	.run_begin = counters_run_begin,
 	.attach = counters_attach,
 	.collect = counters_collect,
+	.collect_at = counters_collect_at,
+	.sample = counters_sample,
 	.store = counters_store,
 	.run_end = counters_run_end,
 	.destroy = counters_destroy,

@@ -25,24 +25,29 @@ const char *counter_status_name(enum counter_status s)
 	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "error";
 }
 
-static int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu)
+static int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd)
 {
-	long fd = syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	long fd = syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, PERF_FLAG_FD_CLOEXEC);
 
 	return fd < 0 ? -errno : (int)fd;
 }
 
 int perf_open(struct perf_event_attr *attr, pid_t pid, int cpu, const char **ret_note)
 {
+	return perf_open_group(attr, pid, cpu, -1, ret_note);
+}
+
+int perf_open_group(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd, const char **ret_note)
+{
 	int fd;
 
 	*ret_note = NULL;
 	attr->size = sizeof(*attr);
-	fd = sys_perf_event_open(attr, pid, cpu);
+	fd = sys_perf_event_open(attr, pid, cpu, group_fd);
 	if ((fd == -EACCES || fd == -EPERM) && !attr->exclude_kernel) {
 		attr->exclude_kernel = 1;
 		attr->exclude_hv = 1;
-		fd = sys_perf_event_open(attr, pid, cpu);
+		fd = sys_perf_event_open(attr, pid, cpu, group_fd);
 		if (fd >= 0)
 			*ret_note = "user space only: counting the kernel needs root or CAP_PERFMON";
 		else {

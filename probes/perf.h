@@ -29,6 +29,8 @@ struct counter_reading {
  * *ret_note (a static string) -- perf does the same.
  * Returns the fd (O_CLOEXEC) or -errno; does not log. */
 int perf_open(struct perf_event_attr *attr, pid_t pid, int cpu, const char **ret_note);
+/* The same, as a member of the group led by group_fd (-1: a new group). */
+int perf_open_group(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd, const char **ret_note);
 
 /* Status and a fresh sentence for an errno from perf_open on attr. */
 enum counter_status perf_explain(int err, const struct perf_event_attr *attr, char **ret_reason);

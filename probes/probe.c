@@ -71,10 +71,21 @@ void probe_set_stop(struct probe_set *set)
 			probe_classes[i]->stop(set->state[i]);
 }
 
-void probe_set_collect(struct probe_set *set, int w)
+void probe_set_collect(struct probe_set *set, int w, int64_t t_ns)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
+		if (t_ns >= 0 && probe_classes[i]->collect_at)
+			probe_classes[i]->collect_at(set->state[i], w, t_ns);
+		else
+			probe_classes[i]->collect(set->state[i], w);
+	}
+}
+
+void probe_set_sample(struct probe_set *set, int64_t t_ns)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
-		probe_classes[i]->collect(set->state[i], w);
+		if (probe_classes[i]->sample)
+			probe_classes[i]->sample(set->state[i], t_ns);
 }
 
 int probe_set_store(struct probe_set *set, struct store *st, const struct run_result *run, int64_t run_id,

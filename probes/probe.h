@@ -37,6 +37,11 @@ struct probe_class {
 	void (*start)(void *state);
 	/* Worker w has exited and is not yet reaped: final readings. */
 	void (*collect)(void *state, int w);
+	/* The same when the run keeps a timeline: the final reading is also
+	 * its last sample, at t_ns since the barrier (may be NULL). */
+	void (*collect_at)(void *state, int w, int64_t t_ns);
+	/* A sampling tick at t_ns since the barrier (may be NULL). */
+	void (*sample)(void *state, int64_t t_ns);
 	/* Every worker has been reaped: system-wide measurements stop
 	 * (may be NULL). */
 	void (*stop)(void *state);
@@ -57,7 +62,9 @@ void probe_set_free(struct probe_set *set);
 int probe_set_run_begin(struct probe_set *set, int nworkers);
 void probe_set_attach(struct probe_set *set, int w, pid_t pid);
 void probe_set_start(struct probe_set *set);
-void probe_set_collect(struct probe_set *set, int w);
+/* t_ns < 0: no timeline. */
+void probe_set_collect(struct probe_set *set, int w, int64_t t_ns);
+void probe_set_sample(struct probe_set *set, int64_t t_ns);
 void probe_set_stop(struct probe_set *set);
 int probe_set_store(struct probe_set *set, struct store *st, const struct run_result *run, int64_t run_id,
 		    const int64_t *worker_ids);
