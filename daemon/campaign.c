@@ -62,6 +62,7 @@ struct raw_campaign {
 	int repetitions;
 	double timeout_s;
 	double scale;
+	int interval_ms;
 	bool oversubscribe;
 	bool bandwidth;
 	bool interference;
@@ -113,6 +114,7 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_INT("repetitions", OPT, struct raw_campaign, repetitions),
 	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
 	CYAML_FIELD_FLOAT("scale", OPT, struct raw_campaign, scale),
+	CYAML_FIELD_INT("interval_ms", OPT, struct raw_campaign, interval_ms),
 	CYAML_FIELD_BOOL("oversubscribe", OPT, struct raw_campaign, oversubscribe),
 	CYAML_FIELD_BOOL("bandwidth", OPT, struct raw_campaign, bandwidth),
 	CYAML_FIELD_BOOL("interference", OPT, struct raw_campaign, interference),
@@ -178,7 +180,7 @@ static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
 }
 
 static const char *const campaign_keys =
-	"name, description, workers, repetitions, timeout_s, scale, oversubscribe, placement, events, bandwidth, "
+	"name, description, workers, repetitions, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
 	"memory_counters, interference, workloads";
 static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
 
@@ -704,6 +706,13 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 			return fail_at(ctx, "timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
 				       raw->timeout_s);
 		c->timeout_s = raw->timeout_s;
+	}
+	c->interval_ms = CAMPAIGN_DEFAULT_INTERVAL_MS;
+	if (yamlloc_find(ctx->loc, "interval_ms", &line, &col)) {
+		if (raw->interval_ms < 0 || raw->interval_ms > 3600000)
+			return fail_at(ctx, "interval_ms", "must be 0 (totals only) or 1 to 3600000 milliseconds, got %d",
+				       raw->interval_ms);
+		c->interval_ms = raw->interval_ms;
 	}
 	c->scale = 1.0;
 	if (yamlloc_find(ctx->loc, "scale", &line, &col)) {

@@ -36,6 +36,7 @@ struct campaign {
 	int repetitions;
 	double timeout_s;
 	double scale;            /* multiplies every workload's work */
+	int interval_ms;         /* timeline tick; 0: totals only */
 	int bandwidth;           /* the memory-bandwidth probe (default on) */
 	char **mc_read, **mc_write; /* memory_counters named by the user */
 	size_t mc_read_count, mc_write_count;
@@ -54,6 +55,7 @@ struct campaign {
 #define CAMPAIGN_DEFAULT_TIMEOUT_S 600.0
 #define CAMPAIGN_MAX_BYTES (1 << 20)
 #define CAMPAIGN_MAX_SCALE 1000.0
+#define CAMPAIGN_DEFAULT_INTERVAL_MS 100
 
 /* Reads and validates the campaign in path against topo (worker counts are
  * checked against its physical cores). Relative cwd paths are taken from

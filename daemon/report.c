@@ -424,3 +424,63 @@ int report_runs(sqlite3 *db, int64_t campaign_id, FILE *out)
 	sqlite3_finalize(s);
 	return 0;
 }
+
+int report_timeline(sqlite3 *db, int64_t run_id, const char *event, enum report_format fmt, FILE *out)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+
+	if (prepare(db, "SELECT 1 FROM runs WHERE id = ?", &s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, run_id);
+	n = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (!n)
+		return -ENOENT;
+	if (prepare(db,
+		    "SELECT m.t_ns, ifnull(w.slot, 0), m.event, m.delta, m.time_enabled_delta, m.time_running_delta"
+		    " FROM samples m LEFT JOIN workers w ON w.id = m.worker_id"
+		    " WHERE m.run_id = ?1 AND (?2 IS NULL OR m.event = ?2) ORDER BY m.t_ns, w.slot, m.rowid",
+		    &s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, run_id);
+	if (event)
+		sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
+	if (fmt == REPORT_CSV)
+		fputs("t_ms,worker,event,delta,scaled_delta,running_fraction\n", out);
+	else
+		fprintf(out, "%10s  %6s  %-18s  %14s  %14s  %s\n", "t_ms", "worker", "event", "delta", "scaled", "running");
+	n = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		double t_ms = (double)sqlite3_column_int64(s, 0) / 1e6;
+		int slot = sqlite3_column_int(s, 1);
+		const char *ev = (const char *)sqlite3_column_text(s, 2);
+		double d = (double)sqlite3_column_int64(s, 3), en = (double)sqlite3_column_int64(s, 4),
+		       run = (double)sqlite3_column_int64(s, 5);
+		/* scaled as the totals are: by enabled/running where it multiplexed */
+		double scaled = run > 0 && run < en ? d * en / run : run > 0 ? d : NAN, frac = en > 0 ? run / en : NAN;
+		char wbuf[16];
+
+		if (slot)
+			snprintf(wbuf, sizeof(wbuf), "%d", slot);
+		else
+			snprintf(wbuf, sizeof(wbuf), "system");
+		if (fmt == REPORT_CSV) {
+			fprintf(out, "%.3f,%s,", t_ms, wbuf);
+			csv_text(out, ev);
+			fprintf(out, ",%.0f,", d);
+			csv_num(out, scaled);
+			fputc(',', out);
+			csv_num(out, frac);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "%10.3f  %6s  %-18s  %14.0f  %14.0f  %s\n", t_ms, wbuf, ev, d, scaled,
+				isnan(frac) ? "-" : frac >= 1 ? "100%" : "multiplexed");
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (n == 0 && fmt != REPORT_CSV)
+		fprintf(out, "(no samples: the campaign's interval_ms was 0, or the run ended before the first tick)\n");
+	return 0;
+}

@@ -20,6 +20,10 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
  * rates. Returns 0 or -EIO. */
 int report_runs(sqlite3 *db, int64_t campaign_id, FILE *out);
 
+/* The timeline of run_id: every sample (optionally only event), in time
+ * order. Returns 0, -ENOENT when there is no such run, or -EIO. */
+int report_timeline(sqlite3 *db, int64_t run_id, const char *event, enum report_format fmt, FILE *out);
+
 /* The id of the most recent campaign, or -ENOENT when there is none. */
 int report_latest_campaign(sqlite3 *db, int64_t *ret_id);
 

@@ -102,7 +102,8 @@ struct run_ctx {
 	struct run_result *res;
 	struct wstate *ws;
 	size_t nw;
-	int go_read, go_write, timer_fd, devnull;
+	int go_read, go_write, timer_fd, sample_fd, devnull;
+	int64_t release_ns;      /* when the barrier released the workers */
 	int timed_out, interrupted;
 	runner_progress_fn tick;
 	void *tick_arg;
@@ -246,7 +247,8 @@ static void reap(struct run_ctx *rc, size_t i)
 		return;
 	w->end_ns = mono_ns();
 	w->run_delay_ns = read_run_delay(s->pid);
-	probe_set_collect(rc->probes, (int)i);
+	/* with a timeline, the final reading is its last point */
+	probe_set_collect(rc->probes, (int)i, rc->o->campaign->interval_ms > 0 ? w->end_ns - rc->release_ns : -1);
 	do
 		r = wait4(s->pid, &status, 0, &ru);
 	while (r < 0 && errno == EINTR);
@@ -300,7 +302,7 @@ static void on_signal(struct run_ctx *rc)
 /* Polls until every worker has been reaped. */
 static void event_loop(struct run_ctx *rc)
 {
-	size_t maxfds = 4 * rc->nw + 2;
+	size_t maxfds = 4 * rc->nw + 3;
 	struct pollfd *pfd = xcalloc(maxfds, sizeof(*pfd));
 	size_t alive = rc->nw;
 	int64_t last_tick = mono_ns();
@@ -311,6 +313,7 @@ static void event_loop(struct run_ctx *rc)
 
 		pfd[k++] = (struct pollfd){ .fd = rc->o->sigfd, .events = POLLIN };
 		pfd[k++] = (struct pollfd){ .fd = rc->timer_fd, .events = POLLIN };
+		pfd[k++] = (struct pollfd){ .fd = rc->sample_fd, .events = POLLIN };
 		for (size_t i = 0; i < rc->nw; i++) {
 			struct wstate *s = &rc->ws[i];
 
@@ -332,9 +335,16 @@ static void event_loop(struct run_ctx *rc)
 				kill_worker_groups(rc);
 			}
 		}
+		if (pfd[2].revents) {
+			uint64_t ticks;
+
+			/* one reading per tick, however many ticks passed */
+			if (read(rc->sample_fd, &ticks, sizeof(ticks)) > 0)
+				probe_set_sample(rc->probes, mono_ns() - rc->release_ns);
+		}
 		for (size_t i = 0; i < rc->nw; i++) {
 			struct wstate *s = &rc->ws[i];
-			struct pollfd *p = &pfd[2 + 4 * i];
+			struct pollfd *p = &pfd[3 + 4 * i];
 
 			if (p[0].revents)
 				read_status(rc, i);
@@ -845,6 +855,13 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		its.it_value.tv_nsec = 1;
 	timerfd_settime(rc->timer_fd, 0, &its, NULL);
 	probe_set_start(rc->probes);
+	if (c->interval_ms > 0) {
+		struct itimerspec tick = { .it_interval = { c->interval_ms / 1000, (long)(c->interval_ms % 1000) * 1000000 } };
+
+		tick.it_value = tick.it_interval;
+		timerfd_settime(rc->sample_fd, 0, &tick, NULL);
+	}
+	rc->release_ns = mono_ns();
 	close_fd(&rc->go_write); /* the barrier: every worker wakes now */
 	close_fd(&rc->go_read);
 	event_loop(rc);
@@ -886,6 +903,7 @@ out:
 	}
 	memset(&its, 0, sizeof(its));
 	timerfd_settime(rc->timer_fd, 0, &its, NULL);
+	timerfd_settime(rc->sample_fd, 0, &its, NULL);
 	close_fd(&rc->go_read);
 	close_fd(&rc->go_write);
 	free(cores);
@@ -951,7 +969,7 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	const struct campaign *c = o->campaign;
 	struct probe_env env = { .events = c->events, .nevents = c->nevents, .campaign = c };
 	struct probe_set *probes = NULL;
-	struct run_ctx rc = { .o = o, .timer_fd = -1, .devnull = -1, .go_read = -1, .go_write = -1 };
+	struct run_ctx rc = { .o = o, .timer_fd = -1, .sample_fd = -1, .devnull = -1, .go_read = -1, .go_write = -1 };
 	struct runner_progress prog = { .total = plan->nruns, .repetitions = c->repetitions };
 	int64_t start = mono_ns();
 	int r;
@@ -967,8 +985,9 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	}
 	rc.probes = probes;
 	rc.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	rc.sample_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	rc.devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (rc.timer_fd < 0 || rc.devnull < 0) {
+	if (rc.timer_fd < 0 || rc.sample_fd < 0 || rc.devnull < 0) {
 		r = -errno;
 		*ret_error = xasprintf("cannot set up the runner: %s", strerror(errno));
 		goto out;
@@ -1050,6 +1069,8 @@ out:
 	free(rc.alone_ns);
 	if (rc.timer_fd >= 0)
 		close(rc.timer_fd);
+	if (rc.sample_fd >= 0)
+		close(rc.sample_fd);
 	if (rc.devnull >= 0)
 		close(rc.devnull);
 	return r;

@@ -53,6 +53,8 @@ static const char usage_main[] =
 	"                                usable last-level cache, and store them\n"
 	"  report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
 	"                                the result table of a stored campaign\n"
+	"  timeline RUN_ID [--db PATH] [--event E] [--format text|csv]\n"
+	"                                one run's counters at every sampling tick\n"
 	"  help [COMMAND]                this text, or a command's\n"
 	"\n"
 	"options: -h, --help (also after a command); -V, --version\n"
@@ -107,6 +109,15 @@ static const char usage_probe[] =
 	"  -s, --scale F   shorten the measurement (fewer passes); 1 by default\n"
 	"  -q, --quiet     no progress lines\n";
 
+static const char usage_timeline[] =
+	"usage: scalprof timeline RUN_ID [--db PATH] [--event E] [--format text|csv]\n"
+	"\n"
+	"Prints the timeline of one run (RUN_ID: runs.id): each worker's counters read\n"
+	"at every tick of the campaign's interval_ms, as deltas since the previous tick.\n"
+	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
+	"  -e, --event E        only this event\n"
+	"  -f, --format FORMAT  text (default) or csv\n";
+
 static const char usage_report[] =
 	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
 	"\n"
@@ -119,7 +130,7 @@ static const char usage_report[] =
 /* Parses a subcommand's options; returns the index of the first operand, or
  * -1 after printing help (ret_exit = 0) or a usage error (ret_exit = 2). */
 struct opt_out {
-	const char *db, *placement, *format, *campaign, *scale;
+	const char *db, *placement, *format, *campaign, *scale, *event;
 	int quiet, no_probe, runs;
 };
 
@@ -144,6 +155,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *shor
 		case 's': o->scale = optarg; break;
 		case 'n': o->no_probe = 1; break;
 		case 'r': o->runs = 1; break;
+		case 'e': o->event = optarg; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,
@@ -680,6 +692,24 @@ static int cmd_events(int argc, char **argv)
 
 /* ---- report ---- */
 
+/* Opens an existing database read-only; logs and returns NULL on failure. */
+static sqlite3 *open_readonly(const char *cmd, const char *path)
+{
+	sqlite3 *db = NULL;
+
+	if (access(path, F_OK) < 0) {
+		log_error("%s: no database at '%s' (run a campaign first, or give --db)", cmd, path);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		log_error("cannot open database '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -692,7 +722,7 @@ static int cmd_report(int argc, char **argv)
 	};
 	struct opt_out o = { .db = DEFAULT_DB };
 	enum report_format fmt = REPORT_TEXT;
-	sqlite3 *db = NULL;
+	sqlite3 *db;
 	int64_t id;
 	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:rh", longopts, &o, &ex);
 
@@ -717,15 +747,9 @@ static int cmd_report(int argc, char **argv)
 			return EXIT_BADINPUT;
 		}
 	}
-	if (access(o.db, F_OK) < 0) {
-		log_error("report: no database at '%s' (run a campaign first, or give --db)", o.db);
+	db = open_readonly("report", o.db);
+	if (!db)
 		return EXIT_BADINPUT;
-	}
-	if (sqlite3_open_v2(o.db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		log_error("cannot open database '%s': %s", o.db, db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
-		return EXIT_BADINPUT;
-	}
 	r = o.campaign ? 0 : report_latest_campaign(db, &id);
 	if (r == 0 && o.runs)
 		r = report_runs(db, id, stdout);
@@ -747,6 +771,52 @@ static int cmd_report(int argc, char **argv)
 	return ex;
 }
 
+static int cmd_timeline(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct opt_out o = { .db = DEFAULT_DB };
+	enum report_format fmt = REPORT_TEXT;
+	sqlite3 *db;
+	char *end;
+	long long id;
+	int r, ex, i = parse_opts(argc, argv, usage_timeline, "d:e:f:h", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i != 1) {
+		log_error("timeline: expected one run id");
+		fputs(usage_timeline, stderr);
+		return EXIT_BADINPUT;
+	}
+	id = strtoll(argv[i], &end, 10);
+	if (!*argv[i] || *end || id <= 0) {
+		log_error("timeline: expected a run id (runs.id), got '%s'", argv[i]);
+		return EXIT_BADINPUT;
+	}
+	if (o.format && strcmp(o.format, "csv") == 0)
+		fmt = REPORT_CSV;
+	else if (o.format && strcmp(o.format, "text") != 0) {
+		log_error("timeline: --format: expected text or csv, got '%s'", o.format);
+		return EXIT_BADINPUT;
+	}
+	db = open_readonly("timeline", o.db);
+	if (!db)
+		return EXIT_BADINPUT;
+	r = report_timeline(db, id, o.event, fmt, stdout);
+	if (r == -ENOENT)
+		log_error("timeline: no run %lld in '%s'", id, o.db);
+	else if (r < 0)
+		log_error("timeline: database '%s': %s", o.db, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return r == 0 ? 0 : r == -ENOENT ? EXIT_BADINPUT : EXIT_RUNTIME;
+}
+
 /* ---- main ---- */
 
 struct command {
@@ -762,6 +832,7 @@ static const struct command commands[] = {
 	{ "events", cmd_events, usage_events },
 	{ "probe", cmd_probe, usage_probe },
 	{ "report", cmd_report, usage_report },
+	{ "timeline", cmd_timeline, usage_timeline },
 };
 
 int main(int argc, char **argv)
@@ -791,6 +862,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
 		if (strcmp(argv[1], commands[k].name) == 0)
 			return commands[k].fn(argc - 1, argv + 1);
-	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, help)", argv[1]);
+	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, help)", argv[1]);
 	return EXIT_BADINPUT;
 }
