@@ -31,6 +31,9 @@ struct uncore {
 	char **open_reason;
 	struct counter_reading *rd;
 	int64_t t_start, t_stop;
+	struct sample_row *samples; /* system-wide timeline of this run */
+	char (*names)[192];         /* per event: "pmu/name socket S" */
+	size_t nsamples, samples_cap;
 };
 
 static int uncore_create(const struct probe_env *env, void **ret_state)
@@ -54,8 +57,12 @@ static int uncore_create(const struct probe_env *env, void **ret_state)
 	u->open_status = xcalloc(u->set.nevents, sizeof(*u->open_status));
 	u->open_reason = xcalloc(u->set.nevents, sizeof(char *));
 	u->rd = xcalloc(u->set.nevents, sizeof(*u->rd));
-	for (size_t i = 0; i < u->set.nevents; i++)
+	u->names = xcalloc(u->set.nevents, sizeof(*u->names));
+	for (size_t i = 0; i < u->set.nevents; i++) {
 		u->fds[i] = -1;
+		snprintf(u->names[i], sizeof(u->names[i]), "%s/%s socket %d", u->set.events[i].pmu,
+			 u->set.events[i].name, u->set.events[i].socket);
+	}
 	*ret_state = u;
 	return 0;
 }
@@ -74,6 +81,32 @@ static void uncore_run_end(void *state)
 		memset(&u->rd[i], 0, sizeof(u->rd[i]));
 	}
 	u->t_start = u->t_stop = 0;
+	u->nsamples = 0;
+}
+
+/* A tick: every open memory-controller counter's delta since the last. */
+static void uncore_sample(void *state, int64_t t_ns)
+{
+	struct uncore *u = state;
+
+	for (size_t i = 0; u->enabled && i < u->set.nevents; i++) {
+		struct counter_reading now;
+
+		if (u->fds[i] < 0 || perf_read(u->fds[i], &now) < 0)
+			continue;
+		if (u->nsamples == u->samples_cap) {
+			u->samples_cap = u->samples_cap ? 2 * u->samples_cap : 256;
+			u->samples = xreallocarray(u->samples, u->samples_cap, sizeof(*u->samples));
+		}
+		u->samples[u->nsamples++] = (struct sample_row){
+			.t_ns = t_ns,
+			.event = u->names[i],
+			.delta = now.value - u->rd[i].value,
+			.enabled_delta = now.time_enabled - u->rd[i].time_enabled,
+			.running_delta = now.time_running - u->rd[i].time_running,
+		};
+		u->rd[i] = now;
+	}
 }
 
 static int uncore_run_begin(void *state, int nworkers)
@@ -224,8 +257,12 @@ static int uncore_store(void *state, struct store *st, const struct run_result *
 
 	if (!u->enabled)
 		return 0;
-	if (u->set.nevents)
+	if (u->set.nevents) {
+		for (size_t i = 0; i < u->nsamples; i++)
+			if (store_sample(st, run_id, &u->samples[i]) < 0)
+				return -EIO;
 		return store_sockets(u, st, run_id);
+	}
 	/* no memory-controller counters: estimate from the workers' misses */
 	r = store_llc_misses(st, run_id, "LLC-load-misses", &misses, &why_llc);
 	if (r < 0)
@@ -259,6 +296,8 @@ static void uncore_destroy(void *state)
 	free(u->open_status);
 	free(u->open_reason);
 	free(u->rd);
+	free(u->names);
+	free(u->samples);
 	free(u->why_none);
 	mc_set_clear(&u->set);
 	free(u);
@@ -272,6 +311,7 @@ const struct probe_class uncore_probe = {
 	.start = uncore_start,
 	.collect = uncore_collect,
 	.stop = uncore_stop,
+	.sample = uncore_sample,
 	.store = uncore_store,
 	.run_end = uncore_run_end,
 	.destroy = uncore_destroy,
