@@ -3,7 +3,7 @@
 # --version.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-for c in run check topology events report; do
+for c in run check topology events probe report timeline; do
 	run_sp $c --help
 	is "$rc" 0 "$c --help exits 0"
 	like "$out" "^usage: scalprof $c" "$c --help prints its usage on stdout"
@@ -17,7 +17,7 @@ run_sp
 is "$rc" 2 "no command: exit 2"
 run_sp frobnicate
 is "$rc" 2 "unknown command: exit 2"
-is "$err" "scalprof: unknown command 'frobnicate' (commands: run, check, topology, events, probe, report, help)" "unknown command: message"
+is "$err" "scalprof: unknown command 'frobnicate' (commands: run, check, topology, events, probe, report, timeline, help)" "unknown command: message"
 run_sp run
 is "$rc" 2 "run without a file: exit 2"
 like "$err" "run: expected one campaign file" "run without a file: message"

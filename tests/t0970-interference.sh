@@ -1,10 +1,14 @@
 #!/bin/bash
 # t0970-interference: interference: true runs each worker count below the
 # physical cores again beside a bandwidth co-runner, a cache co-runner and a
-# CPU-only co-runner on the free cores. stream must come out clearly
-# bandwidth-sensitive (its median slowdown beside the bandwidth co-runner
-# well above that beside the CPU one) and busy must not. Medians of 3
-# repetitions and a wide margin (1.3x) keep this from flaking.
+# CPU-only co-runner on the free cores. stream must come out
+# bandwidth-sensitive and busy must not, by both sides of the contention:
+# the bandwidth co-runner keeps far less of its own rate beside stream than
+# beside busy, and stream slows down more beside it than busy does. Medians
+# of 3 repetitions and wide margins keep this from flaking on a shared host.
+# (On a 2-core guest, two cores cannot saturate the host's memory, so
+# stream's own slowdown is modest -- about 1.2x -- and the CPU co-runner's
+# noise is of the same order; the co-runner's lost rate is the clear signal.)
 . "$(dirname "$0")/lib/test-lib.sh"
 
 ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
@@ -18,7 +22,7 @@ interference: true
 workloads:
   - name: stream
     builtin: stream
-    args: [ntimes=5]
+    args: [ntimes=10]
   - name: busy
     builtin: busy
     args: [n=300M]
@@ -37,15 +41,19 @@ is "$(q "select count(*) from interference where slowdown > 0 and rate_alone > 0
 is "$(q "select count(*) from interference where corunner = 'cache' and cache_ns_alone > 0 and hog_bytes > 0")" 6 \
 	"the cache co-runner says how fast its set was (did it stay in cache?)"
 is "$(q "select count(*) from scaling")" 3 "co-runs are not part of the scaling view"
-median() { q "select slowdown from interference i join runs r on r.id = i.run_id where r.workload = '$1'
-	and i.corunner = '$2' order by slowdown limit 1 offset 1"; }
+median() { q "select $3 from interference i join runs r on r.id = i.run_id where r.workload = '$1'
+	and i.corunner = '$2' order by $3 limit 1 offset 1"; }
 for w in stream busy; do
-	for k in bandwidth cpu; do eval "${w}_$k=$(median $w $k)"; done
+	for k in bandwidth cpu; do eval "${w}_$k=$(median $w $k slowdown)"; done
+	eval "${w}_kept=$(median $w bandwidth 'rate_beside / rate_alone')"
 done
 echo "# median slowdown: stream beside bandwidth $stream_bandwidth, beside cpu $stream_cpu;" \
 	"busy beside bandwidth $busy_bandwidth, beside cpu $busy_cpu"
-ok "awk 'BEGIN { exit !($stream_bandwidth > 1.3 * $stream_cpu) }'" "stream is bandwidth-sensitive"
-ok "awk 'BEGIN { exit !($busy_bandwidth < 1.3 * $busy_cpu) }'" "busy is not"
+echo "# the bandwidth co-runner kept $stream_kept of its rate beside stream, $busy_kept beside busy"
+ok "awk 'BEGIN { exit !($stream_kept < 0.9) }'" "stream takes bandwidth from the co-runner (it kept under 90%)"
+ok "awk 'BEGIN { exit !($busy_kept > 0.95) }'" "busy takes none (it kept over 95%)"
+ok "awk 'BEGIN { exit !($stream_bandwidth > 1.05 * $busy_bandwidth) }'" "stream slows down beside it more than busy does"
+ok "awk 'BEGIN { exit !($busy_bandwidth < 1.1 * $busy_cpu) }'" "busy is no slower beside it than beside the CPU co-runner"
 like "$out" "slow:bw +slow:cache +slow:cpu" "the table shows the slowdowns"
 run_sp report --db "$DB" --runs
 like "$out" "stream +1 +1 +bandwidth +ok" "report --runs lists the co-runs"
