@@ -117,10 +117,14 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	cd man && for m in *.[0-9]; do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; done
 
+$(B)/bench-ingest: bench/ingest.c $(B)/libengine.a
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -o $@ $< $(B)/libengine.a $(LDLIBS)
+
 # benchmarks: figures printed as tables, not part of check
-bench: all
+bench: all $(B)/bench-ingest
 	@scripts/deps.sh bench
 	bench/ceiling-vs-likwid.sh
+	bench/overhead.sh
 
 clean:
 	rm -rf build

@@ -9,7 +9,7 @@ libsqlite3-dev sqlite3 libhwloc-dev hwloc libssl-dev linux-perf mandoc
 perl python3 procps util-linux"
 
 # `deps.sh bench` adds what the benchmarks compare against
-[ "${1:-}" = bench ] && PKGS="$PKGS likwid"
+[ "${1:-}" = bench ] && PKGS="$PKGS likwid time"
 
 missing=""
 for p in $PKGS; do
