@@ -379,30 +379,39 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-static uint64_t k_chase(const double *v)
+/* Links nodes[base .. base+n-1] into one random cycle through all of them
+ * (Sattolo's shuffle), so a chase visits every node before repeating. */
+static void random_cycle(struct node *nodes, size_t base, size_t n, uint64_t *seed)
 {
-	size_t n = (size_t)v[0] / sizeof(struct node);
-	uint64_t steps = (uint64_t)v[1], seed = 42;
-	struct node *nodes;
-	size_t *perm, p = 0;
+	size_t *perm = xmalloc(n * sizeof(*perm));
 
-	if (n < 2)
-		n = 2;
-	nodes = big_alloc(n * sizeof(*nodes), 0);
-	perm = xmalloc(n * sizeof(*perm));
-	/* Sattolo's shuffle: one cycle through every node */
 	for (size_t i = 0; i < n; i++)
 		perm[i] = i;
 	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = (size_t)(xorshift(&seed) % i), t = perm[i];
+		size_t j = (size_t)(xorshift(seed) % i), t = perm[i];
 
 		perm[i] = perm[j];
 		perm[j] = t;
 	}
 	for (size_t i = 0; i < n; i++)
-		nodes[perm[i]].next = perm[(i + 1) % n];
+		nodes[base + perm[i]].next = base + perm[(i + 1) % n];
 	free(perm);
-	double t0 = now_s();
+}
+
+static uint64_t k_chase(const double *v)
+{
+	size_t n = (size_t)v[0] / sizeof(struct node);
+	uint64_t steps = (uint64_t)v[1], seed = 42;
+	struct node *nodes;
+	size_t p = 0;
+
+	if (n < 2)
+		n = 2;
+	double t0;
+
+	nodes = big_alloc(n * sizeof(*nodes), 0);
+	random_cycle(nodes, 0, n, &seed);
+	t0 = now_s();
 
 	for (uint64_t s = 0; s < steps; s++)
 		p = nodes[p].next;
@@ -594,20 +603,8 @@ static uint64_t k_hog_cache(const double *v)
 	nodes = big_alloc(chains * per * sizeof(*nodes), 1);
 	/* one random cycle per chain, over its own part of the set */
 	for (size_t ch = 0; ch < chains; ch++) {
-		size_t *perm = xmalloc(per * sizeof(*perm)), base = ch * per;
-
-		for (size_t i = 0; i < per; i++)
-			perm[i] = i;
-		for (size_t i = per - 1; i > 0; i--) {
-			size_t j = (size_t)(xorshift(&seed) % i), t = perm[i];
-
-			perm[i] = perm[j];
-			perm[j] = t;
-		}
-		for (size_t i = 0; i < per; i++)
-			nodes[base + perm[i]].next = base + perm[(i + 1) % per];
-		free(perm);
-		p[ch] = base;
+		random_cycle(nodes, ch * per, per, &seed);
+		p[ch] = ch * per;
 	}
 	hog_ready();
 	t0 = now_s();
