@@ -642,6 +642,23 @@ static char **terminated(char **v, size_t n)
 	return out;
 }
 
+/* libcyaml reads "2.5" or "1e3" as an integer by cutting it short:
+ * insist on digits. */
+static int check_int(struct loadctx *ctx, const char *path)
+{
+	int line, col;
+	yaml_node_t *n = yamlloc_find(ctx->loc, path, &line, &col);
+	const char *v;
+
+	if (!n || n->type != YAML_SCALAR_NODE)
+		return 0;
+	v = (const char *)n->data.scalar.value;
+	if (*v == '-' || *v == '+')
+		v++;
+	return *v && v[strspn(v, "0123456789")] == '\0'
+		? 0 : fail_at(ctx, path, "expected a whole number, got '%s'", (const char *)n->data.scalar.value);
+}
+
 /* libcyaml reads any word but "false" as true: insist on a boolean */
 static int check_bool(struct loadctx *ctx, const char *path)
 {
@@ -672,7 +689,7 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 	c->placement = (enum placement)raw->placement;
 
 	if (check_bool(ctx, "oversubscribe") < 0 || check_bool(ctx, "bandwidth") < 0 ||
-	    check_bool(ctx, "interference") < 0)
+	    check_bool(ctx, "interference") < 0 || check_int(ctx, "repetitions") < 0 || check_int(ctx, "interval_ms") < 0)
 		return -EINVAL;
 	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
 	if (raw->memory_counters) {

@@ -388,15 +388,15 @@ int report_runs(sqlite3 *db, int64_t campaign_id, FILE *out)
 	sqlite3_stmt *s;
 
 	if (prepare(db,
-		    "SELECT r.seq, r.workload, r.n_workers, r.repetition, ifnull(r.corunner, '-'), r.status,"
+		    "SELECT r.id, r.workload, r.n_workers, r.repetition, ifnull(r.corunner, '-'), r.status,"
 		    " r.wall_ns / 1e9, b.gb_per_s, b.source, b.ceiling_fraction, i.slowdown, i.rate_alone, i.rate_beside,"
 		    " i.rate_unit"
 		    " FROM runs r LEFT JOIN run_bandwidth b ON b.run_id = r.id LEFT JOIN interference i ON i.run_id = r.id"
-		    " WHERE r.campaign_id = ? ORDER BY r.seq",
+		    " WHERE r.campaign_id = ? ORDER BY r.seq", /* runs.id: what timeline takes */
 		    &s) < 0)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, campaign_id);
-	fprintf(out, "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n", "run", "workload", "N", "rep",
+	fprintf(out, "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n", "id", "workload", "N", "rep",
 		"corunner", "status", "wall_s", "bw_GB/s", "bw_source", "ceil%", "slowdown", "co-runner rate alone -> beside");
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		char wall[32], gb[32], ceil[32], slow[32], rates[96] = "";
@@ -469,18 +469,29 @@ int report_timeline(sqlite3 *db, int64_t run_id, const char *event, enum report_
 			fprintf(out, "%.3f,%s,", t_ms, wbuf);
 			csv_text(out, ev);
 			fprintf(out, ",%.0f,", d);
-			csv_num(out, scaled);
+			if (!isnan(scaled))
+				fprintf(out, "%.0f", scaled);
 			fputc(',', out);
 			csv_num(out, frac);
 			fputc('\n', out);
 		} else {
-			fprintf(out, "%10.3f  %6s  %-18s  %14.0f  %14.0f  %s\n", t_ms, wbuf, ev, d, scaled,
-				isnan(frac) ? "-" : frac >= 1 ? "100%" : "multiplexed");
+			char sbuf[32], rbuf[16];
+
+			if (isnan(scaled))
+				snprintf(sbuf, sizeof(sbuf), "-");
+			else
+				snprintf(sbuf, sizeof(sbuf), "%.0f", scaled);
+			if (isnan(frac))
+				snprintf(rbuf, sizeof(rbuf), "-");
+			else
+				snprintf(rbuf, sizeof(rbuf), "%.0f%%", frac * 100);
+			fprintf(out, "%10.3f  %6s  %-18s  %14.0f  %14s  %s\n", t_ms, wbuf, ev, d, sbuf, rbuf);
 		}
 		n++;
 	}
 	sqlite3_finalize(s);
 	if (n == 0 && fmt != REPORT_CSV)
-		fprintf(out, "(no samples: the campaign's interval_ms was 0, or the run ended before the first tick)\n");
+		fprintf(out, "(no samples%s%s%s: the campaign's interval_ms was 0, or the event was not counted)\n",
+			event ? " of '" : "", event ? event : "", event ? "'" : "");
 	return 0;
 }

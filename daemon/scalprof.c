@@ -116,7 +116,10 @@ static const char usage_timeline[] =
 	"at every tick of the campaign's interval_ms, as deltas since the previous tick.\n"
 	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
 	"  -e, --event E        only this event\n"
-	"  -f, --format FORMAT  text (default) or csv\n";
+	"  -f, --format FORMAT  text (default) or csv\n"
+	"  -h, --help           this text\n"
+	"RUN_ID is runs.id, shown by scalprof report --runs.\n"
+	"exit status: 0, 1 the database could not be read, 2 no such run or database\n";
 
 static const char usage_report[] =
 	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
