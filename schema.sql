@@ -279,3 +279,7 @@ CREATE TABLE samples (
 );
 CREATE INDEX samples_by_run ON samples (run_id, event, t_ns);
 ALTER TABLE conditions ADD COLUMN interval_ms INTEGER;
+-- The working set of one worker of a builtin workload, from its arguments
+-- (NULL for commands: unknown), to compare workers x working set with the
+-- machine's usable last-level cache.
+ALTER TABLE runs ADD COLUMN working_set_bytes INTEGER;

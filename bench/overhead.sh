@@ -4,8 +4,9 @@
 #  1. overhead: busy's own elapsed time (it prints it) bare under taskset,
 #     under scalprof run at interval_ms 10 and 1 (default events), and
 #     under perf stat -I 10 with the same events; medians of 7
-#  2. sampling cost: scalprof's own CPU time (utime+stime) per second of a
-#     2-worker run at 1 and 10 ms, less the same at interval_ms 0
+#  2. sampling cost: scalprof's own CPU time per second of a 2-worker run
+#     at 1 and 10 ms, less the same at interval_ms 0 (perf stat
+#     --no-inherit counts scalprof's task-clock only, not its workers')
 #  3. start skew of the barrier over 50 runs of 2 workers
 #  4. ingest: rows per second into samples (build/bench-ingest)
 #  5. reading: scalprof report and the scaling view on 10,000 runs
@@ -65,8 +66,8 @@ workloads:
     builtin: busy
     args: [n=2000000000]
 YAML
-	/usr/bin/time -f '%U %S' -o "$tmp/t$1" "$SP" run --no-probe "$tmp/s$1.yaml" --db "$tmp/s$1.db" -q >/dev/null
-	cpu=$(awk '{print $1 + $2}' "$tmp/t$1")
+	perf stat --no-inherit -x, -e task-clock -o "$tmp/t$1" -- "$SP" run --no-probe "$tmp/s$1.yaml" --db "$tmp/s$1.db" -q >/dev/null
+	cpu=$(awk -F, '/task-clock/ { print $1 / 1000 }' "$tmp/t$1")
 	wall=$(sqlite3 "$tmp/s$1.db" "select sum(wall_ns) / 1e9 from runs")
 	echo "$cpu $wall"
 }

@@ -23,6 +23,7 @@ struct row {
 	double gbps, ceiling;   /* median bandwidth and its fraction of the ceiling */
 	char *bw_source;
 	double slowdown[3];     /* median beside the bandwidth, cache, cpu co-runner */
+	double cache_load;      /* workers x working set / usable LLC; NAN unknown */
 };
 
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **s)
@@ -152,7 +153,10 @@ static int load_rows(sqlite3 *db, int64_t cid, struct row **ret, size_t *ret_n)
 	 * figures when at least one run of it was ok */
 	if (prepare(db,
 		    "SELECT r.workload, r.mode, r.n_workers, sum(r.status = 'ok'), sum(r.status != 'ok'),"
-		    " s.median_wall_s, s.speedup, s.efficiency"
+		    " s.median_wall_s, s.speedup, s.efficiency,"
+		    " 1.0 * max(r.working_set_bytes) * CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END /"
+		    "  (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c ON c.machine_id = m.id"
+		    "   WHERE c.id = r.campaign_id)"
 		    " FROM runs r LEFT JOIN scaling s ON s.campaign_id = r.campaign_id"
 		    "  AND s.workload = r.workload AND s.n_workers = r.n_workers"
 		    " WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
@@ -175,6 +179,7 @@ static int load_rows(sqlite3 *db, int64_t cid, struct row **ret, size_t *ret_n)
 		rw->wall = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 5);
 		rw->speedup = sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6);
 		rw->efficiency = sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7);
+		rw->cache_load = sqlite3_column_type(s, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 8);
 	}
 	sqlite3_finalize(s);
 	*ret = rows;
@@ -235,8 +240,8 @@ static void print_text(FILE *out, const struct row *rows, size_t nrows, const st
 	for (size_t i = 0; i < nrows; i++)
 		if ((int)strlen(rows[i].workload) > wname)
 			wname = (int)strlen(rows[i].workload);
-	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s  %7s  %5s  %-12s", wname, "workload", "mode", "N", "runs",
-		"wall_s", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source");
+	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, "workload", "mode", "N", "runs",
+		"wall_s", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source", "wset/LLC");
 	for (size_t e = 0; e < ncols; e++)
 		fprintf(out, "  %*s", (int)(strlen(cols[e].name) > 7 ? strlen(cols[e].name) : 7), cols[e].name);
 	if (intf)
@@ -250,8 +255,13 @@ static void print_text(FILE *out, const struct row *rows, size_t nrows, const st
 		fmt_fixed(r->efficiency, 2, b3, sizeof(b3));
 		fmt_fixed(r->gbps, 2, b4, sizeof(b4));
 		fmt_fixed(r->ceiling * 100, 0, b5, sizeof(b5));
-		fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s  %7s  %5s  %-12s", wname, r->workload, r->mode, r->n,
-			r->runs, b1, b2, b3, b4, b5, r->bw_source ? r->bw_source : "-");
+		{
+			char b6[32];
+
+			fmt_fixed(r->cache_load, 2, b6, sizeof(b6));
+			fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, r->workload, r->mode,
+				r->n, r->runs, b1, b2, b3, b4, b5, r->bw_source ? r->bw_source : "-", b6);
+		}
 		for (size_t e = 0; e < ncols; e++) {
 			char v[32];
 
@@ -272,7 +282,8 @@ static void print_text(FILE *out, const struct row *rows, size_t nrows, const st
 	}
 	fprintf(out, "\nwall_s: median wall time of the ok runs; events: per-worker medians.\n"
 		     "copies: speedup = N x T1/TN, efficiency = T1/TN; team: speedup = T1/TN, efficiency = speedup/N.\n"
-		     "bw_GB/s: median memory traffic of all sockets; ceil%%: of this machine's measured ceiling at N.\n");
+		     "bw_GB/s: median memory traffic of all sockets; ceil%%: of this machine's measured ceiling at N.\n"
+		     "wset/LLC: workers x a builtin's working set / this machine's measured usable last-level cache.\n");
 	if (intf)
 		fprintf(out, "slow:X: median wall beside the X co-runner on the free cores / wall alone.\n");
 	for (size_t e = 0; e < ncols; e++)
@@ -305,7 +316,7 @@ static void csv_num(FILE *out, double v)
 static void print_csv(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols)
 {
 	fputs("workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,"
-	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu", out);
+	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc", out);
 	for (size_t e = 0; e < ncols; e++) {
 		fputc(',', out);
 		csv_text(out, cols[e].name);
@@ -331,6 +342,8 @@ static void print_csv(FILE *out, const struct row *rows, size_t nrows, const str
 			fputc(',', out);
 			csv_num(out, r->slowdown[k]);
 		}
+		fputc(',', out);
+		csv_num(out, r->cache_load);
 		for (size_t e = 0; e < ncols; e++) {
 			fputc(',', out);
 			csv_num(out, r->ev ? r->ev[e] : NAN);

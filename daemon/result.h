@@ -62,6 +62,7 @@ struct run_result {
 	int repetition;
 	enum run_status status;
 	int64_t wall_ns, start_skew_ns; /* -1 when unknown */
+	double working_set_bytes;       /* per worker; 0 unknown */
 	char started_at[32];            /* UTC, ISO 8601 */
 	char *error;
 	struct worker_result *workers;

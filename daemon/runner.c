@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "builtins.h"
 #include "probe.h"
 #include "runner.h"
 #include "spawn.h"
@@ -1007,6 +1008,14 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 			break;
 		}
 		res.seq = pr->seq;
+		{
+			const struct workload *wl = &c->workloads[pr->workload];
+			const struct builtin *b = wl->builtin ? builtin_find(wl->builtin) : NULL;
+
+			if (b)
+				res.working_set_bytes = builtin_working_set(b, wl->args, wl->args_count, c->scale,
+									    (double)topology_l3_bytes(o->topo));
+		}
 		res.corun.rate_alone = res.corun.rate_beside = NAN;
 		res.corun.cache_ns_alone = res.corun.cache_ns_beside = NAN;
 		res.workload = &c->workloads[pr->workload];

@@ -709,6 +709,37 @@ static sqlite3 *open_readonly(const char *cmd, const char *path)
 		sqlite3_close(db);
 		return NULL;
 	}
+	{
+		/* an older schema lacks what the reports read: bring it up to
+		 * date first, as run would (this needs write access) */
+		sqlite3_stmt *s;
+		int version = -1;
+
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				version = sqlite3_column_int(s, 0);
+			sqlite3_finalize(s);
+		}
+		if (version >= 0 && version < store_schema_version()) {
+			struct store *st = NULL;
+			char *err = NULL;
+
+			sqlite3_close(db);
+			db = NULL;
+			if (store_open(path, &st, &err) < 0) {
+				log_error("%s: database '%s' has schema version %d and this scalprof reads %d; upgrading it "
+					  "failed: %s", cmd, path, version, store_schema_version(), err);
+				free(err);
+				return NULL;
+			}
+			store_close(st);
+			if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+				log_error("cannot open database '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+				sqlite3_close(db);
+				return NULL;
+			}
+		}
+	}
 	return db;
 }
 

@@ -20,7 +20,8 @@ enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_INTERFERE
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
-		   " wall_ns, start_skew_ns, started_at, error, corunner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+		   " wall_ns, start_skew_ns, started_at, error, corunner, working_set_bytes)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_WORKER] = "INSERT INTO workers (run_id, slot, cpu, cpus, core, pid, status, exit_code, signal,"
 		      " exec_errno, error, start_ns, end_ns, wall_ns, utime_ns, stime_ns, maxrss_kb, minflt,"
 		      " majflt, nvcsw, nivcsw, run_delay_ns, stdout_bytes, stderr_bytes, stdout_tail,"
@@ -450,6 +451,8 @@ int store_run_insert(struct store *st, int64_t campaign_id, const struct run_res
 	bind_text_or_null(s, 11, run->error);
 	if (run->corun.kind)
 		sqlite3_bind_text(s, 12, corunner_name((enum corunner)run->corun.kind), -1, SQLITE_STATIC);
+	if (run->working_set_bytes > 0)
+		sqlite3_bind_int64(s, 13, (sqlite3_int64)run->working_set_bytes);
 	if (step_cached(st, s, "storing the run") < 0)
 		return -EIO;
 	run_id = sqlite3_last_insert_rowid(st->db);

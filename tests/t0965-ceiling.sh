@@ -18,6 +18,25 @@ is "$(q "select count(*) from machine_latency l join machines m on m.id = l.mach
 	"no size below the usable cache has DRAM-like latency"
 is "$(q "select count(*) from runs")" 0 "the measuring runs are not stored as the user's runs"
 
+# workers x working set against the usable cache
+cat >w.yaml <<'YAML'
+name: wset
+workers: [1]
+repetitions: 1
+events: [sched]
+workloads:
+  - name: chase
+    builtin: chase
+    args: [size=3M, steps=1000]
+  - name: sh
+    command: ["true"]
+YAML
+run_sp run w.yaml --db "$DB" -q
+is "$(q "select working_set_bytes from runs where workload = 'chase'")" 3145728 "a builtin's working set is stored"
+is "$(q "select working_set_bytes is null from runs where workload = 'sh'")" 1 "a command's is unknown"
+want=$(q "select printf('%.2f', 3145728.0 / usable_llc_bytes) from machines")
+like "$out" "chase +copies +1 +1 .* none +$want " "the table compares it with the usable cache ($want)"
+
 cat >c.yaml <<'YAML'
 name: t0965
 workers: [1]

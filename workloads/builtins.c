@@ -212,3 +212,36 @@ int builtin_parse_args(const struct builtin *b, char *const *args, size_t nargs,
 	}
 	return 0;
 }
+
+double builtin_working_set(const struct builtin *b, char *const *args, size_t nargs, double scale,
+			   double l3_bytes)
+{
+	double v[BUILTIN_MAX_PARAMS];
+	char *err = NULL;
+	size_t bad;
+
+	if (builtin_parse_args(b, args, nargs, v, &bad, &err) < 0) {
+		free(err);
+		return 0;
+	}
+	for (size_t i = 0; b->params[i].name; i++)
+		if (b->params[i].scaled) {
+			v[i] *= scale;
+			if (b->params[i].kind != PARAM_SECONDS && v[i] < 1)
+				v[i] = 1;
+		}
+	/* CPython-like objects are 24 bytes, references 8 */
+	if (strcmp(b->name, "stream") == 0)
+		return 3 * (v[0] > 0 ? v[0] : (4 * l3_bytes > 64 * 1048576.0 ? 4 * l3_bytes : 64 * 1048576.0));
+	if (strcmp(b->name, "chase") == 0 || strcmp(b->name, "pagefault") == 0)
+		return v[0];
+	if (strcmp(b->name, "sqrt_list") == 0)
+		return v[0] * 8;
+	if (strcmp(b->name, "list_concat") == 0)
+		return v[0] * (24 + 2 * 8); /* the objects, the old array and the new */
+	if (strcmp(b->name, "list_copy") == 0 || strcmp(b->name, "list_slice") == 0)
+		return v[0] * (24 + 2 * 8);
+	if (strcmp(b->name, "dict_insert") == 0)
+		return v[0] * (24 + 16 * 2); /* value objects and a table under 2/3 full */
+	return 0;
+}

@@ -45,6 +45,13 @@ const struct builtin *builtin_find(const char *name);
 int builtin_parse_args(const struct builtin *b, char *const *args, size_t nargs, double *values,
 		       size_t *ret_bad, char **ret_error);
 
+/* The bytes one process of b touches again and again (its working set),
+ * from its arguments with the scale applied as scalprof-kernels applies
+ * it; l3_bytes resolves stream's default size. 0 when b has none worth
+ * the name (busy, sleep, pingpong, the co-runners). */
+double builtin_working_set(const struct builtin *b, char *const *args, size_t nargs, double scale,
+			   double l3_bytes);
+
 /* The names of b's parameters, comma separated, into buf. */
 void builtin_param_names(const struct builtin *b, char *buf, size_t len);
 
