@@ -123,8 +123,8 @@ $(B)/bench-ingest: bench/ingest.c $(B)/libengine.a
 # benchmarks: figures printed as tables, not part of check
 bench: all $(B)/bench-ingest
 	@scripts/deps.sh bench
-	bench/ceiling-vs-likwid.sh
-	bench/overhead.sh
+	@rc=0; bench/ceiling-vs-likwid.sh || rc=1; bench/overhead.sh || rc=1; \
+	  [ $$rc = 0 ] || echo "bench: a goal was missed (see above)"; exit $$rc
 
 clean:
 	rm -rf build
