@@ -277,7 +277,7 @@ CREATE TABLE samples (
     time_enabled_delta INTEGER NOT NULL,
     time_running_delta INTEGER NOT NULL
 );
-CREATE INDEX samples_by_run ON samples (run_id, event, t_ns);
+CREATE INDEX samples_by_run ON samples (run_id, t_ns); -- rows arrive in this order: appends
 ALTER TABLE conditions ADD COLUMN interval_ms INTEGER;
 -- The working set of one worker of a builtin workload, from its arguments
 -- (NULL for commands: unknown), to compare workers x working set with the

@@ -147,3 +147,10 @@ row "5. sqlite3 scaling view on $nruns runs (ms)" "$ms_view" "< 200 ms" "$(verdi
 row "6. peak RSS 100 / 1000 runs (KiB)" "$rss100/$rss1000" "no growth" "$(verdict "$grow" 1.10 '<=') (x$grow)"
 echo "bare $bare s, scalprof 10 ms $sp10 s, 1 ms $sp1 s, perf stat $pstat s (busy's own elapsed, median of $REPS)"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $ncores physical cores, kernel $(uname -r)"
+missed=0
+for v in "$(verdict "$r10" 1.01 '<=')" "$(verdict "$rp" 1.005 '<=')" "$(verdict "$pct10" 1 '<=')" \
+	"$(verdict "$skew_med" 100 '<=')" "$(verdict "$ingest" 500000 '>=')" "$(verdict "$ms_report" 200 '<=')" \
+	"$(verdict "$ms_view" 200 '<=')" "$(verdict "$grow" 1.10 '<=')"; do
+	[ "$v" = met ] || missed=1
+done
+exit $missed

@@ -102,6 +102,10 @@ static double median_rows(sqlite3_stmt *s, int64_t cid, const struct row *row, c
 /* The ordinary ok runs of a row: ?1 campaign, ?2 workload, ?3 n */
 #define OK_RUNS " r.campaign_id = ?1 AND r.workload = ?2 AND r.n_workers = ?3 AND r.status = 'ok'"
 
+/* A run's bandwidth counts only when every row of it has bytes (as in the
+ * run_bandwidth view). */
+#define BW_COMPLETE " HAVING count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL) AND max(b.seconds) > 0"
+
 /* Per-worker median of each event, and the evidence medians, of one row. */
 static int load_medians(sqlite3 *db, int64_t cid, struct row *row, const struct ev_col *cols, size_t ncols)
 {
@@ -113,13 +117,19 @@ static int load_medians(sqlite3 *db, int64_t cid, struct row *row, const struct 
 		    " AND r.corunner IS NULL AND c.event = ?4 AND c.status IN ('ok','multiplexed')",
 		    &ev) < 0)
 		return -EIO;
-	prepare(db, "SELECT b.gb_per_s FROM run_bandwidth b JOIN runs r ON r.id = b.run_id WHERE" OK_RUNS
-		    " AND r.corunner IS NULL", &bw);
-	prepare(db, "SELECT b.ceiling_fraction FROM run_bandwidth b JOIN runs r ON r.id = b.run_id WHERE" OK_RUNS
-		    " AND r.corunner IS NULL", &frac);
+	/* what the run_bandwidth view computes, for this row's runs only: the
+	 * view aggregates every run of the database before it can filter */
+	prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9"
+		    " FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
+		    " GROUP BY r.id" BW_COMPLETE, &bw);
+	prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e6 /"
+		    " (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c ON c.machine_id = mb.machine_id"
+		    "  WHERE c.id = ?1 AND mb.n_workers = ?3)"
+		    " FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
+		    " GROUP BY r.id" BW_COMPLETE, &frac);
 	prepare(db, "SELECT i.slowdown FROM interference i JOIN runs r ON r.id = i.run_id WHERE" OK_RUNS
 		    " AND i.corunner = ?4", &slow);
-	prepare(db, "SELECT group_concat(DISTINCT b.source) FROM run_bandwidth b JOIN runs r ON r.id = b.run_id"
+	prepare(db, "SELECT group_concat(DISTINCT b.source) FROM runs r JOIN bandwidth b ON b.run_id = r.id"
 		    " WHERE" OK_RUNS " AND r.corunner IS NULL", &src);
 	row->ev = xcalloc(ncols, sizeof(double));
 	for (size_t e = 0; e < ncols; e++)

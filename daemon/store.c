@@ -171,8 +171,10 @@ int store_open(const char *path, struct store **ret_store, char **ret_error)
 		return -EIO;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	/* a run's timeline is one large transaction: a 64 MiB page cache keeps
+	 * the samples index in memory while it grows */
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-				 " PRAGMA synchronous = NORMAL;", NULL, NULL, NULL) != SQLITE_OK) {
+				 " PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;", NULL, NULL, NULL) != SQLITE_OK) {
 		fail(st, "setting up");
 		r = -EIO;
 		goto err;
