@@ -148,10 +148,12 @@ LEFT JOIN run_medians b
   ON b.campaign_id = m.campaign_id AND b.workload = m.workload AND b.n_workers = 1;
 
 -- version: 3
+-- (applied once, to a database whose PRAGMA user_version is below 3)
 -- The campaign's scale factor multiplies every workload's work.
 ALTER TABLE conditions ADD COLUMN scale REAL NOT NULL DEFAULT 1.0;
 
 -- version: 4
+-- (applied once, to a database whose PRAGMA user_version is below 4)
 -- Memory-bandwidth evidence: per run and socket, from the memory
 -- controller's own counters (source: the PMU family, e.g. 'uncore_imc',
 -- 'amd_df', 'amd_umc', 'user'), or estimated from LLC misses x 64 B
@@ -263,6 +265,7 @@ FROM (
 ) x;
 
 -- version: 5
+-- (applied once, to a database whose PRAGMA user_version is below 5)
 -- Timelines: every worker's counters (and system-wide probes, worker_id
 -- NULL) read at each tick of interval_ms, as deltas since the previous
 -- reading; the last sample of a worker is its final reading, so a worker's

@@ -5,7 +5,7 @@
  *   2. one run: set-up (pipes, fork, pin, probes), release, the event loop
  *      (pidfds, status and output pipes, timeout timerfd, signalfd), reaping
  *   3. killing what is left of a run's process trees
- *   4. co-runners of interference runs
+ *   4. co-runners of interference runs (and the pipes every child gets)
  *   5. the campaign loop: plan order, progress, one transaction per run
  *
  * Every worker gets its own process group; scalprof is a child subreaper, so
@@ -433,6 +433,24 @@ static int make_pipe(int fds[2], int nonblock_read)
 	return 0;
 }
 
+/* Makes n pipes, pipe i's read end non-blocking when nonblock[i]; on
+ * failure closes those already made. Returns 0 or -errno. */
+static int make_pipes(int fds[][2], const int *nonblock, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = make_pipe(fds[i], nonblock[i]);
+
+		if (r < 0) {
+			while (i-- > 0) {
+				close(fds[i][0]);
+				close(fds[i][1]);
+			}
+			return r;
+		}
+	}
+	return 0;
+}
+
 
 static const char *const hog_kernel[CORUN_KINDS] = { NULL, "hog_bandwidth", "hog_cache", "hog_cpu" };
 
@@ -503,7 +521,8 @@ static int hog_start(struct run_ctx *rc, enum corunner kind, int cpu, double sec
 	uint64_t cache_bytes = hog_cache_bytes(rc);
 	char size_arg[64], sec_arg[64];
 	char *argv[] = { c->kernels, (char *)hog_kernel[kind], sec_arg, NULL, NULL };
-	int go[2], out[2], st[2], r;
+	static const int hog_nonblock[3] = { 0, 1, 0 };
+	int pipes[3][2], *go = pipes[0], *out = pipes[1], *st = pipes[2], r;
 	cpu_set_t set;
 	struct spawn_req req;
 	char **env;
@@ -518,20 +537,8 @@ static int hog_start(struct run_ctx *rc, enum corunner kind, int cpu, double sec
 	}
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	if ((r = make_pipe(go, 0)) < 0)
+	if ((r = make_pipes(pipes, hog_nonblock, 3)) < 0)
 		return r;
-	if ((r = make_pipe(out, 1)) < 0) {
-		close(go[0]);
-		close(go[1]);
-		return r;
-	}
-	if ((r = make_pipe(st, 0)) < 0) {
-		close(go[0]);
-		close(go[1]);
-		close(out[0]);
-		close(out[1]);
-		return r;
-	}
 	env = hog_env();
 	req = (struct spawn_req){
 		.argv = argv, .envp = env, .cpus = &set, .go_read = go[0], .go_write = go[1],
@@ -790,7 +797,8 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 
 	for (size_t i = 0; i < nw; i++) {
 		struct worker_result *w = &rc->res->workers[i];
-		int outp[2], errp[2], stp[2];
+		static const int worker_nonblock[3] = { 1, 1, 0 }; /* stdout, stderr, status */
+		int pipes[3][2], *outp = pipes[0], *errp = pipes[1], *stp = pipes[2];
 		cpu_set_t set;
 		char **env;
 		struct spawn_req req;
@@ -809,20 +817,8 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		w->cpu = topology_core(rc->o->topo, cores[i])->cpus[0];
 		cpus_text(&set, w->cpus, sizeof(w->cpus));
 
-		if ((r = make_pipe(outp, 1)) < 0)
+		if ((r = make_pipes(pipes, worker_nonblock, 3)) < 0)
 			goto out;
-		if ((r = make_pipe(errp, 1)) < 0) {
-			close(outp[0]);
-			close(outp[1]);
-			goto out;
-		}
-		if ((r = make_pipe(stp, 0)) < 0) {
-			close(outp[0]);
-			close(outp[1]);
-			close(errp[0]);
-			close(errp[1]);
-			goto out;
-		}
 		rc->ws[i].out_fd = outp[0];
 		rc->ws[i].err_fd = errp[0];
 		rc->ws[i].status_fd = stp[0];
@@ -923,7 +919,7 @@ static void result_clear(struct run_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-/* ---- 4. the campaign loop --------------------------------------------- */
+/* ---- 5. the campaign loop --------------------------------------------- */
 
 static int store_run(const struct runner_opts *o, struct probe_set *probes, const struct run_result *res,
 		     char **ret_error)
