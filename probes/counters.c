@@ -138,6 +138,13 @@ static void counters_attach(void *state, int w, pid_t pid)
 		s->attached = 1;
 		s->group = group;
 		fd = perf_open_group(&attr, pid, -1, leader, &s->note);
+		if (fd == -EINVAL && leader >= 0 && group == GROUP_HW) {
+			/* the PMU checks that a group can ever be scheduled */
+			s->status = COUNTER_UNSUPPORTED;
+			s->reason = xstrdup("does not fit in one group with the earlier hardware events: this PMU "
+					    "has too few counters for all of them; list fewer hardware events");
+			continue;
+		}
 		if (fd < 0) {
 			s->status = perf_explain(fd, &attr, &s->reason);
 			continue;
