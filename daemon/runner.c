@@ -112,8 +112,6 @@ struct run_ctx {
 	int64_t campaign_start;
 	struct hog *hogs;        /* co-runners of an interference run */
 	size_t nhogs, nhogs_planned;
-	double *alone[CORUN_KINDS]; /* co-runners' rate alone, by count of them */
-	double *alone_ns;           /* cache co-runner's ns per access alone */
 };
 
 static void close_fd(int *fd)
@@ -646,7 +644,7 @@ static void hogs_free(struct hog *hogs, size_t n)
 }
 
 /* Starts one co-runner of kind on each free core (those after slot n in
- * placement order); for alone, they run 1 s by themselves and report. */
+ * placement order); for alone, they run 0.5 s by themselves and report. */
 static int hogs_start(struct run_ctx *rc, enum corunner kind, int n, int alone, struct hog **ret, size_t *ret_n)
 {
 	const struct topology *topo = rc->o->topo;
@@ -657,46 +655,27 @@ static int hogs_start(struct run_ctx *rc, enum corunner kind, int n, int alone, 
 	rc->nhogs_planned = nh;
 	topology_place(topo, rc->o->campaign->placement, ncores, 0, order);
 	for (size_t i = 0; i < nh && r == 0; i++)
-		r = hog_start(rc, kind, topology_core(topo, order[(size_t)n + i])->cpus[0], alone ? 1.0 : 0, &hogs[i]);
+		r = hog_start(rc, kind, topology_core(topo, order[(size_t)n + i])->cpus[0], alone ? 0.5 : 0, &hogs[i]);
 	free(order);
 	*ret = hogs;
 	*ret_n = nh;
 	return r;
 }
 
-/* The co-runners' rate alone for kind beside n workers, measured once. */
+/* The co-runners' rate alone, measured just before each co-run (0.5 s):
+ * on a shared host the rate moves by tens of percent from minute to
+ * minute, so a rate measured once would misjudge every later co-run. */
 static int hogs_alone(struct run_ctx *rc, enum corunner kind, int n, double *ret_rate, double *ret_ns)
 {
-	int ncores = topology_cores(rc->o->topo);
 	struct hog *hogs = NULL;
 	size_t nh = 0;
-	int r;
+	int r = hogs_start(rc, kind, n, 1, &hogs, &nh);
 
-	if (!rc->alone[kind]) {
-		rc->alone[kind] = xcalloc((size_t)ncores + 1, sizeof(double));
-		for (int i = 0; i <= ncores; i++)
-			rc->alone[kind][i] = NAN;
-	}
-	if (!rc->alone_ns) {
-		rc->alone_ns = xcalloc((size_t)ncores + 1, sizeof(double));
-		for (int i = 0; i <= ncores; i++)
-			rc->alone_ns[i] = NAN;
-	}
-	if (!isnan(rc->alone[kind][ncores - n])) {
-		*ret_rate = rc->alone[kind][ncores - n];
-		*ret_ns = kind == CORUN_CACHE ? rc->alone_ns[ncores - n] : NAN;
-		return 0;
-	}
-	r = hogs_start(rc, kind, n, 1, &hogs, &nh);
 	hogs_finish(hogs, nh, r < 0);
 	if (r == 0) {
-		double ns;
-
-		hogs_rates(hogs, nh, &rc->alone[kind][ncores - n], &ns, NULL, 0);
-		if (kind == CORUN_CACHE)
-			rc->alone_ns[ncores - n] = ns;
-		*ret_rate = rc->alone[kind][ncores - n];
-		*ret_ns = kind == CORUN_CACHE ? ns : NAN;
+		hogs_rates(hogs, nh, ret_rate, ret_ns, NULL, 0);
+		if (kind != CORUN_CACHE)
+			*ret_ns = NAN;
 	}
 	hogs_free(hogs, nh);
 	return r;
@@ -1069,9 +1048,6 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	ret_summary->interrupted = rc.interrupted;
 out:
 	probe_set_free(probes);
-	for (int k = 0; k < CORUN_KINDS; k++)
-		free(rc.alone[k]);
-	free(rc.alone_ns);
 	if (rc.timer_fd >= 0)
 		close(rc.timer_fd);
 	if (rc.sample_fd >= 0)
