@@ -31,6 +31,20 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **s)
 	return sqlite3_prepare_v2(db, sql, -1, s, NULL) == SQLITE_OK ? 0 : -EIO;
 }
 
+/* 1 when sql (one ? for id) yields a row, 0 when not, -EIO on failure. */
+static int row_exists(sqlite3 *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *s;
+	int found;
+
+	if (prepare(db, sql, &s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, id);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
 int report_latest_campaign(sqlite3 *db, int64_t *ret_id)
 {
 	sqlite3_stmt *s;
@@ -106,51 +120,67 @@ static double median_rows(sqlite3_stmt *s, int64_t cid, const struct row *row, c
  * run_bandwidth view). */
 #define BW_COMPLETE " HAVING count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL) AND max(b.seconds) > 0"
 
-/* Per-worker median of each event, and the evidence medians, of one row. */
-static int load_medians(sqlite3 *db, int64_t cid, struct row *row, const struct ev_col *cols, size_t ncols)
-{
-	static const char *const kinds[3] = { "bandwidth", "cache", "cpu" };
+/* The queries behind one row's medians, prepared once per report. */
+struct row_queries {
 	sqlite3_stmt *ev, *bw, *frac, *slow, *src;
+};
 
+static void row_queries_free(struct row_queries *q)
+{
+	sqlite3_finalize(q->ev);
+	sqlite3_finalize(q->bw);
+	sqlite3_finalize(q->frac);
+	sqlite3_finalize(q->slow);
+	sqlite3_finalize(q->src);
+}
+
+/* Returns 0 or -EIO (with every statement finalized). */
+static int row_queries_prepare(sqlite3 *db, struct row_queries *q)
+{
+	memset(q, 0, sizeof(*q));
 	if (prepare(db,
 		    "SELECT c.scaled_value FROM counters c JOIN runs r ON r.id = c.run_id WHERE" OK_RUNS
 		    " AND r.corunner IS NULL AND c.event = ?4 AND c.status IN ('ok','multiplexed')",
-		    &ev) < 0)
+		    &q->ev) < 0 ||
+	    /* what the run_bandwidth view computes, for this row's runs only:
+	     * the view aggregates every run of the database before it filters */
+	    prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9"
+			" FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
+			" GROUP BY r.id" BW_COMPLETE, &q->bw) < 0 ||
+	    prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e6 /"
+			" (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c ON c.machine_id = mb.machine_id"
+			"  WHERE c.id = ?1 AND mb.n_workers = ?3)"
+			" FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
+			" GROUP BY r.id" BW_COMPLETE, &q->frac) < 0 ||
+	    prepare(db, "SELECT i.slowdown FROM interference i JOIN runs r ON r.id = i.run_id WHERE" OK_RUNS
+			" AND i.corunner = ?4", &q->slow) < 0 ||
+	    prepare(db, "SELECT group_concat(DISTINCT b.source) FROM runs r JOIN bandwidth b ON b.run_id = r.id"
+			" WHERE" OK_RUNS " AND r.corunner IS NULL", &q->src) < 0) {
+		row_queries_free(q);
 		return -EIO;
-	/* what the run_bandwidth view computes, for this row's runs only: the
-	 * view aggregates every run of the database before it can filter */
-	prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9"
-		    " FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
-		    " GROUP BY r.id" BW_COMPLETE, &bw);
-	prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e6 /"
-		    " (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c ON c.machine_id = mb.machine_id"
-		    "  WHERE c.id = ?1 AND mb.n_workers = ?3)"
-		    " FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
-		    " GROUP BY r.id" BW_COMPLETE, &frac);
-	prepare(db, "SELECT i.slowdown FROM interference i JOIN runs r ON r.id = i.run_id WHERE" OK_RUNS
-		    " AND i.corunner = ?4", &slow);
-	prepare(db, "SELECT group_concat(DISTINCT b.source) FROM runs r JOIN bandwidth b ON b.run_id = r.id"
-		    " WHERE" OK_RUNS " AND r.corunner IS NULL", &src);
+	}
+	return 0;
+}
+
+/* Per-worker median of each event, and the evidence medians, of one row. */
+static void load_medians(struct row_queries *q, int64_t cid, struct row *row, const struct ev_col *cols,
+			 size_t ncols)
+{
+	static const char *const kinds[3] = { "bandwidth", "cache", "cpu" };
+
 	row->ev = xcalloc(ncols, sizeof(double));
 	for (size_t e = 0; e < ncols; e++)
-		row->ev[e] = median_rows(ev, cid, row, cols[e].name);
-	row->gbps = bw ? median_rows(bw, cid, row, NULL) : NAN;
-	row->ceiling = frac ? median_rows(frac, cid, row, NULL) : NAN;
+		row->ev[e] = median_rows(q->ev, cid, row, cols[e].name);
+	row->gbps = median_rows(q->bw, cid, row, NULL);
+	row->ceiling = median_rows(q->frac, cid, row, NULL);
 	for (int k = 0; k < 3; k++)
-		row->slowdown[k] = slow ? median_rows(slow, cid, row, kinds[k]) : NAN;
-	if (src) {
-		sqlite3_bind_int64(src, 1, cid);
-		sqlite3_bind_text(src, 2, row->workload, -1, SQLITE_STATIC);
-		sqlite3_bind_int(src, 3, row->n);
-		if (sqlite3_step(src) == SQLITE_ROW && sqlite3_column_type(src, 0) != SQLITE_NULL)
-			row->bw_source = xstrdup((const char *)sqlite3_column_text(src, 0));
-	}
-	sqlite3_finalize(ev);
-	sqlite3_finalize(bw);
-	sqlite3_finalize(frac);
-	sqlite3_finalize(slow);
-	sqlite3_finalize(src);
-	return 0;
+		row->slowdown[k] = median_rows(q->slow, cid, row, kinds[k]);
+	sqlite3_reset(q->src);
+	sqlite3_bind_int64(q->src, 1, cid);
+	sqlite3_bind_text(q->src, 2, row->workload, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q->src, 3, row->n);
+	if (sqlite3_step(q->src) == SQLITE_ROW && sqlite3_column_type(q->src, 0) != SQLITE_NULL)
+		row->bw_source = xstrdup((const char *)sqlite3_column_text(q->src, 0));
 }
 
 static int load_rows(sqlite3 *db, int64_t cid, struct row **ret, size_t *ret_n)
@@ -367,22 +397,24 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
 	struct ev_col *cols = NULL;
 	struct row *rows = NULL;
 	size_t ncols = 0, nrows = 0;
-	sqlite3_stmt *s;
 	int r, exists;
 
-	if (prepare(db, "SELECT 1 FROM campaigns WHERE id = ?", &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, campaign_id);
-	exists = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	if (!exists)
-		return -ENOENT;
+	exists = row_exists(db, "SELECT 1 FROM campaigns WHERE id = ?", campaign_id);
+	if (exists <= 0)
+		return exists < 0 ? -EIO : -ENOENT;
 
 	r = load_events(db, campaign_id, &cols, &ncols);
 	if (r == 0)
 		r = load_rows(db, campaign_id, &rows, &nrows);
-	for (size_t i = 0; r == 0 && i < nrows; i++)
-		r = load_medians(db, campaign_id, &rows[i], cols, ncols);
+	if (r == 0) {
+		struct row_queries q;
+
+		r = row_queries_prepare(db, &q);
+		for (size_t i = 0; r == 0 && i < nrows; i++)
+			load_medians(&q, campaign_id, &rows[i], cols, ncols);
+		if (r == 0)
+			row_queries_free(&q);
+	}
 	if (r == 0) {
 		if (fmt == REPORT_CSV)
 			print_csv(out, rows, nrows, cols, ncols);
@@ -453,13 +485,9 @@ int report_timeline(sqlite3 *db, int64_t run_id, const char *event, enum report_
 	sqlite3_stmt *s;
 	int n = 0;
 
-	if (prepare(db, "SELECT 1 FROM runs WHERE id = ?", &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, run_id);
-	n = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	if (!n)
-		return -ENOENT;
+	n = row_exists(db, "SELECT 1 FROM runs WHERE id = ?", run_id);
+	if (n <= 0)
+		return n < 0 ? -EIO : -ENOENT;
 	if (prepare(db,
 		    "SELECT m.t_ns, ifnull(w.slot, 0), m.event, m.delta, m.time_enabled_delta, m.time_running_delta"
 		    " FROM samples m LEFT JOIN workers w ON w.id = m.worker_id"

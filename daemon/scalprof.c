@@ -199,6 +199,39 @@ static int load_campaign(const char *path, const struct topology *topo, struct c
 	return r;
 }
 
+/* --scale's value (NULL: 1). Returns 0, or logs and returns -EINVAL. */
+static int parse_scale(const char *cmd, const char *text, double *ret)
+{
+	char *end;
+	double v;
+
+	*ret = 1;
+	if (!text)
+		return 0;
+	v = strtod(text, &end);
+	if (!*text || *end || !(v > 0) || v > CAMPAIGN_MAX_SCALE) {
+		log_error("%s: --scale: expected a number above 0 and at most %g, got '%s'", cmd, CAMPAIGN_MAX_SCALE,
+			  text);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+/* --format's value (NULL: text). Returns 0, or logs and returns -EINVAL. */
+static int parse_format(const char *cmd, const char *text, enum report_format *ret)
+{
+	*ret = REPORT_TEXT;
+	if (!text || strcmp(text, "text") == 0)
+		return 0;
+	if (strcmp(text, "csv") == 0) {
+		*ret = REPORT_CSV;
+		return 0;
+	}
+	log_error("%s: --format: expected text or csv, got '%s'", cmd, text);
+	return -EINVAL;
+}
+
 /* The one campaign file operand of run and check, loaded against this
  * machine's topology. Returns 0 with both set, or the exit status after
  * logging why. */
@@ -218,18 +251,16 @@ static int campaign_operand(int argc, char **argv, int i, const char *usage, con
 		return EXIT_BADINPUT;
 	}
 	if (scale) {
-		char *end;
-		double v = strtod(scale, &end);
+		double v;
 
-		if (!*scale || *end || campaign_set_scale(*ret_c, v) < 0) {
-			log_error("%s: --scale: expected a number above 0 and at most %g, got '%s'", argv[0],
-				  CAMPAIGN_MAX_SCALE, scale);
+		if (parse_scale(argv[0], scale, &v) < 0) {
 			campaign_free(*ret_c);
 			topology_free(*ret_topo);
 			*ret_c = NULL;
 			*ret_topo = NULL;
 			return EXIT_BADINPUT;
 		}
+		campaign_set_scale(*ret_c, v);
 	}
 	return 0;
 }
@@ -492,7 +523,7 @@ static int cmd_probe(int argc, char **argv)
 	struct store *st = NULL;
 	struct machine_info mi;
 	int64_t machine_id;
-	double scale = 1;
+	double scale;
 	char *err = NULL;
 	int r, sigfd, ex, i = parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
 
@@ -502,16 +533,8 @@ static int cmd_probe(int argc, char **argv)
 		log_error("probe: unexpected argument '%s'", argv[i]);
 		return EXIT_BADINPUT;
 	}
-	if (o.scale) {
-		char *end;
-
-		scale = strtod(o.scale, &end);
-		if (!*o.scale || *end || !(scale > 0) || scale > CAMPAIGN_MAX_SCALE) {
-			log_error("probe: --scale: expected a number above 0 and at most %g, got '%s'", CAMPAIGN_MAX_SCALE,
-				  o.scale);
-			return EXIT_BADINPUT;
-		}
-	}
+	if (parse_scale("probe", o.scale, &scale) < 0)
+		return EXIT_BADINPUT;
 	if (load_topology(&topo) < 0)
 		return EXIT_RUNTIME;
 	if (store_open(o.db, &st, &err) < 0) {
@@ -755,7 +778,7 @@ static int cmd_report(int argc, char **argv)
 		{ 0 },
 	};
 	struct opt_out o = { .db = DEFAULT_DB };
-	enum report_format fmt = REPORT_TEXT;
+	enum report_format fmt;
 	sqlite3 *db;
 	int64_t id;
 	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:rh", longopts, &o, &ex);
@@ -766,12 +789,8 @@ static int cmd_report(int argc, char **argv)
 		log_error("report: unexpected argument '%s'", argv[i]);
 		return EXIT_BADINPUT;
 	}
-	if (o.format && strcmp(o.format, "csv") == 0)
-		fmt = REPORT_CSV;
-	else if (o.format && strcmp(o.format, "text") != 0) {
-		log_error("report: --format: expected text or csv, got '%s'", o.format);
+	if (parse_format("report", o.format, &fmt) < 0)
 		return EXIT_BADINPUT;
-	}
 	if (o.campaign) {
 		char *end;
 
@@ -815,7 +834,7 @@ static int cmd_timeline(int argc, char **argv)
 		{ 0 },
 	};
 	struct opt_out o = { .db = DEFAULT_DB };
-	enum report_format fmt = REPORT_TEXT;
+	enum report_format fmt;
 	sqlite3 *db;
 	char *end;
 	long long id;
@@ -833,12 +852,8 @@ static int cmd_timeline(int argc, char **argv)
 		log_error("timeline: expected a run id (runs.id), got '%s'", argv[i]);
 		return EXIT_BADINPUT;
 	}
-	if (o.format && strcmp(o.format, "csv") == 0)
-		fmt = REPORT_CSV;
-	else if (o.format && strcmp(o.format, "text") != 0) {
-		log_error("timeline: --format: expected text or csv, got '%s'", o.format);
+	if (parse_format("timeline", o.format, &fmt) < 0)
 		return EXIT_BADINPUT;
-	}
 	db = open_readonly("timeline", o.db);
 	if (!db)
 		return EXIT_BADINPUT;

@@ -31,6 +31,7 @@ enum { GROUP_SW, GROUP_HW, NGROUPS };
 struct counter_slot {
 	int fd;                      /* -1 when closed or never opened */
 	int group;                   /* GROUP_SW or GROUP_HW */
+	int pos;                     /* its place in the group's read */
 	uint64_t id;                 /* PERF_EVENT_IOC_ID, to find it in a group read */
 	int attached, read_ok;
 	enum counter_status status;  /* set when the open failed */
@@ -41,6 +42,7 @@ struct counter_slot {
 
 struct worker_groups {
 	int leader[NGROUPS];         /* fd of each group's leader, -1 if none */
+	int members[NGROUPS];        /* events opened in each group so far */
 	int done;                    /* collected: no more ticks */
 };
 
@@ -156,6 +158,7 @@ static void counters_attach(void *state, int w, pid_t pid)
 			continue;
 		}
 		s->fd = fd;
+		s->pos = g->members[group]++; /* a group reads back in the order it was built */
 		if (leader < 0)
 			g->leader[group] = fd;
 	}
@@ -208,21 +211,19 @@ static void read_groups(struct counters *c, int w, int64_t t_ns)
 			}
 			continue;
 		}
-		/* { nr, time_enabled, time_running, { value, id } x nr } */
-		for (uint64_t k = 0; k < buf[0]; k++) {
-			uint64_t value = buf[3 + 2 * k], id = buf[4 + 2 * k];
+		/* { nr, time_enabled, time_running, { value, id } x nr }: each
+		 * event at its place, its id checked */
+		for (size_t e = 0; e < c->nevents; e++) {
+			struct counter_slot *s = slot(c, w, e);
+			struct counter_reading now;
 
-			for (size_t e = 0; e < c->nevents; e++) {
-				struct counter_slot *s = slot(c, w, e);
-				struct counter_reading now = { value, buf[1], buf[2] };
-
-				if (s->fd < 0 || s->group != grp || s->id != id)
-					continue;
-				if (t_ns >= 0)
-					add_sample(c, w, e, t_ns, &s->rd, &now);
-				s->rd = now;
-				s->read_ok = 1;
-			}
+			if (s->fd < 0 || s->group != grp || (uint64_t)s->pos >= buf[0] || buf[4 + 2 * s->pos] != s->id)
+				continue;
+			now = (struct counter_reading){ buf[3 + 2 * s->pos], buf[1], buf[2] };
+			if (t_ns >= 0)
+				add_sample(c, w, e, t_ns, &s->rd, &now);
+			s->rd = now;
+			s->read_ok = 1;
 		}
 	}
 }
