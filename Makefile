@@ -9,7 +9,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto
+PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto json-c
 
 ifeq ($(SANITIZE),1)
 B       := build/san
@@ -31,6 +31,7 @@ ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
 ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
               daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
               daemon/runner.c daemon/spawn.c daemon/report.c daemon/ceiling.c \
+              daemon/verdict.c daemon/plot.c \
               probes/events.c probes/perf.c probes/probe.c probes/counters.c \
               probes/mcpmu.c probes/uncore.c \
               workloads/builtins.c

@@ -286,3 +286,153 @@ ALTER TABLE conditions ADD COLUMN interval_ms INTEGER;
 -- (NULL for commands: unknown), to compare workers x working set with the
 -- machine's usable last-level cache.
 ALTER TABLE runs ADD COLUMN working_set_bytes INTEGER;
+
+-- version: 6
+-- (applied once, to a database whose PRAGMA user_version is below 6)
+-- Derived metrics and the verdict. The views read counters by the names of
+-- the 'sched' and 'cache' presets (task-clock, context-switches,
+-- cpu-migrations, page-faults, cycles, instructions, LLC-loads,
+-- LLC-load-misses); an event counted under another name is not in them.
+-- A column is NULL when what it needs was not measured: no guessing.
+CREATE INDEX counters_by_worker ON counters (worker_id, event);
+CREATE INDEX interference_by_corunner ON interference (corunner);
+
+-- One row per worker. A team's one worker row covers all its threads and
+-- children, so its cpu_utilisation is summed over them (2.0: two cores busy).
+CREATE VIEW worker_metrics AS
+SELECT x.*,
+       cpu_s / wall_s AS cpu_utilisation,
+       kernel_s / cpu_s AS kernel_share,
+       instructions / cycles AS ipc,
+       1000.0 * llc_misses / instructions AS llc_mpki,
+       llc_misses / llc_loads AS llc_miss_ratio,
+       context_switches / wall_s AS context_switches_per_s,
+       cpu_migrations / wall_s AS migrations_per_s,
+       page_faults / wall_s AS page_faults_per_s,
+       run_delay_s / cpu_s AS run_delay_ratio
+FROM (
+    SELECT w.id AS worker_id, w.run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition,
+           r.corunner, r.status AS run_status, w.slot, w.status,
+           w.wall_ns / 1e9 AS wall_s,
+           (w.utime_ns + w.stime_ns) / 1e9 AS cpu_s,
+           w.stime_ns / 1e9 AS kernel_s,
+           w.run_delay_ns / 1e9 AS run_delay_s,
+           (SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'cycles'
+              AND c.status IN ('ok', 'multiplexed')) AS cycles,
+           (SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'instructions'
+              AND c.status IN ('ok', 'multiplexed')) AS instructions,
+           (SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'LLC-loads'
+              AND c.status IN ('ok', 'multiplexed')) AS llc_loads,
+           (SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'LLC-load-misses'
+              AND c.status IN ('ok', 'multiplexed')) AS llc_misses,
+           coalesce((SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'context-switches'
+              AND c.status IN ('ok', 'multiplexed')), w.nvcsw + w.nivcsw) AS context_switches,
+           w.nivcsw AS involuntary_switches,
+           (SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'cpu-migrations'
+              AND c.status IN ('ok', 'multiplexed')) AS cpu_migrations,
+           coalesce((SELECT c.scaled_value FROM counters c WHERE c.worker_id = w.id AND c.event = 'page-faults'
+              AND c.status IN ('ok', 'multiplexed')), w.minflt + w.majflt) AS page_faults
+    FROM workers w JOIN runs r ON r.id = w.run_id
+) x;
+
+-- One row per run: its workers together. work_units is what the run did:
+-- N for copies (each copy does the work once), 1 for a team (one piece of
+-- work shared). An event's total is NULL unless every worker has it.
+CREATE VIEW run_metrics AS
+SELECT x.*,
+       cpu_s / wall_s AS cpu_utilisation,
+       kernel_s / cpu_s AS kernel_share,
+       instructions / cycles AS ipc,
+       1000.0 * llc_misses / instructions AS llc_mpki,
+       llc_misses / llc_loads AS llc_miss_ratio,
+       context_switches / wall_s AS context_switches_per_s,
+       context_switches / work_units AS context_switches_per_unit,
+       context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
+       kernel_s / work_units AS kernel_s_per_unit,
+       cpu_migrations / wall_s AS migrations_per_s,
+       involuntary_switches / wall_s AS involuntary_switches_per_s,
+       page_faults / wall_s AS page_faults_per_s,
+       page_faults / cpu_s AS page_faults_per_cpu_s,
+       run_delay_s / cpu_s AS run_delay_ratio,
+       gb_per_s * 1000 / (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c
+                          ON c.machine_id = mb.machine_id WHERE c.id = x.campaign_id
+                          AND mb.n_workers = x.n_workers) AS ceiling_fraction,
+       1.0 * working_set_bytes * work_units / (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c
+                          ON c.machine_id = m.id WHERE c.id = x.campaign_id) AS working_set_per_llc
+FROM (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.status,
+           r.wall_ns / 1e9 AS wall_s,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.working_set_bytes,
+           (SELECT sum(w.utime_ns + w.stime_ns) / 1e9 FROM workers w WHERE w.run_id = r.id) AS cpu_s,
+           (SELECT sum(w.stime_ns) / 1e9 FROM workers w WHERE w.run_id = r.id) AS kernel_s,
+           (SELECT sum(w.run_delay_ns) / 1e9 FROM workers w WHERE w.run_id = r.id) AS run_delay_s,
+           (SELECT sum(w.nivcsw) FROM workers w WHERE w.run_id = r.id) AS involuntary_switches,
+           (SELECT CASE WHEN count(wm.cycles) = count(*) THEN sum(wm.cycles) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS cycles,
+           (SELECT CASE WHEN count(wm.instructions) = count(*) THEN sum(wm.instructions) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS instructions,
+           (SELECT CASE WHEN count(wm.llc_loads) = count(*) THEN sum(wm.llc_loads) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS llc_loads,
+           (SELECT CASE WHEN count(wm.llc_misses) = count(*) THEN sum(wm.llc_misses) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS llc_misses,
+           (SELECT CASE WHEN count(wm.context_switches) = count(*) THEN sum(wm.context_switches) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS context_switches,
+           (SELECT CASE WHEN count(wm.cpu_migrations) = count(*) THEN sum(wm.cpu_migrations) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS cpu_migrations,
+           (SELECT CASE WHEN count(wm.page_faults) = count(*) THEN sum(wm.page_faults) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS page_faults,
+           (SELECT CASE WHEN count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL)
+                          AND max(b.seconds) > 0
+                        THEN (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9 END
+              FROM bandwidth b WHERE b.run_id = r.id) AS gb_per_s,
+           (SELECT group_concat(DISTINCT b.source) FROM bandwidth b WHERE b.run_id = r.id) AS bandwidth_source,
+           (SELECT i.slowdown FROM interference i WHERE i.run_id = r.id) AS slowdown
+    FROM runs r
+) x;
+
+-- The verdict of each workload of a campaign, written when the campaign
+-- ends (scalprof report judges afresh and prints the same). verdict is one
+-- of scales, memory-bandwidth, shared-cache, kernel, serialized,
+-- ipc-overhead, oversubscribed, inconclusive; man scalprof-verdict(7).
+CREATE TABLE verdicts (
+    id              INTEGER PRIMARY KEY,
+    campaign_id     INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    workload        TEXT NOT NULL,
+    mode            TEXT NOT NULL,
+    verdict         TEXT NOT NULL CHECK (verdict IN ('scales', 'memory-bandwidth', 'shared-cache', 'kernel',
+                      'serialized', 'ipc-overhead', 'oversubscribed', 'inconclusive')),
+    confidence      TEXT NOT NULL CHECK (confidence IN ('high', 'medium', 'low')),
+    n_workers       INTEGER,            -- the worker count judged against 1 worker
+    efficiency      REAL,               -- at n_workers
+    reason          TEXT NOT NULL,      -- one sentence: why this verdict
+    bandwidth       TEXT NOT NULL CHECK (bandwidth IN ('supported', 'contradicted', 'mixed', 'unclear', 'untestable')),
+    bandwidth_reason TEXT NOT NULL,     -- the report's memory-bandwidth line
+    judged_by       TEXT NOT NULL,      -- scalprof version whose thresholds judged
+    judged_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    UNIQUE (campaign_id, workload)
+);
+
+-- Every hypothesis weighed for a verdict, and its outcome.
+CREATE TABLE hypotheses (
+    verdict_id  INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+    hypothesis  TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('supported', 'contradicted', 'mixed', 'unclear', 'untestable')),
+    reason      TEXT,                   -- untestable: what was missing; unclear: why
+    PRIMARY KEY (verdict_id, hypothesis)
+);
+
+-- Every figure a verdict used: its value, where it came from, the threshold
+-- it was compared with and which way it pointed.
+CREATE TABLE verdict_evidence (
+    verdict_id  INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+    hypothesis  TEXT NOT NULL,
+    figure      TEXT NOT NULL,          -- e.g. 'cpu_utilisation'
+    n_workers   INTEGER,
+    value       REAL,
+    threshold   TEXT,                   -- e.g. '<= 1.3 (serialized_max_cores)'
+    stance      TEXT NOT NULL CHECK (stance IN ('for', 'against', 'context')),
+    source      TEXT NOT NULL,          -- view.column and how it was aggregated
+    note        TEXT
+);
+CREATE INDEX verdict_evidence_by_verdict ON verdict_evidence (verdict_id);

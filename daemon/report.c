@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "plot.h"
 #include "report.h"
 #include "util.h"
+#include "verdict.h"
 
 struct ev_col {
 	char *name;
@@ -353,10 +357,23 @@ static void csv_num(FILE *out, double v)
 		fprintf(out, "%.9g", v);
 }
 
-static void print_csv(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols)
+static void csv_verdict_cols(FILE *out, const struct row *r, const struct verdict *v, size_t nv)
+{
+	for (size_t i = 0; i < nv; i++)
+		if (strcmp(v[i].workload, r->workload) == 0) {
+			fprintf(out, ",%s,%s,%s", v[i].verdict, v[i].confidence,
+				hyp_status_name(v[i].hyp[H_BANDWIDTH].status));
+			return;
+		}
+	fputs(",,,", out);
+}
+
+static void print_csv(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols,
+		      const struct verdict *v, size_t nv)
 {
 	fputs("workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,"
-	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc", out);
+	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc,"
+	      "verdict,confidence,memory_bandwidth", out);
 	for (size_t e = 0; e < ncols; e++) {
 		fputc(',', out);
 		csv_text(out, cols[e].name);
@@ -384,6 +401,7 @@ static void print_csv(FILE *out, const struct row *rows, size_t nrows, const str
 		}
 		fputc(',', out);
 		csv_num(out, r->cache_load);
+		csv_verdict_cols(out, r, v, nv);
 		for (size_t e = 0; e < ncols; e++) {
 			fputc(',', out);
 			csv_num(out, r->ev ? r->ev[e] : NAN);
@@ -392,11 +410,257 @@ static void print_csv(FILE *out, const struct row *rows, size_t nrows, const str
 	}
 }
 
+/* ---- metrics and verdicts ---------------------------------------------- */
+
+static void fmt_pct(double v, char *buf, size_t len)
+{
+	fmt_fixed(isnan(v) ? v : v * 100, 0, buf, len);
+}
+
+/* The medians the verdicts weigh, per workload and N. */
+static void print_metrics(FILE *out, const struct vinput *in, size_t nin)
+{
+	int wname = 8;
+
+	for (size_t i = 0; i < nin; i++)
+		if ((int)strlen(in[i].workload) > wname)
+			wname = (int)strlen(in[i].workload);
+	fprintf(out, "\nmetrics: medians of the ok runs (the run_metrics view)\n");
+	fprintf(out, "%-*s  %3s  %10s  %7s  %12s  %12s  %9s  %5s  %8s\n", wname, "workload", "N", "cores_busy", "kernel%",
+		"faults/cpu-s", "switch/cpu-ms", "run_delay", "IPC", "LLC_MPKI");
+	for (size_t i = 0; i < nin; i++)
+		for (size_t k = 0; k < in[i].npts; k++) {
+			const struct vpoint *p = &in[i].pts[k];
+			char b[7][32];
+
+			if (p->runs == 0)
+				continue;
+			fmt_fixed(p->cpu_util, 2, b[0], sizeof(b[0]));
+			fmt_pct(p->kernel_share, b[1], sizeof(b[1]));
+			format_count(p->faults_per_cpu_s, b[2], sizeof(b[2]));
+			fmt_fixed(p->switches_per_cpu_ms, 2, b[3], sizeof(b[3]));
+			fmt_fixed(p->run_delay_ratio, 3, b[4], sizeof(b[4]));
+			fmt_fixed(p->ipc, 2, b[5], sizeof(b[5]));
+			fmt_fixed(p->mpki, 2, b[6], sizeof(b[6]));
+			fprintf(out, "%-*s  %3d  %10s  %7s  %12s  %13s  %9s  %5s  %8s\n", wname, in[i].workload, p->n, b[0],
+				b[1], b[2], b[3], b[4], b[5], b[6]);
+		}
+	fprintf(out, "cores_busy: CPU time / wall (summed over workers and a team's threads); kernel%%: of CPU time;\n"
+		     "run_delay: run-queue wait per CPU-second; IPC and LLC_MPKI need a hardware PMU.\n");
+}
+
+static void format_evidence_value(const struct evidence *e, char *buf, size_t len)
+{
+	if (isnan(e->value))
+		snprintf(buf, len, "-");
+	else if (fabs(e->value) >= 1000)
+		format_count(e->value, buf, len);
+	else
+		snprintf(buf, len, "%.3g", e->value);
+}
+
+static void print_verdicts(FILE *out, const struct verdict *v, size_t nv)
+{
+	fprintf(out, "\nverdicts (how they are reached: man scalprof-verdict)\n");
+	for (size_t i = 0; i < nv; i++) {
+		fprintf(out, "\n%s (%s): %s, %s confidence\n", v[i].workload, v[i].mode, v[i].verdict, v[i].confidence);
+		fprintf(out, "  why: %s\n", v[i].reason);
+		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
+		for (int h = 0; h < H_COUNT; h++) {
+			const struct hyp_result *hr = &v[i].hyp[h];
+
+			fprintf(out, "  %-16s  %s", hypothesis_name(h), hyp_status_name(hr->status));
+			if (hr->status == HS_UNTESTABLE && h == H_BANDWIDTH)
+				fprintf(out, " (why: the memory-bandwidth line)");
+			else if (hr->status == HS_UNTESTABLE || hr->status == HS_UNCLEAR)
+				fprintf(out, ": %s", hr->reason);
+			fputc('\n', out);
+			for (size_t k = 0; k < v[i].nev; k++) {
+				const struct evidence *e = &v[i].ev[k];
+				char val[32];
+
+				if (e->hyp != (enum hypothesis)h)
+					continue;
+				format_evidence_value(e, val, sizeof(val));
+				fprintf(out, "    %-7s  %s = %s at N=%d%s%s%s: %s\n", stance_name(e->stance), e->figure, val, e->n,
+					e->threshold[0] ? " (" : "", e->threshold, e->threshold[0] ? ")" : "", e->note);
+			}
+		}
+	}
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static json_object *jnum(double v)
+{
+	return isnan(v) || isinf(v) ? NULL : json_object_new_double(v);
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *json_rows(const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols,
+			      const struct vinput *in, size_t nin)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		json_object *o = json_object_new_object(), *ev = json_object_new_object(),
+			    *sl = json_object_new_object(), *m = json_object_new_object();
+		const struct vpoint *p = NULL;
+
+		for (size_t w = 0; w < nin; w++)
+			if (strcmp(in[w].workload, r->workload) == 0)
+				for (size_t k = 0; k < in[w].npts; k++)
+					if (in[w].pts[k].n == r->n)
+						p = &in[w].pts[k];
+		json_object_object_add(o, "workload", jstr(r->workload));
+		json_object_object_add(o, "mode", jstr(r->mode));
+		json_object_object_add(o, "n_workers", json_object_new_int(r->n));
+		json_object_object_add(o, "runs_ok", json_object_new_int(r->runs));
+		json_object_object_add(o, "runs_not_ok", json_object_new_int(r->not_ok));
+		json_object_object_add(o, "median_wall_s", jnum(r->wall));
+		json_object_object_add(o, "speedup", jnum(r->speedup));
+		json_object_object_add(o, "efficiency", jnum(r->efficiency));
+		json_object_object_add(o, "gb_per_s", jnum(r->gbps));
+		json_object_object_add(o, "ceiling_fraction", jnum(r->ceiling));
+		json_object_object_add(o, "bandwidth_source", jstr(r->bw_source));
+		json_object_object_add(o, "working_set_per_llc", jnum(r->cache_load));
+		json_object_object_add(sl, "bandwidth", jnum(r->slowdown[0]));
+		json_object_object_add(sl, "cache", jnum(r->slowdown[1]));
+		json_object_object_add(sl, "cpu", jnum(r->slowdown[2]));
+		json_object_object_add(o, "slowdown", sl);
+		for (size_t e = 0; e < ncols; e++)
+			json_object_object_add(ev, cols[e].name, cols[e].counted && r->ev ? jnum(r->ev[e]) : NULL);
+		json_object_object_add(o, "events", ev);
+		if (p) {
+			json_object_object_add(m, "cpu_utilisation", jnum(p->cpu_util));
+			json_object_object_add(m, "kernel_share", jnum(p->kernel_share));
+			json_object_object_add(m, "kernel_s_per_unit", jnum(p->kernel_s_per_unit));
+			json_object_object_add(m, "page_faults_per_cpu_s", jnum(p->faults_per_cpu_s));
+			json_object_object_add(m, "context_switches_per_unit", jnum(p->switches_per_unit));
+			json_object_object_add(m, "context_switches_per_cpu_ms", jnum(p->switches_per_cpu_ms));
+			json_object_object_add(m, "run_delay_ratio", jnum(p->run_delay_ratio));
+			json_object_object_add(m, "migrations_per_s", jnum(p->migrations_per_s));
+			json_object_object_add(m, "ipc", jnum(p->ipc));
+			json_object_object_add(m, "llc_mpki", jnum(p->mpki));
+		}
+		json_object_object_add(o, "metrics", m);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *json_verdicts(const struct verdict *v, size_t nv)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < nv; i++) {
+		json_object *o = json_object_new_object(), *bw = json_object_new_object(), *hs = json_object_new_array();
+
+		json_object_object_add(o, "workload", jstr(v[i].workload));
+		json_object_object_add(o, "mode", jstr(v[i].mode));
+		json_object_object_add(o, "verdict", jstr(v[i].verdict));
+		json_object_object_add(o, "confidence", jstr(v[i].confidence));
+		json_object_object_add(o, "n_workers", v[i].n ? json_object_new_int(v[i].n) : NULL);
+		json_object_object_add(o, "efficiency", jnum(v[i].efficiency));
+		json_object_object_add(o, "reason", jstr(v[i].reason));
+		json_object_object_add(bw, "status", jstr(hyp_status_name(v[i].hyp[H_BANDWIDTH].status)));
+		json_object_object_add(bw, "line", jstr(v[i].bw_line));
+		json_object_object_add(o, "memory_bandwidth", bw);
+		for (int h = 0; h < H_COUNT; h++) {
+			json_object *ho = json_object_new_object(), *ea = json_object_new_array();
+
+			json_object_object_add(ho, "hypothesis", jstr(hypothesis_name(h)));
+			json_object_object_add(ho, "status", jstr(hyp_status_name(v[i].hyp[h].status)));
+			json_object_object_add(ho, "reason", v[i].hyp[h].reason[0] ? jstr(v[i].hyp[h].reason) : NULL);
+			for (size_t k = 0; k < v[i].nev; k++) {
+				const struct evidence *e = &v[i].ev[k];
+				json_object *eo;
+
+				if (e->hyp != (enum hypothesis)h)
+					continue;
+				eo = json_object_new_object();
+				json_object_object_add(eo, "figure", jstr(e->figure));
+				json_object_object_add(eo, "n_workers", json_object_new_int(e->n));
+				json_object_object_add(eo, "value", jnum(e->value));
+				json_object_object_add(eo, "threshold", e->threshold[0] ? jstr(e->threshold) : NULL);
+				json_object_object_add(eo, "stance", jstr(stance_name(e->stance)));
+				json_object_object_add(eo, "source", jstr(e->source));
+				json_object_object_add(eo, "note", jstr(e->note));
+				json_object_array_add(ea, eo);
+			}
+			json_object_object_add(ho, "evidence", ea);
+			json_object_array_add(hs, ho);
+		}
+		json_object_object_add(o, "hypotheses", hs);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static int print_json(sqlite3 *db, int64_t cid, FILE *out, const struct row *rows, size_t nrows,
+		      const struct ev_col *cols, size_t ncols, const struct vinput *in, size_t nin,
+		      const struct verdict *v, size_t nv)
+{
+	json_object *root = json_object_new_object(), *c = json_object_new_object(), *ev = json_object_new_array(),
+		    *th = json_object_new_object();
+	const char *const *names, *const *meanings;
+	const double *values;
+	sqlite3_stmt *s;
+	size_t nth;
+
+	if (prepare(db, "SELECT name, status, started_at, finished_at, error FROM campaigns WHERE id = ?", &s) < 0) {
+		json_object_put(root);
+		json_object_put(c);
+		json_object_put(ev);
+		json_object_put(th);
+		return -EIO;
+	}
+	sqlite3_bind_int64(s, 1, cid);
+	json_object_object_add(c, "id", json_object_new_int64(cid));
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		static const char *const keys[] = { "name", "status", "started_at", "finished_at", "error" };
+
+		for (int k = 0; k < 5; k++)
+			json_object_object_add(c, keys[k], jstr((const char *)sqlite3_column_text(s, k)));
+	}
+	sqlite3_finalize(s);
+	json_object_object_add(root, "schema", json_object_new_string("scalprof-report/1"));
+	json_object_object_add(root, "campaign", c);
+	for (size_t e = 0; e < ncols; e++) {
+		json_object *eo = json_object_new_object();
+
+		json_object_object_add(eo, "name", jstr(cols[e].name));
+		json_object_object_add(eo, "counted", json_object_new_boolean(cols[e].counted));
+		json_object_object_add(eo, "reason", jstr(cols[e].reason));
+		json_object_array_add(ev, eo);
+	}
+	json_object_object_add(root, "events", ev);
+	json_object_object_add(root, "rows", json_rows(rows, nrows, cols, ncols, in, nin));
+	json_object_object_add(root, "verdicts", json_verdicts(v, nv));
+	verdict_thresholds(&names, &values, &meanings, &nth);
+	for (size_t i = 0; i < nth; i++)
+		json_object_object_add(th, names[i], json_object_new_double(values[i]));
+	json_object_object_add(root, "thresholds", th);
+	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+	fputc('\n', out);
+	json_object_put(root);
+	return 0;
+}
+
+/* ---- the report ----------------------------------------------------------- */
+
 int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FILE *out)
 {
 	struct ev_col *cols = NULL;
 	struct row *rows = NULL;
-	size_t ncols = 0, nrows = 0;
+	struct vinput *in = NULL;
+	struct verdict *v = NULL;
+	size_t ncols = 0, nrows = 0, nin = 0;
 	int r, exists;
 
 	exists = row_exists(db, "SELECT 1 FROM campaigns WHERE id = ?", campaign_id);
@@ -415,14 +679,26 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
 		if (r == 0)
 			row_queries_free(&q);
 	}
+	if (r == 0)
+		r = verdict_load(db, campaign_id, &in, &nin);
 	if (r == 0) {
-		if (fmt == REPORT_CSV)
-			print_csv(out, rows, nrows, cols, ncols);
-		else {
+		v = xcalloc(nin ? nin : 1, sizeof(*v));
+		for (size_t i = 0; i < nin; i++)
+			verdict_judge(&in[i], &v[i]);
+		if (fmt == REPORT_CSV) {
+			print_csv(out, rows, nrows, cols, ncols, v, nin);
+		} else if (fmt == REPORT_JSON) {
+			r = print_json(db, campaign_id, out, rows, nrows, cols, ncols, in, nin, v, nin);
+		} else {
 			print_text(out, rows, nrows, cols, ncols);
 			print_bandwidth_notes(db, campaign_id, out);
+			print_metrics(out, in, nin);
+			print_verdicts(out, v, nin);
 		}
 	}
+	if (v)
+		verdicts_free(v, nin);
+	vinputs_free(in, nin);
 	for (size_t i = 0; i < nrows; i++) {
 		free(rows[i].workload);
 		free(rows[i].mode);
@@ -435,6 +711,85 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
 		free(cols[e].reason);
 	}
 	free(cols);
+	return r;
+}
+
+int report_plot(sqlite3 *db, int64_t campaign_id, const char *path, char **ret_error)
+{
+	struct vinput *in = NULL;
+	struct verdict *v = NULL;
+	struct plot_panel *panels;
+	struct plot_point **pts;
+	sqlite3_stmt *s = NULL;
+	char *title = NULL;
+	size_t nin = 0;
+	int r;
+
+	if (verdict_load(db, campaign_id, &in, &nin) < 0 ||
+	    prepare(db, "SELECT max(mb.mb_per_s) / 1000 FROM machine_bandwidth mb JOIN campaigns c"
+			" ON c.machine_id = mb.machine_id WHERE c.id = ?1 AND mb.n_workers = ?2", &s) < 0) {
+		*ret_error = xasprintf("database: %s", sqlite3_errmsg(db));
+		vinputs_free(in, nin);
+		return -EIO;
+	}
+	panels = xcalloc(nin ? nin : 1, sizeof(*panels));
+	pts = xcalloc(nin ? nin : 1, sizeof(*pts));
+	v = xcalloc(nin ? nin : 1, sizeof(*v));
+	for (size_t i = 0; i < nin; i++) {
+		verdict_judge(&in[i], &v[i]);
+		pts[i] = xcalloc(in[i].npts ? in[i].npts : 1, sizeof(**pts));
+		for (size_t k = 0; k < in[i].npts; k++) {
+			pts[i][k].n = in[i].pts[k].n;
+			pts[i][k].speedup = in[i].pts[k].speedup;
+			pts[i][k].gbps = in[i].pts[k].gbps;
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, campaign_id);
+			sqlite3_bind_int(s, 2, in[i].pts[k].n);
+			pts[i][k].ceiling_gbps = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL
+				? sqlite3_column_double(s, 0) : NAN;
+		}
+		panels[i] = (struct plot_panel){ .workload = in[i].workload, .mode = in[i].mode,
+						 .verdict = v[i].verdict, .pts = pts[i], .npts = in[i].npts,
+						 .bw_note = in[i].bw_reason ? "bandwidth not measured on this host"
+									    : "no bandwidth figures" };
+	}
+	sqlite3_finalize(s);
+	{
+		sqlite3_stmt *n;
+
+		if (prepare(db, "SELECT name FROM campaigns WHERE id = ?", &n) == 0) {
+			sqlite3_bind_int64(n, 1, campaign_id);
+			if (sqlite3_step(n) == SQLITE_ROW)
+				title = xasprintf("scalprof: campaign %lld, %s", (long long)campaign_id,
+						  (const char *)sqlite3_column_text(n, 0));
+			sqlite3_finalize(n);
+		}
+	}
+	if (!title)
+		title = xasprintf("scalprof: campaign %lld", (long long)campaign_id);
+	r = plot_campaign(path, title, panels, nin, ret_error);
+	free(title);
+	for (size_t i = 0; i < nin; i++)
+		free(pts[i]);
+	free(pts);
+	free(panels);
+	verdicts_free(v, nin);
+	vinputs_free(in, nin);
+	return r;
+}
+
+int report_store_verdicts(sqlite3 *db, int64_t campaign_id, const char *version, char **ret_error)
+{
+	struct verdict *v;
+	size_t n;
+	int r;
+
+	if (verdict_campaign(db, campaign_id, &v, &n) < 0) {
+		*ret_error = xasprintf("judging the campaign: %s", sqlite3_errmsg(db));
+		return -EIO;
+	}
+	r = verdict_store(db, campaign_id, v, n, version, ret_error);
+	verdicts_free(v, n);
 	return r;
 }
 

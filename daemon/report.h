@@ -1,6 +1,7 @@
 /* report.h: the result table of a campaign, read back from the database:
  * per workload and worker count, median wall time, speedup, efficiency, and
- * per-worker medians of every counted event. */
+ * per-worker medians of every counted event; the metrics the verdicts weigh,
+ * and each workload's verdict with its evidence (verdict.h). */
 #ifndef SCALPROF_REPORT_H
 #define SCALPROF_REPORT_H
 
@@ -9,11 +10,20 @@
 
 #include <sqlite3.h>
 
-enum report_format { REPORT_TEXT, REPORT_CSV };
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 
 /* Writes campaign_id's table to out. Returns 0, -ENOENT when there is no
  * such campaign, or -EIO (sqlite3_errmsg(db) says why). Does not log. */
 int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FILE *out);
+
+/* Writes the campaign's figures to path (.svg or .png) through gnuplot.
+ * Returns 0 or -errno with a fresh *ret_error. */
+int report_plot(sqlite3 *db, int64_t campaign_id, const char *path, char **ret_error);
+
+/* Judges every workload of the campaign and stores the verdicts (the
+ * verdicts, hypotheses and verdict_evidence tables). Returns 0 or -errno
+ * with a fresh *ret_error. */
+int report_store_verdicts(sqlite3 *db, int64_t campaign_id, const char *version, char **ret_error);
 
 /* Every run of the campaign with its evidence: bandwidth, its source and
  * fraction of the ceiling, and for co-runs the slowdown and the co-runner's

@@ -51,8 +51,8 @@ static const char usage_main[] =
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
 	"  probe [--db PATH]             measure this machine's memory-bandwidth ceiling and\n"
 	"                                usable last-level cache, and store them\n"
-	"  report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
-	"                                the result table of a stored campaign\n"
+	"  report [CAMPAIGN] [--db PATH] [--format text|csv|json] [--plot FILE] [--runs]\n"
+	"                                a stored campaign's table, metrics and verdicts\n"
 	"  timeline RUN_ID [--db PATH] [--event E] [--format text|csv]\n"
 	"                                one run's counters at every sampling tick\n"
 	"  help [COMMAND]                this text, or a command's\n"
@@ -122,18 +122,24 @@ static const char usage_timeline[] =
 	"exit status: 0, 1 the database could not be read, 2 no such run or database\n";
 
 static const char usage_report[] =
-	"usage: scalprof report [--db PATH] [--campaign ID] [--format text|csv] [--runs]\n"
+	"usage: scalprof report [CAMPAIGN] [--db PATH] [--format text|csv|json] [--plot FILE] [--runs]\n"
 	"\n"
-	"Prints the result table of a campaign (default: the latest) from the database.\n"
-	"  -r, --runs           list every run with its evidence instead (text only)\n"
+	"Prints a stored campaign's result table, the metrics its verdicts weigh, and\n"
+	"each workload's verdict with the evidence for and against every hypothesis.\n"
+	"CAMPAIGN is a campaign id or name (the latest of that name); default: the latest.\n"
 	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
-	"  -c, --campaign ID    campaign id (see: sqlite3 DB 'select id, name from campaigns')\n"
-	"  -f, --format FORMAT  text (default) or csv\n";
+	"  -c, --campaign ID    the same as the CAMPAIGN operand\n"
+	"  -f, --format FORMAT  text (default), csv (one row per workload and N) or json\n"
+	"      --plot FILE      also draw speedup and bandwidth against N into FILE\n"
+	"                       (.svg or .png, through gnuplot)\n"
+	"  -r, --runs           list every run with its evidence instead (text only)\n"
+	"exit status: 0, 1 the database could not be read or the plot not drawn,\n"
+	"2 bad usage, no such campaign or database\n";
 
 /* Parses a subcommand's options; returns the index of the first operand, or
  * -1 after printing help (ret_exit = 0) or a usage error (ret_exit = 2). */
 struct opt_out {
-	const char *db, *placement, *format, *campaign, *scale, *event;
+	const char *db, *placement, *format, *campaign, *scale, *event, *plot;
 	int quiet, no_probe, runs;
 };
 
@@ -159,6 +165,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *shor
 		case 'n': o->no_probe = 1; break;
 		case 'r': o->runs = 1; break;
 		case 'e': o->event = optarg; break;
+		case 'P': o->plot = optarg; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,
@@ -218,8 +225,9 @@ static int parse_scale(const char *cmd, const char *text, double *ret)
 	return 0;
 }
 
-/* --format's value (NULL: text). Returns 0, or logs and returns -EINVAL. */
-static int parse_format(const char *cmd, const char *text, enum report_format *ret)
+/* --format's value (NULL: text); json only where allow_json. Returns 0, or
+ * logs and returns -EINVAL. */
+static int parse_format(const char *cmd, const char *text, int allow_json, enum report_format *ret)
 {
 	*ret = REPORT_TEXT;
 	if (!text || strcmp(text, "text") == 0)
@@ -228,7 +236,12 @@ static int parse_format(const char *cmd, const char *text, enum report_format *r
 		*ret = REPORT_CSV;
 		return 0;
 	}
-	log_error("%s: --format: expected text or csv, got '%s'", cmd, text);
+	if (allow_json && strcmp(text, "json") == 0) {
+		*ret = REPORT_JSON;
+		return 0;
+	}
+	log_error("%s: --format: expected text%s csv%s, got '%s'", cmd, allow_json ? "," : " or",
+		  allow_json ? " or json" : "", text);
 	return -EINVAL;
 }
 
@@ -456,6 +469,14 @@ static int cmd_run(int argc, char **argv)
 	}
 	free(err);
 	if (sum.runs_done > 0) {
+		char *verr = NULL;
+
+		/* judged from what was stored, whatever became of the campaign */
+		if (report_store_verdicts(store_db(st), campaign_id, SCALPROF_VERSION, &verr) < 0) {
+			log_error("database '%s': %s", o.db, verr);
+			free(verr);
+			ex = EXIT_RUNTIME;
+		}
 		putchar('\n');
 		if (report_campaign(store_db(st), campaign_id, REPORT_TEXT, stdout) < 0)
 			log_error("cannot print the result table: %s", sqlite3_errmsg(store_db(st)));
@@ -767,50 +788,83 @@ static sqlite3 *open_readonly(const char *cmd, const char *path)
 }
 
 
+/* CAMPAIGN as an id, or a name (its latest campaign). Returns 0, -ENOENT,
+ * or -EIO. */
+static int resolve_campaign(sqlite3 *db, const char *text, int64_t *ret)
+{
+	sqlite3_stmt *s;
+	char *end;
+	long long id = strtoll(text, &end, 10);
+	int r;
+
+	if (*text && !*end && id > 0) {
+		if (sqlite3_prepare_v2(db, "SELECT id FROM campaigns WHERE id = ?1 OR name = ?2 ORDER BY id = ?1 DESC",
+				       -1, &s, NULL) != SQLITE_OK)
+			return -EIO;
+		sqlite3_bind_int64(s, 1, id);
+	} else if (sqlite3_prepare_v2(db, "SELECT max(id) FROM campaigns WHERE name = ?2 HAVING count(*) > 0", -1, &s,
+				      NULL) != SQLITE_OK) {
+		return -EIO;
+	}
+	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW)
+		*ret = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "campaign", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "plot", required_argument, NULL, 'P' },
 		{ "runs", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct opt_out o = { .db = DEFAULT_DB };
 	enum report_format fmt;
+	const char *which;
 	sqlite3 *db;
 	int64_t id;
 	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:rh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
-	if (i != argc) {
-		log_error("report: unexpected argument '%s'", argv[i]);
+	if (argc - i > 1 || (argc - i == 1 && o.campaign)) {
+		log_error("report: expected at most one campaign, got '%s'", argv[argc - 1]);
 		return EXIT_BADINPUT;
 	}
-	if (parse_format("report", o.format, &fmt) < 0)
+	which = i < argc ? argv[i] : o.campaign;
+	if (parse_format("report", o.format, 1, &fmt) < 0)
 		return EXIT_BADINPUT;
-	if (o.campaign) {
-		char *end;
+	if (which && !*which) {
+		log_error("report: the campaign is empty: give an id or a name");
+		return EXIT_BADINPUT;
+	}
+	if (o.plot) {
+		const char *ext = strrchr(o.plot, '.');
 
-		id = strtoll(o.campaign, &end, 10);
-		if (!*o.campaign || *end || id <= 0) {
-			log_error("report: --campaign: expected a campaign id, got '%s'", o.campaign);
+		if (!ext || (strcmp(ext, ".svg") != 0 && strcmp(ext, ".png") != 0)) {
+			log_error("report: --plot: '%s': the file name must end in .svg or .png", o.plot);
 			return EXIT_BADINPUT;
 		}
 	}
 	db = open_readonly("report", o.db);
 	if (!db)
 		return EXIT_BADINPUT;
-	r = o.campaign ? 0 : report_latest_campaign(db, &id);
+	r = which ? resolve_campaign(db, which, &id) : report_latest_campaign(db, &id);
 	if (r == 0 && o.runs)
 		r = report_runs(db, id, stdout);
 	else if (r == 0)
 		r = report_campaign(db, id, fmt, stdout);
 	if (r == -ENOENT) {
-		if (o.campaign)
-			log_error("report: no campaign %s in '%s'", o.campaign, o.db);
+		if (which)
+			log_error("report: no campaign '%s' in '%s' (ids and names: sqlite3 %s 'select id, name from "
+				  "campaigns')", which, o.db, o.db);
 		else
 			log_error("report: no campaign in '%s' yet", o.db);
 		ex = EXIT_BADINPUT;
@@ -819,6 +873,15 @@ static int cmd_report(int argc, char **argv)
 		ex = EXIT_RUNTIME;
 	} else {
 		ex = 0;
+	}
+	if (ex == 0 && o.plot) {
+		char *err = NULL;
+
+		if (report_plot(db, id, o.plot, &err) < 0) {
+			log_error("report: --plot: %s", err);
+			free(err);
+			ex = EXIT_RUNTIME;
+		}
 	}
 	sqlite3_close(db);
 	return ex;
@@ -852,7 +915,7 @@ static int cmd_timeline(int argc, char **argv)
 		log_error("timeline: expected a run id (runs.id), got '%s'", argv[i]);
 		return EXIT_BADINPUT;
 	}
-	if (parse_format("timeline", o.format, &fmt) < 0)
+	if (parse_format("timeline", o.format, 0, &fmt) < 0)
 		return EXIT_BADINPUT;
 	db = open_readonly("timeline", o.db);
 	if (!db)
