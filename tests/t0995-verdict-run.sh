@@ -1,0 +1,109 @@
+#!/bin/bash
+# t0995-verdict-run: verdicts end to end on this machine, for causes that
+# are real here whatever the PMU: busy copies scale; seed 003's Python
+# threads in a team are serialized (the GIL); more copies than cores with
+# oversubscribe are oversubscribed; pagefault spends its time in the
+# kernel; stream beside the bandwidth co-runner supports memory-bandwidth
+# from interference alone. `scalprof run` stores each verdict with its
+# evidence, read back here with the sqlite3 CLI.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
+[ "${ncores:-0}" -ge 2 ] || skip_all "needs 2 physical cores"
+over=$((ncores * 2))
+verdict() { q "select verdict from verdicts v join campaigns c on c.id = v.campaign_id
+	where c.name = '$1' and v.workload = '$2'"; }
+evidence() { # campaign workload hypothesis figure stance -> value
+	q "select round(e.value, 3) from verdict_evidence e join verdicts v on v.id = e.verdict_id
+	join campaigns c on c.id = v.campaign_id where c.name = '$1' and v.workload = '$2'
+	and e.hypothesis = '$3' and e.figure = '$4' and e.stance = '$5' limit 1"; }
+
+cat >scaling.yaml <<YAML
+name: scaling
+workers: [1, 2]
+repetitions: 3
+scale: 0.3
+events: [sched]
+workloads:
+  - name: busy
+    builtin: busy
+    args: [n=1200M]
+  - name: pagefault
+    builtin: pagefault
+    args: [size=32M, rounds=60]
+  - name: py_threads
+    mode: team
+    command: [python3, seed003.py, threads]
+    cwd: $SRC_DIR/workloads/python
+YAML
+run_sp run --no-probe scaling.yaml --db "$DB" -q
+is "$rc" 0 "the scaling campaign runs"
+is "$(q "select count(*) from verdicts")" 3 "run stores a verdict per workload"
+is "$(q "select count(*) from hypotheses")" 18 "and every hypothesis weighed for each"
+is "$(verdict scaling busy)" scales "busy copies scale"
+is "$(verdict scaling py_threads)" serialized "seed 003's threads in a team are serialized"
+busy2=$(evidence scaling py_threads serialized cpu_utilisation for)
+echo "# py_threads at N=2 kept $busy2 cores busy"
+ok "awk 'BEGIN { exit !($busy2 > 0.5 && $busy2 <= 1.3) }'" "serialized: cores busy at N=2 cited, near one ($busy2)"
+ks=$(q "select round(avg(kernel_share), 2) from run_metrics where workload = 'pagefault' and status = 'ok'")
+echo "# pagefault: kernel share $ks of its CPU time"
+ok "awk 'BEGIN { exit !($ks >= 0.3) }'" "pagefault spends at least 30% of its CPU time in the kernel ($ks)"
+like "$(q "select group_concat(e.figure) from verdict_evidence e join verdicts v on v.id = e.verdict_id
+	where v.workload = 'pagefault' and e.hypothesis = 'kernel' and e.stance = 'for'")" "kernel_share" \
+	"pagefault's verdict cites its kernel share for the kernel hypothesis"
+is "$(q "select bandwidth from verdicts where workload = 'busy'")" \
+	"$(q "select status from hypotheses h join verdicts v on v.id = h.verdict_id
+	where v.workload = 'busy' and h.hypothesis = 'memory-bandwidth'")" "the bandwidth column agrees with its hypothesis"
+run_sp report scaling --db "$DB"
+like "$out" "py_threads \(team\): serialized" "report shows the stored verdict's judgement"
+like "$out" "memory-bandwidth: " "and its memory-bandwidth line"
+
+cat >over.yaml <<YAML
+name: over
+workers: [1, $over]
+oversubscribe: true
+repetitions: 3
+events: [sched]
+workloads:
+  - name: busy
+    builtin: busy
+    args: [n=200M]
+YAML
+run_sp run --no-probe over.yaml --db "$DB" -q
+is "$rc" 0 "the oversubscribed campaign runs"
+is "$(verdict over busy)" oversubscribed "$over copies on $ncores cores are oversubscribed"
+rd=$(evidence over busy oversubscribed run_delay_ratio for)
+echo "# run-queue wait per CPU-second at N=$over: $rd"
+ok "[ -n '$rd' ]" "the run-queue wait is cited for it ($rd)"
+
+cat >bw.yaml <<YAML
+name: bw
+workers: [1, 2]
+repetitions: 5
+events: [sched]
+interference: true
+workloads:
+  - name: stream
+    builtin: stream
+    args: [ntimes=10]
+YAML
+run_sp run --no-probe bw.yaml --db "$DB" -q
+is "$rc" 0 "the interference campaign runs"
+med() { q "select round(slowdown, 3) from run_metrics where campaign_id = (select id from campaigns where name = 'bw')
+	and corunner = '$1' and status = 'ok' order by slowdown limit 1 offset 2"; }
+sbw=$(med bandwidth)
+scpu=$(med cpu)
+echo "# stream at N=1: median slowdown beside the bandwidth co-runner $sbw, beside the CPU hog $scpu"
+cited=$(evidence bw stream memory-bandwidth slowdown_bandwidth for)
+line=$(q "select bandwidth_reason from verdicts v join campaigns c on c.id = v.campaign_id where c.name = 'bw'")
+echo "# memory-bandwidth: $line"
+if awk "BEGIN { exit !($sbw >= 1.2 && $sbw >= 1.15 * $scpu) }"; then
+	is "$cited" "$sbw" "stream's slowdown beside the bandit is cited for memory-bandwidth"
+	like "$line" "^supported: " "memory-bandwidth is supported from interference alone"
+else
+	# the host's own noise was as large as the effect: the verdict must
+	# then not claim support
+	ok "[ -z '$cited' ]" "a slowdown within the thresholds is not cited for memory-bandwidth"
+	skip "stream beside the bandit ($sbw) not clearly above beside the CPU hog ($scpu): host too noisy to judge"
+fi
+done_testing
