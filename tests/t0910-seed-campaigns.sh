@@ -2,7 +2,8 @@
 # t0910-seed-campaigns: the five seed campaigns validate, and each runs end
 # to end at a tiny scale, from another directory, with every run ok and a
 # row in the scaling view for every workload and worker count; every
-# workload printed its checksum.
+# workload printed its checksum; every workload gets a stored verdict that
+# cites its figures, and the report a memory-bandwidth line for each.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 command -v python3 >/dev/null || skip_all "python3 is not installed"
@@ -16,12 +17,19 @@ for f in "$SRC_DIR"/config/campaigns/seed-00[0-4]-*.yaml; do
 	run_sp run --no-probe "$f" --db "$db" --scale 0.02 --quiet
 	is "$rc" 0 "$name: runs at scale 0.02"
 	[ "$rc" = 0 ] || printf '# %s\n' "$err"
-	is "$(sqlite3 "$db" "select count(*) from runs")" $((nwl * ncores * 3)) "$name: $nwl workloads x $ncores counts x 3 repetitions"
+	is "$(sqlite3 "$db" "select count(*) from runs where corunner is null")" $((nwl * ncores * 3)) \
+		"$name: $nwl workloads x $ncores counts x 3 repetitions"
 	is "$(sqlite3 "$db" "select count(*) from runs where status <> 'ok'")" 0 "$name: every run ok"
 	is "$(sqlite3 "$db" "select count(*) from scaling")" $((nwl * ncores)) "$name: a scaling row per workload and count"
 	is "$(sqlite3 "$db" "select count(*) from workers where cast(stdout_tail as text) not like '%checksum=%'")" 0 \
 		"$name: every worker printed its checksum"
 	is "$(sqlite3 "$db" "select scale from conditions")" 0.02 "$name: the scale is recorded"
+	is "$(sqlite3 "$db" "select count(*) from verdicts where length(reason) > 0 and length(bandwidth_reason) > 0")" \
+		"$nwl" "$name: a verdict with its reason and memory-bandwidth line per workload"
+	is "$(sqlite3 "$db" "select count(*) from verdicts v where not exists (select 1 from verdict_evidence e
+		where e.verdict_id = v.id)")" 0 "$name: every verdict cites its figures"
+	run_sp report --db "$db"
+	is "$(grep -c '^  memory-bandwidth: ' <<<"$out")" "$nwl" "$name: the report has a memory-bandwidth line per workload"
 	if grep -q python3 "$f"; then
 		like "$(sqlite3 "$db" "select python3_version from conditions")" "^Python 3" "$name: the python3 version is recorded"
 	fi
