@@ -346,7 +346,7 @@ SELECT x.*,
        1000.0 * llc_misses / instructions AS llc_mpki,
        llc_misses / llc_loads AS llc_miss_ratio,
        context_switches / wall_s AS context_switches_per_s,
-       context_switches / work_units AS context_switches_per_unit,
+       1.0 * context_switches / work_units AS context_switches_per_unit,
        context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
        kernel_s / work_units AS kernel_s_per_unit,
        cpu_migrations / wall_s AS migrations_per_s,
@@ -430,7 +430,7 @@ CREATE TABLE verdict_evidence (
     figure      TEXT NOT NULL,          -- e.g. 'cpu_utilisation'
     n_workers   INTEGER,
     value       REAL,
-    threshold   TEXT,                   -- e.g. '<= 1.3 (serialized_max_cores)'
+    threshold   TEXT,                   -- e.g. '<= 1.3 (serialized_max_cores)', NULL for context
     stance      TEXT NOT NULL CHECK (stance IN ('for', 'against', 'context')),
     source      TEXT NOT NULL,          -- view.column and how it was aggregated
     note        TEXT

@@ -446,7 +446,13 @@ static const char *src_runs(const struct vpoint *p, const char *column, char *bu
 	return buf;
 }
 
-#define THR(op, name) op " " #name
+/* "<= 1.3 (serialized_max_cores)": the test, its value and its name */
+static const char *thr_text(char *buf, const char *op, int th)
+{
+	snprintf(buf, 64, "%s %g (%s)", op, th_values[th], th_names[th]);
+	return buf;
+}
+#define THR(op, name) thr_text((char[64]){ 0 }, op, TH_##name)
 
 static void judge_serialized(struct verdict *v, const struct vinput *in, const struct vpoint *p1,
 			     const struct vpoint *pn)
@@ -480,6 +486,12 @@ static void judge_serialized(struct verdict *v, const struct vinput *in, const s
 		add(v, H_SERIALIZED, ST_CONTEXT, "cpu_utilisation", pn->n, pn->cpu_util, NULL, src,
 		    "%d workers kept %.2f cores busy: partly parallel", pn->n, pn->cpu_util);
 	}
+	/* cores taken by others keep fewer busy without any lock */
+	if (v->hyp[H_SERIALIZED].n_for && !isnan(pn->run_delay_ratio) && pn->run_delay_ratio >= TH(run_delay_high))
+		add(v, H_SERIALIZED, ST_AGAINST, "run_delay_ratio", pn->n, pn->run_delay_ratio, THR(">=", run_delay_high),
+		    src_runs(pn, "run_delay_ratio", src, sizeof(src)),
+		    "workers waited %.2f s for a core per CPU-second: the cores were taken, not the work serial",
+		    pn->run_delay_ratio);
 	/* hand-offs already frequent with one worker point at the cost of
 	 * the hand-offs themselves, not at a lock that bites only with more */
 	if (v->hyp[H_SERIALIZED].n_for && !isnan(p1->switches_per_cpu_ms) &&
@@ -550,9 +562,13 @@ static void judge_ipc(struct verdict *v, const struct vpoint *p1, const struct v
 	if (rate >= TH(switches_per_cpu_ms_high) && per >= TH(switches_per_unit_min))
 		add(v, H_IPC, ST_FOR, "context_switches_per_cpu_ms", pn->n, rate, THR(">=", switches_per_cpu_ms_high), src,
 		    "%.1f context switches per CPU-millisecond, %.0f per unit of work", rate, per);
-	else if (rate < TH(switches_per_cpu_ms_low) || per < TH(switches_per_unit_min))
+	else if (rate < TH(switches_per_cpu_ms_low))
 		add(v, H_IPC, ST_AGAINST, "context_switches_per_cpu_ms", pn->n, rate, THR("<", switches_per_cpu_ms_low), src,
 		    "%.2f context switches per CPU-millisecond, %.0f per unit of work: too few to cost much", rate, per);
+	else if (per < TH(switches_per_unit_min))
+		add(v, H_IPC, ST_AGAINST, "context_switches_per_unit", pn->n, per, THR("<", switches_per_unit_min),
+		    src_runs(pn, "context_switches_per_unit", src, sizeof(src)),
+		    "%.0f context switches per unit of work (%.2f per CPU-millisecond): too few to cost much", per, rate);
 	else
 		add(v, H_IPC, ST_CONTEXT, "context_switches_per_cpu_ms", pn->n, rate, NULL, src,
 		    "%.2f context switches per CPU-millisecond", rate);
@@ -657,11 +673,12 @@ static void judge_bandwidth(struct verdict *v, const struct vinput *in, const st
 				add(v, H_BANDWIDTH, ST_FOR, "slowdown_bandwidth", pi->n, bw, THR(">=", slowdown_min), src,
 				    "%.2fx slower beside the bandwidth co-runner (no CPU co-run to compare)", bw);
 			else
-				add(v, H_BANDWIDTH, ST_FOR, "slowdown_bandwidth", pi->n, bw,
-				    THR(">= slowdown_min and slowdown_contrast x cpu", slowdown_min), src,
-				    "%.2fx slower beside the bandwidth co-runner, %.2fx beside the CPU hog", bw, cpu);
-		} else if (bw < TH(slowdown_none) || (!isnan(cpu) && bw < cpu * 1.05)) {
-			add(v, H_BANDWIDTH, ST_AGAINST, "slowdown_bandwidth", pi->n, bw, THR("<", slowdown_none), src,
+				add(v, H_BANDWIDTH, ST_FOR, "slowdown_bandwidth", pi->n, bw, THR(">=", slowdown_min), src,
+				    "%.2fx slower beside the bandwidth co-runner, %.2fx beside the CPU hog (at least %gx it)",
+				    bw, cpu, TH(slowdown_contrast));
+		} else if (bw < TH(slowdown_none) || (!isnan(cpu) && bw < cpu * TH(slowdown_no_contrast))) {
+			add(v, H_BANDWIDTH, ST_AGAINST, "slowdown_bandwidth", pi->n, bw,
+			    bw < TH(slowdown_none) ? THR("<", slowdown_none) : THR("< cpu x", slowdown_no_contrast), src,
 			    "%.2fx beside the bandwidth co-runner%s: more traffic on the bus hardly slows it", bw,
 			    isnan(cpu) ? "" : " (no more than beside the CPU hog)");
 		} else {
@@ -705,7 +722,8 @@ static void judge_cache(struct verdict *v, const struct vinput *in, const struct
 	if (!isnan(p1->wset_llc) && !isnan(pn->wset_llc)) {
 		src_runs(pn, "working_set_per_llc", src, sizeof(src));
 		if (p1->wset_llc > 1)
-			add(v, H_CACHE, ST_AGAINST, "working_set_per_llc", 1, p1->wset_llc, "> 1", src,
+			add(v, H_CACHE, ST_AGAINST, "working_set_per_llc", 1, p1->wset_llc, "> 1",
+			    src_runs(p1, "working_set_per_llc", src, sizeof(src)),
 			    "one worker's working set is already %.1fx the usable LLC: it runs from memory at any N",
 			    p1->wset_llc);
 		else if (pn->wset_llc > 1)
@@ -720,22 +738,30 @@ static void judge_cache(struct verdict *v, const struct vinput *in, const struct
 			    "%d working sets fill %.0f%% of the usable LLC", pn->n, pn->wset_llc * 100);
 	}
 	if (pi && !isnan(pi->slowdown[1])) {
-		double c = pi->slowdown[1], cpu = pi->slowdown[2], bw = pi->slowdown[0];
+		double c = pi->slowdown[1], cpu = pi->slowdown[2];
 
 		snprintf(src, sizeof(src), "interference.slowdown (cache), median of %d co-run%s", pi->coruns[1],
 			 pi->coruns[1] == 1 ? "" : "s");
 		if (c >= TH(slowdown_min) && (isnan(cpu) || c >= cpu * TH(slowdown_contrast)))
 			add(v, H_CACHE, ST_FOR, "slowdown_cache", pi->n, c, THR(">=", slowdown_min), src,
 			    "%.2fx slower beside the cache co-runner (%.2fx beside the CPU hog)", c, cpu);
-		else if (c < TH(slowdown_none))
-			add(v, H_CACHE, ST_AGAINST, "slowdown_cache", pi->n, c, THR("<", slowdown_none), src,
-			    "%.2fx beside the cache co-runner: losing cache hardly slows it", c);
-		/* the bandwidth co-runner's traffic evicts a working set that fits */
-		if (!isnan(bw) && bw >= TH(slowdown_min) && !isnan(pi->wset_llc) && pi->wset_llc <= 1)
-			add(v, H_CACHE, ST_FOR, "slowdown_bandwidth", pi->n, bw, THR(">=", slowdown_min),
-			    "interference.slowdown (bandwidth)",
-			    "%.2fx beside the bandwidth co-runner, whose traffic evicts a working set that fits (%.2fx LLC)",
-			    bw, pi->wset_llc);
+		else if (c < TH(slowdown_none) || (!isnan(cpu) && c < cpu * TH(slowdown_no_contrast)))
+			add(v, H_CACHE, ST_AGAINST, "slowdown_cache", pi->n, c,
+			    c < TH(slowdown_none) ? THR("<", slowdown_none) : THR("< cpu x", slowdown_no_contrast), src,
+			    "%.2fx beside the cache co-runner (%.2fx beside the CPU hog): losing cache hardly slows it", c,
+			    cpu);
+		else
+			add(v, H_CACHE, ST_CONTEXT, "slowdown_cache", pi->n, c, NULL, src,
+			    "%.2fx beside the cache co-runner, %.2fx beside the CPU hog: within the noise", c, cpu);
+	}
+	/* the bandwidth co-runner's traffic evicts a working set that fits */
+	if (pi && !isnan(pi->slowdown[0]) && pi->slowdown[0] >= TH(slowdown_min) && !isnan(pi->wset_llc) &&
+	    pi->wset_llc <= 1 && (isnan(pi->slowdown[2]) || pi->slowdown[0] >= pi->slowdown[2] * TH(slowdown_contrast))) {
+		snprintf(src, sizeof(src), "interference.slowdown (bandwidth), median of %d co-run%s", pi->coruns[0],
+			 pi->coruns[0] == 1 ? "" : "s");
+		add(v, H_CACHE, ST_FOR, "slowdown_bandwidth", pi->n, pi->slowdown[0], THR(">=", slowdown_min), src,
+		    "%.2fx beside the bandwidth co-runner, whose traffic evicts a working set that fits (%.2fx LLC)",
+		    pi->slowdown[0], pi->wset_llc);
 	}
 	if (!v->hyp[H_CACHE].n_for && !v->hyp[H_CACHE].n_against)
 		snprintf(v->hyp[H_CACHE].reason, sizeof(v->hyp[0].reason), "LLC misses: %s; working set: %s; %s",

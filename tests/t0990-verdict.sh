@@ -75,7 +75,7 @@ run_sp report --db bandwidth-counters.db
 is "$rc" 0 "text report exits 0"
 like "$out" "w \(copies\): memory-bandwidth, high confidence" "text: the verdict and its confidence"
 like "$out" "memory-bandwidth: supported: 31.0 GB/s, 78% of this machine's ceiling at 4 workers" "text: the bandwidth line"
-like "$out" "for +ceiling_fraction = 0.775 at N=4 \(>= ceiling_near\)" "text: the evidence with its threshold"
+like "$out" "for +ceiling_fraction = 0.775 at N=4 \(>= 0.7 \(ceiling_near\)\)" "text: the evidence with its threshold"
 run_sp report --db cache-interference.db --format csv
 like "$(sed -n 2p <<<"$out")" "^w,copies,1,3,0,.*,shared-cache,high,contradicted" "csv: verdict columns"
 run_sp report 1 --db kernel.db
