@@ -37,11 +37,11 @@ is "$rc" 0 "report exits 0"
 like "$out" "^workload +mode +N +runs +wall_s +speedup +effic +bw_GB/s +ceil% +bw_source +wset/LLC +task-clock" "report prints the table header"
 like "$out" "t +copies +1 +2 " "and the row"
 run_sp report --db "$DB" --format csv
-like "$out" "^workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc,task-clock" "csv header"
+like "$out" "^workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc,verdict,confidence,memory_bandwidth,task-clock" "csv header"
 like "$out" "t,copies,1,2,0,[0-9.e-]+,1,1,,,none,,,,," "csv row"
 run_sp report --db "$DB" --campaign 7
 is "$rc" 2 "report of a missing campaign: exit 2"
-is "$err" "scalprof: report: no campaign 7 in '$DB'" "and says which"
+is "$err" "scalprof: report: no campaign '7' in '$DB' (ids and names: sqlite3 $DB 'select id, name from campaigns')" "and says which"
 run_sp report --db nothing-here.db
 is "$rc" 2 "report without a database: exit 2"
 ok "[ ! -e nothing-here.db ]" "report creates no database"
