@@ -31,7 +31,8 @@ ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
 ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
               daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
               daemon/runner.c daemon/spawn.c daemon/report.c daemon/ceiling.c \
-              daemon/verdict.c daemon/plot.c \
+              daemon/verdict.c daemon/plot.c daemon/yamlerr.c daemon/config.c \
+              daemon/lock.c daemon/proto.c \
               probes/events.c probes/perf.c probes/probe.c probes/counters.c \
               probes/mcpmu.c probes/uncore.c \
               workloads/builtins.c

@@ -436,3 +436,40 @@ CREATE TABLE verdict_evidence (
     note        TEXT
 );
 CREATE INDEX verdict_evidence_by_verdict ON verdict_evidence (verdict_id);
+
+-- version: 7
+-- (applied once, to a database whose PRAGMA user_version is below 7)
+-- Who ran what: a campaign's submitter, and the uid each worker ran as.
+ALTER TABLE campaigns ADD COLUMN submitted_by TEXT;      -- user name
+ALTER TABLE campaigns ADD COLUMN submitted_uid INTEGER;
+ALTER TABLE workers ADD COLUMN uid INTEGER;               -- the worker's real uid
+ALTER TABLE workers ADD COLUMN gid INTEGER;
+
+-- scalprofd's queue: every campaign submitted to the daemon, in order.
+-- campaign_id is set when it starts; current_seq and live_pgids say which
+-- run was in progress and which process groups it had, so that a daemon
+-- killed mid-run can, when it starts again, kill what is left, record that
+-- run as interrupted and run it again.
+CREATE TABLE queue (
+    id            INTEGER PRIMARY KEY,
+    campaign_id   INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+    name          TEXT NOT NULL,          -- the campaign's name
+    source        TEXT NOT NULL,          -- the file as the submitter named it
+    yaml          TEXT NOT NULL,
+    scale         REAL NOT NULL DEFAULT 1.0,
+    uid           INTEGER NOT NULL,       -- the submitter, from SO_PEERCRED
+    gid           INTEGER NOT NULL,
+    groups        TEXT NOT NULL,          -- supplementary groups, comma separated
+    user          TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN
+                    ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+    runs_total    INTEGER NOT NULL,
+    runs_done     INTEGER NOT NULL DEFAULT 0,
+    current_seq   INTEGER,                -- the run in progress, if any
+    live_pgids    TEXT,                   -- its workers' process groups
+    submitted_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    started_at    TEXT,
+    finished_at   TEXT,
+    error         TEXT
+);
+CREATE INDEX queue_by_status ON queue (status, id);

@@ -31,6 +31,7 @@
 #include "mcpmu.h"
 #include "campaign.h"
 #include "util.h"
+#include "yamlerr.h"
 #include "yamlloc.h"
 
 /* ---- 1. the libcyaml schema ------------------------------------------- */
@@ -134,188 +135,20 @@ static const cyaml_schema_value_t campaign_schema = {
 
 /* ---- 2. error messages ------------------------------------------------ */
 
-struct loadctx {
-	const char *file;
-	struct yamlloc *loc;
-	char log[4096]; /* libcyaml's log of the failed load */
-	size_t log_len;
-	char *error;    /* the one message returned */
-};
-
-static void cyaml_capture(cyaml_log_t level, void *data, const char *fmt, va_list args)
-{
-	struct loadctx *ctx = data;
-	int n;
-
-	if (level < CYAML_LOG_ERROR || ctx->log_len >= sizeof(ctx->log) - 1)
-		return;
-	n = vsnprintf(ctx->log + ctx->log_len, sizeof(ctx->log) - ctx->log_len, fmt, args);
-	if (n > 0)
-		ctx->log_len += (size_t)n;
-	if (ctx->log_len >= sizeof(ctx->log))
-		ctx->log_len = sizeof(ctx->log) - 1;
-}
-
-/* Sets ctx->error to "FILE:L:C: PATH: message" with the position of path. */
-static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail_at(struct loadctx *ctx, const char *path, const char *fmt, ...)
-{
-	int line = 1, col = 1;
-	char *msg;
-	va_list ap;
-
-	if (ctx->error)
-		return -EINVAL;
-	if (ctx->loc)
-		yamlloc_find(ctx->loc, path, &line, &col);
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	ctx->error = *path ? xasprintf("%s:%d:%d: %s: %s", ctx->file, line, col, path, msg)
-			   : xasprintf("%s:%d:%d: %s", ctx->file, line, col, msg);
-	free(msg);
-	return -EINVAL;
-}
-
 static const char *const campaign_keys =
 	"name, description, workers, repetitions, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
 	"memory_counters, interference, workloads";
 static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
 
-/* Appends ".name" or "[i]" for one backtrace frame to path. */
-static void path_push(char *path, size_t size, const char *frame)
+static const char *campaign_keys_for(const char *path)
 {
-	size_t len = strlen(path);
-	const char *q1, *q2;
-
-	q1 = strchr(frame, '\'');
-	q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
-	if (!q1 || !q2)
-		return;
-	if (strstr(frame, "in mapping field"))
-		snprintf(path + len, size - len, "%s%.*s", len ? "." : "", (int)(q2 - q1 - 1), q1 + 1);
-	else if (strstr(frame, "in sequence entry")) {
-		long n = strtol(q1 + 1, NULL, 10);
-
-		/* libcyaml numbers entries from 1; entry 0 means "none yet" */
-		if (n >= 1)
-			snprintf(path + len, size - len, "[%ld]", n - 1);
-	}
+	return strncmp(path, "memory_counters", 15) == 0 ? "read, write"
+	       : strstr(path, "workloads[") ? workload_keys : campaign_keys;
 }
 
-static const char *describe_event(const char *ev)
+static const char *campaign_enum_values(const char *key)
 {
-	if (strncmp(ev, "SCALAR", 6) == 0)
-		return "a single value";
-	if (strncmp(ev, "SEQUENCE", 8) == 0)
-		return "a list";
-	if (strncmp(ev, "MAPPING", 7) == 0)
-		return "a mapping";
-	return ev;
-}
-
-/* The last key of path, after its final '.'. */
-static const char *last_key(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	return dot ? dot + 1 : path;
-}
-
-/* Turns libcyaml's log of a failed load into one message. */
-static int fail_from_cyaml(struct loadctx *ctx, cyaml_err_t err)
-{
-	char *frames[32], *msg = NULL, *save = NULL;
-	char path[512] = "";
-	int nframes = 0;
-
-	for (char *line = strtok_r(ctx->log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "Load: Backtrace:", 16) == 0)
-			continue;
-		if (strncmp(line, "Load: ", 6) == 0 && !msg)
-			msg = line + 6;
-		else if (strstr(line, "  in ") == line && nframes < 32)
-			frames[nframes++] = line;
-	}
-	if (!msg)
-		return fail_at(ctx, "", "%s", cyaml_strerror(err));
-
-	/* "Missing required mapping field" reports the mapping's last seen
-	 * field innermost: the missing one belongs to the mapping itself. */
-	int skip_inner = strncmp(msg, "Missing required mapping field", 30) == 0 && nframes > 0 &&
-			 strstr(frames[0], "in mapping field");
-	for (int i = nframes - 1; i >= (skip_inner ? 1 : 0); i--)
-		path_push(path, sizeof(path), frames[i]);
-
-	const char *arg = strchr(msg, ':');
-	arg = arg ? arg + 2 : "";
-	int in_workload = strstr(path, "workloads[") != NULL;
-
-	if (strncmp(msg, "Unexpected key", 14) == 0) {
-		char full[600];
-
-		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", arg);
-		return fail_at(ctx, full, "unknown key (expected one of %s)",
-			       strncmp(path, "memory_counters", 15) == 0 ? "read, write"
-			       : in_workload ? workload_keys : campaign_keys);
-	}
-	if (strncmp(msg, "Missing required mapping field", 30) == 0) {
-		int line = 1, col = 1;
-
-		/* positioned at the mapping that lacks it */
-		yamlloc_find(ctx->loc, path, &line, &col);
-		ctx->error = xasprintf("%s:%d:%d: %s%s%s: required key is missing", ctx->file, line, col, path,
-				       *path ? "." : "", arg);
-		return -EINVAL;
-	}
-	if (strncmp(msg, "Mapping field already seen", 26) == 0) {
-		const char *dot = strrchr(path, '.');
-		char parent[512];
-		int line = 1, col = 1;
-
-		snprintf(parent, sizeof(parent), "%.*s", dot ? (int)(dot - path) : 0, path);
-		yamlloc_key_pos(ctx->loc, parent, arg, 1, &line, &col);
-		ctx->error = xasprintf("%s:%d:%d: %s: key given more than once", ctx->file, line, col, path);
-		return -EINVAL;
-	}
-	if (strncmp(msg, "Invalid INT value", 17) == 0)
-		return fail_at(ctx, path, "expected an integer, got %s", arg);
-	if (strncmp(msg, "Invalid FLOAT value", 19) == 0)
-		return fail_at(ctx, path, "expected a number, got %s", arg);
-	if (strncmp(msg, "Invalid BOOL value", 18) == 0)
-		return fail_at(ctx, path, "expected true or false, got %s", arg);
-	if (strncmp(msg, "Invalid ENUM value", 18) == 0) {
-		const char *key = last_key(path);
-
-		return fail_at(ctx, path, "expected one of %s, got '%s'",
-			       strcmp(key, "mode") == 0 ? "copies, team" : "compact, spread", arg);
-	}
-	if (strncmp(msg, "Expecting ", 10) == 0) {
-		const char *got = strstr(msg, "got event: ");
-		char want[32];
-
-		sscanf(msg + 10, "%31[A-Z]", want);
-		for (char *w = want; *w; w++)
-			*w = (char)tolower((unsigned char)*w);
-		if (strcmp(want, "sequence") == 0)
-			snprintf(want, sizeof(want), "a list");
-		else if (strcmp(want, "mapping") == 0)
-			snprintf(want, sizeof(want), "a mapping");
-		else
-			snprintf(want, sizeof(want), "a single value");
-		return fail_at(ctx, path, "expected %s, got %s", want, got ? describe_event(got + 11) : "something else");
-	}
-	if (strncmp(msg, "Insufficient entries", 20) == 0)
-		return fail_at(ctx, path, "must have at least one entry");
-	{
-		char m[256];
-
-		snprintf(m, sizeof(m), "%s", msg);
-		m[0] = (char)tolower((unsigned char)m[0]);
-		return fail_at(ctx, path, "%s", m);
-	}
+	return strcmp(key, "mode") == 0 ? "copies, team" : "compact, spread";
 }
 
 /* ---- 3. workers, events and the checks on meaning --------------------- */
@@ -344,23 +177,23 @@ static void add_worker_count(struct campaign *c, int n)
 }
 
 /* Checks one worker count at path against the machine. */
-static int check_count(struct loadctx *ctx, struct campaign *c, const char *path, int n, int ncores)
+static int check_count(struct yamlerr *ctx, struct campaign *c, const char *path, int n, int ncores)
 {
 	if (n < 1)
-		return fail_at(ctx, path, "worker count must be at least 1, got %d", n);
+		return yamlerr_at(ctx, path, "worker count must be at least 1, got %d", n);
 	if (n > ncores && !c->oversubscribe)
-		return fail_at(ctx, path,
+		return yamlerr_at(ctx, path,
 			       "%d workers asked for, but this machine has %d physical cores "
 			       "(set oversubscribe: true to allow more)", n, ncores);
 	for (size_t i = 0; i < c->nworkers; i++)
 		if (c->workers[i] == n)
-			return fail_at(ctx, path, "worker count %d is listed twice", n);
+			return yamlerr_at(ctx, path, "worker count %d is listed twice", n);
 	add_worker_count(c, n);
 	return 0;
 }
 
 /* workers: "all", "N", "A..B" (B may be "all"), or a list of N and "all". */
-static int parse_workers(struct loadctx *ctx, struct campaign *c, int ncores)
+static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
 {
 	int line, col;
 	yaml_node_t *node = yamlloc_find(ctx->loc, "workers", &line, &col);
@@ -378,7 +211,7 @@ static int parse_workers(struct loadctx *ctx, struct campaign *c, int ncores)
 
 		if (!dots) {
 			if (parse_count(s, ncores, &a) < 0)
-				return fail_at(ctx, "workers",
+				return yamlerr_at(ctx, "workers",
 					       "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\", got '%s'", s);
 			return check_count(ctx, c, "workers", a, ncores);
 		}
@@ -387,14 +220,14 @@ static int parse_workers(struct loadctx *ctx, struct campaign *c, int ncores)
 		snprintf(first, sizeof(first), "%.*s", (int)(dots - s), s);
 		if (dots - s >= (long)sizeof(first) || parse_count(first, ncores, &a) < 0 ||
 		    parse_count(dots + 2, ncores, &b) < 0 || a < 1 || b < a)
-			return fail_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
+			return yamlerr_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
 		for (int n = a; n <= b; n++)
 			if (check_count(ctx, c, "workers", n, ncores) < 0)
 				return -EINVAL;
 		return 0;
 	}
 	if (node->type != YAML_SEQUENCE_NODE || yamlloc_len(node) == 0)
-		return fail_at(ctx, "workers", "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\"");
+		return yamlerr_at(ctx, "workers", "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\"");
 	for (size_t i = 0; i < yamlloc_len(node); i++) {
 		yaml_node_t *item = yamlloc_item(ctx->loc, node, i);
 		char path[32];
@@ -402,9 +235,9 @@ static int parse_workers(struct loadctx *ctx, struct campaign *c, int ncores)
 
 		snprintf(path, sizeof(path), "workers[%zu]", i);
 		if (!item || item->type != YAML_SCALAR_NODE)
-			return fail_at(ctx, path, "expected a worker count or \"all\"");
+			return yamlerr_at(ctx, path, "expected a worker count or \"all\"");
 		if (parse_count((const char *)item->data.scalar.value, ncores, &n) < 0)
-			return fail_at(ctx, path, "expected a worker count or \"all\", got '%s'",
+			return yamlerr_at(ctx, path, "expected a worker count or \"all\", got '%s'",
 				       (const char *)item->data.scalar.value);
 		if (check_count(ctx, c, path, n, ncores) < 0)
 			return -EINVAL;
@@ -412,7 +245,7 @@ static int parse_workers(struct loadctx *ctx, struct campaign *c, int ncores)
 	return 0;
 }
 
-static int add_event(struct loadctx *ctx, struct campaign *c, const char *path, const char *name)
+static int add_event(struct yamlerr *ctx, struct campaign *c, const char *path, const char *name)
 {
 	struct event_spec spec;
 	int r;
@@ -425,27 +258,27 @@ static int add_event(struct loadctx *ctx, struct campaign *c, const char *path, 
 		char *hint = events_suggest(name);
 
 		if (hint)
-			r = fail_at(ctx, path, "unknown event '%s' (did you mean '%s'?)", name, hint);
+			r = yamlerr_at(ctx, path, "unknown event '%s' (did you mean '%s'?)", name, hint);
 		else
-			r = fail_at(ctx, path, "unknown event '%s' (scalprof events lists presets; "
+			r = yamlerr_at(ctx, path, "unknown event '%s' (scalprof events lists presets; "
 				    "libpfm4 names PMU::EVENT:UMASK)", name);
 		free(hint);
 		return r;
 	}
 	if (r < 0)
-		return fail_at(ctx, path, "event '%s' has invalid modifiers", name);
+		return yamlerr_at(ctx, path, "event '%s' has invalid modifiers", name);
 	c->events = xreallocarray(c->events, c->nevents + 1, sizeof(*c->events));
 	c->events[c->nevents++] = spec;
 	return 0;
 }
 
-static int parse_events(struct loadctx *ctx, struct campaign *c, const struct raw_campaign *raw)
+static int parse_events(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw)
 {
 	char **names = raw->events;
 	size_t n = raw->events_count;
 
 	if (events_init() < 0)
-		return fail_at(ctx, "events", "libpfm4 could not be initialised");
+		return yamlerr_at(ctx, "events", "libpfm4 could not be initialised");
 	if (!names) {
 		for (const char *const *e = events_default(); *e; e++)
 			if (add_event(ctx, c, "events", *e) < 0)
@@ -458,7 +291,7 @@ static int parse_events(struct loadctx *ctx, struct campaign *c, const struct ra
 
 		snprintf(path, sizeof(path), "events[%zu]", i);
 		if (!*names[i])
-			return fail_at(ctx, path, "empty event name");
+			return yamlerr_at(ctx, path, "empty event name");
 		if (p) {
 			for (const char *const *e = p->events; *e; e++)
 				if (add_event(ctx, c, path, *e) < 0)
@@ -470,7 +303,7 @@ static int parse_events(struct loadctx *ctx, struct campaign *c, const struct ra
 	return 0;
 }
 
-static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, size_t i)
+static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
 {
 	const struct raw_workload *w = &raw->workloads[i];
 	char p[64];
@@ -478,25 +311,25 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 
 	snprintf(p, sizeof(p), "workloads[%zu].name", i);
 	if (!*w->name)
-		return fail_at(ctx, p, "empty workload name");
+		return yamlerr_at(ctx, p, "empty workload name");
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(raw->workloads[j].name, w->name) == 0) {
 			snprintf(p, sizeof(p), "workloads[%zu].name", j);
 			yamlloc_find(ctx->loc, p, &line, &col);
 			snprintf(p, sizeof(p), "workloads[%zu].name", i);
-			return fail_at(ctx, p, "duplicate workload name '%s' (first at line %d)", w->name, line);
+			return yamlerr_at(ctx, p, "duplicate workload name '%s' (first at line %d)", w->name, line);
 		}
 	snprintf(p, sizeof(p), "workloads[%zu].command", i);
 	if (yamlloc_find(ctx->loc, p, &line, &col) && (!w->command || w->command_count == 0 || !*w->command[0]))
-		return fail_at(ctx, p, "empty command: give the program and its arguments");
+		return yamlerr_at(ctx, p, "empty command: give the program and its arguments");
 	snprintf(p, sizeof(p), "workloads[%zu]", i);
 	if (w->command && w->builtin)
-		return fail_at(ctx, p, "give either command or builtin, not both");
+		return yamlerr_at(ctx, p, "give either command or builtin, not both");
 	if (!w->command && !w->builtin)
-		return fail_at(ctx, p, "give what to run: command: [program, args...] or builtin: NAME");
+		return yamlerr_at(ctx, p, "give what to run: command: [program, args...] or builtin: NAME");
 	if (w->args && !w->builtin) {
 		snprintf(p, sizeof(p), "workloads[%zu].args", i);
-		return fail_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
+		return yamlerr_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
 	}
 	if (w->builtin) {
 		const struct builtin *b = builtin_find(w->builtin);
@@ -512,17 +345,17 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
 							 k->name);
 			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-			return fail_at(ctx, p, "unknown builtin '%s' (builtins: %s)", w->builtin, names);
+			return yamlerr_at(ctx, p, "unknown builtin '%s' (builtins: %s)", w->builtin, names);
 		}
 		if (b->team_only && w->mode != MODE_TEAM) {
 			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-			return fail_at(ctx, p, "builtin %s makes its own processes: it needs mode: team", b->name);
+			return yamlerr_at(ctx, p, "builtin %s makes its own processes: it needs mode: team", b->name);
 		}
 		if (builtin_parse_args(b, w->args, w->args_count, values, &bad, &why) < 0) {
 			int r;
 
 			snprintf(p, sizeof(p), "workloads[%zu].args[%zu]", i, bad);
-			r = fail_at(ctx, p, "%s", why ? why : "bad argument");
+			r = yamlerr_at(ctx, p, "%s", why ? why : "bad argument");
 			free(why);
 			return r;
 		}
@@ -532,21 +365,21 @@ static int check_workload(struct loadctx *ctx, const struct raw_campaign *raw, s
 
 		snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
 		if (!eq || eq == w->env[k])
-			return fail_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
+			return yamlerr_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
 		if (strncmp(w->env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(w->env[k], "SCALPROF_SLOT=", 14) == 0 ||
 		    strncmp(w->env[k], "SCALPROF_SCALE=", 15) == 0)
-			return fail_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
+			return yamlerr_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
 	}
 	if (w->cwd && !*w->cwd) {
 		snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
-		return fail_at(ctx, p, "empty directory");
+		return yamlerr_at(ctx, p, "empty directory");
 	}
 	return 0;
 }
 
 /* The absolute directory for a workload's cwd: relative to the campaign
  * file's directory, which must exist. */
-static int resolve_cwd(struct loadctx *ctx, size_t i, const char *cwd, char **ret)
+static int resolve_cwd(struct yamlerr *ctx, size_t i, const char *cwd, char **ret)
 {
 	char *joined, resolved[PATH_MAX], p[64];
 	struct stat sb;
@@ -563,7 +396,7 @@ static int resolve_cwd(struct loadctx *ctx, size_t i, const char *cwd, char **re
 	}
 	snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
 	if (!realpath(joined, resolved) || stat(resolved, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-		int r = fail_at(ctx, p, "no such directory '%s'%s", joined,
+		int r = yamlerr_at(ctx, p, "no such directory '%s'%s", joined,
 				cwd[0] == '/' ? "" : " (a relative cwd is taken from the campaign file's directory)");
 
 		free(joined);
@@ -642,54 +475,20 @@ static char **terminated(char **v, size_t n)
 	return out;
 }
 
-/* libcyaml reads "2.5" or "1e3" as an integer by cutting it short:
- * insist on digits. */
-static int check_int(struct loadctx *ctx, const char *path)
-{
-	int line, col;
-	yaml_node_t *n = yamlloc_find(ctx->loc, path, &line, &col);
-	const char *v;
-
-	if (!n || n->type != YAML_SCALAR_NODE)
-		return 0;
-	v = (const char *)n->data.scalar.value;
-	if (*v == '-' || *v == '+')
-		v++;
-	return *v && v[strspn(v, "0123456789")] == '\0'
-		? 0 : fail_at(ctx, path, "expected a whole number, got '%s'", (const char *)n->data.scalar.value);
-}
-
-/* libcyaml reads any word but "false" as true: insist on a boolean */
-static int check_bool(struct loadctx *ctx, const char *path)
-{
-	static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "1", "0" };
-	int line, col;
-	yaml_node_t *n = yamlloc_find(ctx->loc, path, &line, &col);
-	const char *v;
-	size_t k = 0;
-
-	if (!n || n->type != YAML_SCALAR_NODE)
-		return 0;
-	v = (const char *)n->data.scalar.value;
-	while (k < ARRAY_SIZE(words) && strcasecmp(words[k], v) != 0)
-		k++;
-	return k < ARRAY_SIZE(words) ? 0 : fail_at(ctx, path, "expected true or false, got '%s'", v);
-}
-
-static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign *raw,
-		    const struct topology *topo)
+static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
+		    const struct topology *topo, const struct campaign_defaults *d)
 {
 	int line, col;
 
 	if (!*raw->name)
-		return fail_at(ctx, "name", "empty campaign name");
+		return yamlerr_at(ctx, "name", "empty campaign name");
 	c->name = raw->name;
 	c->description = raw->description;
 	c->oversubscribe = raw->oversubscribe;
 	c->placement = (enum placement)raw->placement;
 
-	if (check_bool(ctx, "oversubscribe") < 0 || check_bool(ctx, "bandwidth") < 0 ||
-	    check_bool(ctx, "interference") < 0 || check_int(ctx, "repetitions") < 0 || check_int(ctx, "interval_ms") < 0)
+	if (yamlerr_check_bool(ctx, "oversubscribe") < 0 || yamlerr_check_bool(ctx, "bandwidth") < 0 ||
+	    yamlerr_check_bool(ctx, "interference") < 0 || yamlerr_check_int(ctx, "repetitions") < 0 || yamlerr_check_int(ctx, "interval_ms") < 0)
 		return -EINVAL;
 	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
 	if (raw->memory_counters) {
@@ -698,9 +497,9 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 		char *why = NULL;
 
 		if (mc->read_count + mc->write_count == 0)
-			return fail_at(ctx, "memory_counters", "name at least one read or write event");
+			return yamlerr_at(ctx, "memory_counters", "name at least one read or write event");
 		if (mcpmu_from_names(NULL, mc->read, mc->read_count, mc->write, mc->write_count, &probe_set, &why) < 0) {
-			int r = fail_at(ctx, "memory_counters", "%s", why ? why : "unusable");
+			int r = yamlerr_at(ctx, "memory_counters", "%s", why ? why : "unusable");
 
 			free(why);
 			return r;
@@ -711,30 +510,30 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 		c->mc_write = mc->write;
 		c->mc_write_count = mc->write_count;
 	}
-	c->repetitions = CAMPAIGN_DEFAULT_REPETITIONS;
+	c->repetitions = d && d->repetitions > 0 ? d->repetitions : CAMPAIGN_DEFAULT_REPETITIONS;
 	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
 		if (raw->repetitions < 1 || raw->repetitions > 100000)
-			return fail_at(ctx, "repetitions", "must be between 1 and 100000, got %d", raw->repetitions);
+			return yamlerr_at(ctx, "repetitions", "must be between 1 and 100000, got %d", raw->repetitions);
 		c->repetitions = raw->repetitions;
 	}
-	c->timeout_s = CAMPAIGN_DEFAULT_TIMEOUT_S;
+	c->timeout_s = d && d->timeout_s > 0 ? d->timeout_s : CAMPAIGN_DEFAULT_TIMEOUT_S;
 	if (yamlloc_find(ctx->loc, "timeout_s", &line, &col)) {
 		if (!(raw->timeout_s > 0) || !isfinite(raw->timeout_s) || raw->timeout_s > 7 * 86400.0)
-			return fail_at(ctx, "timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
+			return yamlerr_at(ctx, "timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
 				       raw->timeout_s);
 		c->timeout_s = raw->timeout_s;
 	}
 	c->interval_ms = CAMPAIGN_DEFAULT_INTERVAL_MS;
 	if (yamlloc_find(ctx->loc, "interval_ms", &line, &col)) {
 		if (raw->interval_ms < 0 || raw->interval_ms > 3600000)
-			return fail_at(ctx, "interval_ms", "must be 0 (totals only) or 1 to 3600000 milliseconds, got %d",
+			return yamlerr_at(ctx, "interval_ms", "must be 0 (totals only) or 1 to 3600000 milliseconds, got %d",
 				       raw->interval_ms);
 		c->interval_ms = raw->interval_ms;
 	}
 	c->scale = 1.0;
 	if (yamlloc_find(ctx->loc, "scale", &line, &col)) {
 		if (!(raw->scale > 0) || raw->scale > CAMPAIGN_MAX_SCALE)
-			return fail_at(ctx, "scale", "must be a number above 0 and at most %g, got %g", CAMPAIGN_MAX_SCALE,
+			return yamlerr_at(ctx, "scale", "must be a number above 0 and at most %g, got %g", CAMPAIGN_MAX_SCALE,
 				       raw->scale);
 		c->scale = raw->scale;
 	}
@@ -762,7 +561,7 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 				c->kernels = kernels_path();
 				if (access(c->kernels, X_OK) < 0) {
 					snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-					return fail_at(ctx, p,
+					return yamlerr_at(ctx, p,
 						       "builtin workloads need scalprof-kernels, not found at '%s' "
 						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
 				}
@@ -783,14 +582,14 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 			char p[64];
 
 			snprintf(p, sizeof(p), "workloads[%zu].interference", i);
-			if (check_bool(ctx, p) < 0)
+			if (yamlerr_check_bool(ctx, p) < 0)
 				return -EINVAL;
 			w->interference = yamlloc_find(ctx->loc, p, &line, &col) ? rw->interference : raw->interference;
 			/* the co-runners are scalprof-kernels too */
 			if (w->interference && !c->kernels) {
 				c->kernels = kernels_path();
 				if (access(c->kernels, X_OK) < 0)
-					return fail_at(ctx, p[0] && yamlloc_find(ctx->loc, p, &line, &col) ? p : "interference",
+					return yamlerr_at(ctx, p[0] && yamlloc_find(ctx->loc, p, &line, &col) ? p : "interference",
 						       "interference needs scalprof-kernels, not found at '%s' "
 						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
 			}
@@ -805,11 +604,17 @@ static int validate(struct loadctx *ctx, struct campaign *c, struct raw_campaign
 int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
 		   struct campaign **ret, char **ret_error)
 {
-	struct loadctx ctx = { .file = name };
+	return campaign_parse_defaults(name, text, len, topo, NULL, ret, ret_error);
+}
+
+int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
+			    const struct campaign_defaults *d, struct campaign **ret, char **ret_error)
+{
+	struct yamlerr ctx = { .file = name, .keys_for = campaign_keys_for, .enum_values_for = campaign_enum_values };
 	struct raw_campaign *raw = NULL;
 	struct campaign *c = NULL;
 	cyaml_config_t cfg = {
-		.log_fn = cyaml_capture,
+		.log_fn = yamlerr_capture,
 		.log_ctx = &ctx,
 		.mem_fn = cyaml_mem,
 		.log_level = CYAML_LOG_ERROR,
@@ -817,38 +622,31 @@ int campaign_parse(const char *name, const char *text, size_t len, const struct 
 	};
 	cyaml_err_t cerr;
 	int line = 1, col = 1, r;
-	char *problem = NULL;
 
 	*ret_error = NULL;
-	if (memchr(text, '\0', len)) {
-		*ret_error = xasprintf("%s: not a text file (it contains NUL bytes)", name);
-		return -EINVAL;
-	}
-	r = yamlloc_new(text, len, &ctx.loc, &line, &col, &problem);
+	r = yamlerr_open(&ctx, text, len);
 	if (r < 0) {
-		*ret_error = r == -EINVAL ? xasprintf("%s:%d:%d: syntax error: %s", name, line, col, problem)
-					  : xasprintf("%s: %s", name, strerror(-r));
-		free(problem);
-		return -EINVAL;
+		*ret_error = ctx.error;
+		return r;
 	}
 	if (!yamlloc_find(ctx.loc, "", &line, &col)) {
-		r = fail_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
+		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
 		goto err;
 	}
 	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
 	if (cerr != CYAML_OK) {
 		ctx.log[ctx.log_len] = '\0';
-		r = fail_from_cyaml(&ctx, cerr);
+		r = yamlerr_from_cyaml(&ctx, cerr);
 		raw = NULL;
 		goto err;
 	}
 	if (!raw) {
-		r = fail_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
+		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
 		goto err;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->raw = raw;
-	r = validate(&ctx, c, raw, topo);
+	r = validate(&ctx, c, raw, topo, d);
 	if (r < 0)
 		goto err;
 	c->source = xstrdup(name);

@@ -69,6 +69,14 @@ int campaign_load(const char *path, const struct topology *topo, struct campaign
 /* The same for text already in memory; name is used in messages. */
 int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
 		   struct campaign **ret, char **ret_error);
+/* What a campaign that does not say gets instead of the built-in
+ * defaults (scalprofd's configuration); 0 fields keep the built-in ones. */
+struct campaign_defaults {
+	int repetitions;
+	double timeout_s;
+};
+int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
+			    const struct campaign_defaults *d, struct campaign **ret, char **ret_error);
 void campaign_free(struct campaign *c);
 
 /* Replaces the campaign's scale (e.g. from --scale). Returns 0, or -EINVAL

@@ -33,6 +33,8 @@ struct worker_result {
 	int cpu, core;            /* first CPU and its core's logical index */
 	char cpus[256];           /* every CPU in its affinity: "0,2,4" */
 	pid_t pid;
+	uid_t uid;                /* what it ran as */
+	gid_t gid;
 	enum worker_status status;
 	int exit_code, signal, exec_errno; /* -1 when not applicable */
 	char *error;              /* a sentence when not ok */

@@ -132,8 +132,15 @@ static void cpus_text(const cpu_set_t *set, char *buf, size_t len)
 			used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? "," : "", cpu);
 }
 
-/* The environment of a worker: ours, the workload's env, and SCALPROF_*. */
-static char **worker_env(const struct workload *w, int n, int slot, double scale)
+/* The environment a worker starts from: the daemon's clean one for the
+ * submitter, or scalprof's own. */
+static char *const *base_env(const struct run_ctx *rc)
+{
+	return rc->o->base_env ? rc->o->base_env : environ;
+}
+
+/* The environment of a worker: the base, the workload's env, and SCALPROF_*. */
+static char **worker_env(char *const *environ, const struct workload *w, int n, int slot, double scale)
 {
 	size_t k = 0, count = 0;
 	char **env;
@@ -198,6 +205,10 @@ static void read_status(struct run_ctx *rc, size_t i)
 	w->exec_errno = m.err;
 	w->status = WORKER_EXEC_FAILED;
 	free(w->error);
+	if (m.stage == SPAWN_FAIL_CREDS) {
+		w->error = xasprintf("cannot run as uid %d, gid %d: %s", (int)w->uid, (int)w->gid, strerror(m.err));
+		return;
+	}
 	w->error = xasprintf("%s '%s': %s",
 			     m.stage == SPAWN_FAIL_EXEC ? "cannot execute"
 			     : m.stage == SPAWN_FAIL_CHDIR ? "cannot change to directory"
@@ -478,8 +489,8 @@ static uint64_t hog_cache_bytes(const struct run_ctx *rc)
 	return total / n < 65536 ? 65536 : (total / n) & ~(uint64_t)63;
 }
 
-/* scalprof's environment without SCALPROF_*: a co-runner is not scaled. */
-static char **hog_env(void)
+/* The base environment without SCALPROF_*: a co-runner is not scaled. */
+static char **hog_env(char *const *environ)
 {
 	size_t n = 0, k = 0;
 	char **env;
@@ -537,10 +548,11 @@ static int hog_start(struct run_ctx *rc, enum corunner kind, int cpu, double sec
 	CPU_SET(cpu, &set);
 	if ((r = make_pipes(pipes, hog_nonblock, 3)) < 0)
 		return r;
-	env = hog_env();
+	env = hog_env(base_env(rc));
 	req = (struct spawn_req){
 		.argv = argv, .envp = env, .cpus = &set, .go_read = go[0], .go_write = go[1],
 		.out_fd = out[1], .err_fd = out[1], .status_fd = st[1], .devnull = rc->devnull,
+		.creds = rc->o->creds,
 	};
 	h->pid = spawn_worker(&req);
 	free(env);
@@ -801,12 +813,14 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		rc->ws[i].out_fd = outp[0];
 		rc->ws[i].err_fd = errp[0];
 		rc->ws[i].status_fd = stp[0];
-		env = worker_env(wl, pr->n_workers, w->slot, c->scale);
+		env = worker_env(base_env(rc), wl, pr->n_workers, w->slot, c->scale);
 		req = (struct spawn_req){
 			.argv = wl->command, .envp = env, .cwd = wl->cwd, .cpus = &set,
 			.go_read = go[0], .go_write = go[1], .out_fd = outp[1], .err_fd = errp[1],
-			.status_fd = stp[1], .devnull = rc->devnull,
+			.status_fd = stp[1], .devnull = rc->devnull, .creds = rc->o->creds,
 		};
+		w->uid = rc->o->creds ? rc->o->creds->uid : getuid();
+		w->gid = rc->o->creds ? rc->o->creds->gid : getgid();
 		pid = spawn_worker(&req);
 		free_env(env);
 		close(outp[1]);
@@ -825,6 +839,20 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		probe_set_attach(rc->probes, (int)i, pid);
 	}
 
+	if (rc->tick) {
+		/* each worker leads its own process group */
+		pid_t *pgids = xcalloc(rc->nw ? rc->nw : 1, sizeof(pid_t));
+
+		for (size_t i = 0; i < rc->nw; i++)
+			pgids[i] = rc->ws[i].pid;
+		rc->tick_state->phase = PROGRESS_SPAWNED;
+		rc->tick_state->pgids = pgids;
+		rc->tick_state->npgids = rc->nw;
+		rc->tick(rc->tick_arg, rc->tick_state);
+		rc->tick_state->pgids = NULL;
+		rc->tick_state->npgids = 0;
+		free(pgids);
+	}
 	its.it_value.tv_sec = (time_t)c->timeout_s;
 	its.it_value.tv_nsec = (long)((c->timeout_s - (double)(time_t)c->timeout_s) * 1e9);
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)

@@ -11,10 +11,14 @@
 #include "campaign.h"
 #include "plan.h"
 #include "result.h"
+#include "spawn.h"
 #include "store.h"
 #include "topology.h"
 
-enum progress_phase { PROGRESS_START, PROGRESS_TICK, PROGRESS_DONE };
+/* START before a run's workers are forked; SPAWNED once they are (pgids
+ * set: what to kill should scalprof die); TICK while it runs; DONE after
+ * it is stored. */
+enum progress_phase { PROGRESS_START, PROGRESS_SPAWNED, PROGRESS_TICK, PROGRESS_DONE };
 
 struct runner_progress {
 	enum progress_phase phase;
@@ -24,6 +28,8 @@ struct runner_progress {
 	int repetitions;
 	double elapsed_s, eta_s;      /* campaign so far; eta < 0 when unknown */
 	const struct run_result *result; /* PROGRESS_DONE only */
+	const pid_t *pgids;           /* PROGRESS_SPAWNED: the workers' process groups */
+	size_t npgids;
 };
 
 typedef void (*runner_progress_fn)(void *arg, const struct runner_progress *p);
@@ -37,6 +43,8 @@ struct runner_opts {
 	runner_progress_fn progress;  /* may be NULL */
 	void *progress_arg;
 	uint64_t cache_hog_bytes;     /* interference: the cache co-runner's set; 0: 2 MiB */
+	const struct spawn_creds *creds; /* workers and co-runners run as; NULL: as we are */
+	char *const *base_env;        /* their environment before the campaign's; NULL: ours */
 };
 
 struct runner_summary {

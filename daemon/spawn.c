@@ -3,6 +3,7 @@
  * logging, because another thread of the parent's libraries may have held a
  * lock at the moment of fork. */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -38,6 +39,11 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 	ssize_t n;
 
 	setpgid(0, 0);
+	if (req->creds && (setgroups(req->creds->ngroups, req->creds->groups) < 0 ||
+			   setresgid(req->creds->gid, req->creds->gid, req->creds->gid) < 0 ||
+			   setresuid(req->creds->uid, req->creds->uid, req->creds->uid) < 0))
+		child_fail(req->status_fd, SPAWN_FAIL_CREDS);
+	/* after the uid changes: a change of credentials clears the signal */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127); /* the parent is already gone */
 	/* the parent blocks the signals it reads through signalfd and ignores

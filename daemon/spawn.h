@@ -9,6 +9,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Who a worker runs as (scalprofd: the submitter). */
+struct spawn_creds {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;    /* supplementary groups */
+	size_t ngroups;
+};
+
 struct spawn_req {
 	char *const *argv;      /* argv[0] is looked up in PATH */
 	char *const *envp;
@@ -18,11 +26,14 @@ struct spawn_req {
 	int out_fd, err_fd;     /* where stdout and stderr go */
 	int status_fd;          /* write end of this worker's status pipe */
 	int devnull;            /* stdin */
+	const struct spawn_creds *creds; /* NULL: as the parent */
 };
 
 /* Messages a child writes to its status pipe; EOF after SPAWN_STARTED
  * means exec succeeded. */
-enum spawn_stage { SPAWN_STARTED = 1, SPAWN_FAIL_SETUP, SPAWN_FAIL_AFFINITY, SPAWN_FAIL_CHDIR, SPAWN_FAIL_EXEC };
+enum spawn_stage {
+	SPAWN_STARTED = 1, SPAWN_FAIL_SETUP, SPAWN_FAIL_AFFINITY, SPAWN_FAIL_CHDIR, SPAWN_FAIL_EXEC, SPAWN_FAIL_CREDS,
+};
 
 struct spawn_msg {
 	int32_t stage;
@@ -31,7 +42,8 @@ struct spawn_msg {
 };
 
 /* Forks the worker. It becomes the leader of its own process group (so the
- * whole tree can be killed), dies with its parent, pins itself, waits for
+ * whole tree can be killed), takes req->creds if given (groups, gid, then
+ * uid: it cannot go back), dies with its parent, pins itself, waits for
  * the barrier and execs. Returns its pid or -errno; does not log. */
 pid_t spawn_worker(const struct spawn_req *req);
 

@@ -25,7 +25,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_WORKER] = "INSERT INTO workers (run_id, slot, cpu, cpus, core, pid, status, exit_code, signal,"
 		      " exec_errno, error, start_ns, end_ns, wall_ns, utime_ns, stime_ns, maxrss_kb, minflt,"
 		      " majflt, nvcsw, nivcsw, run_delay_ns, stdout_bytes, stderr_bytes, stdout_tail,"
-		      " stderr_tail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		      " stderr_tail, uid, gid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_COUNTER] = "INSERT INTO counters (run_id, worker_id, event, encoding, value, scaled_value,"
 		       " time_enabled_ns, time_running_ns, status, reason) VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[ST_BANDWIDTH] = "INSERT INTO bandwidth (run_id, socket, source, pmu, read_bytes, write_bytes, seconds,"
@@ -494,6 +494,8 @@ int store_run_insert(struct store *st, int64_t campaign_id, const struct run_res
 		sqlite3_bind_int64(s, 24, (sqlite3_int64)w->err.total);
 		bind_tail(s, 25, &w->out);
 		bind_tail(s, 26, &w->err);
+		sqlite3_bind_int64(s, 27, w->uid);
+		sqlite3_bind_int64(s, 28, w->gid);
 		if (step_cached(st, s, "storing a worker") < 0)
 			return -EIO;
 		ret_worker_ids[i] = sqlite3_last_insert_rowid(st->db);
