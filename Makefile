@@ -9,7 +9,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto json-c
+PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto json-c libsystemd
 
 ifeq ($(SANITIZE),1)
 B       := build/san
@@ -32,7 +32,8 @@ ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
               daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
               daemon/runner.c daemon/spawn.c daemon/report.c daemon/ceiling.c \
               daemon/verdict.c daemon/plot.c daemon/yamlerr.c daemon/config.c \
-              daemon/lock.c daemon/proto.c \
+              daemon/lock.c daemon/proto.c daemon/queue.c daemon/executor.c daemon/client.c \
+              daemon/clientcmd.c \
               probes/events.c probes/perf.c probes/probe.c probes/counters.c \
               probes/mcpmu.c probes/uncore.c \
               workloads/builtins.c
@@ -41,7 +42,7 @@ UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps demo check test install uninstall clean bench lint-man
-all: $(B)/scalprof $(B)/scalprof-kernels
+all: $(B)/scalprof $(B)/scalprofd $(B)/scalprof-kernels
 ifeq ($(SANITIZE),1)
 all: $(B)/scalprof-kernels-san
 KERNELS_UNDER_TEST := $(CURDIR)/$(B)/scalprof-kernels-san
@@ -65,6 +66,9 @@ $(B)/libengine.a: $(ENGINE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/scalprof: $(B)/daemon/scalprof.o $(B)/libengine.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/scalprofd: $(B)/daemon/scalprofd.o $(B)/libengine.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # The kernels are what is measured: never instrumented, or every figure

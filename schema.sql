@@ -456,7 +456,7 @@ CREATE TABLE queue (
     name          TEXT NOT NULL,          -- the campaign's name
     source        TEXT NOT NULL,          -- the file as the submitter named it
     yaml          TEXT NOT NULL,
-    scale         REAL NOT NULL DEFAULT 1.0,
+    scale         REAL,                   -- --scale given at submission; NULL: the campaign's own
     uid           INTEGER NOT NULL,       -- the submitter, from SO_PEERCRED
     gid           INTEGER NOT NULL,
     groups        TEXT NOT NULL,          -- supplementary groups, comma separated
@@ -465,8 +465,13 @@ CREATE TABLE queue (
                     ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
     runs_total    INTEGER NOT NULL,
     runs_done     INTEGER NOT NULL DEFAULT 0,
-    current_seq   INTEGER,                -- the run in progress, if any
-    live_pgids    TEXT,                   -- its workers' process groups
+    current_seq   INTEGER,                -- the run in progress, if any, and what it is
+    current_workload TEXT,
+    current_mode  TEXT,
+    current_n     INTEGER,
+    current_rep   INTEGER,
+    current_corunner TEXT,
+    live_pgids    TEXT,                   -- its workers' process groups, comma separated
     submitted_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
     started_at    TEXT,
     finished_at   TEXT,

@@ -8,6 +8,7 @@
 
 static const char *log_prog = "scalprof";
 static enum log_level log_max = LOG_LVL_INFO;
+static int log_priority; /* sd-daemon(3) "<N>" prefixes for the journal */
 
 void log_init(const char *progname, enum log_level level)
 {
@@ -15,11 +16,22 @@ void log_init(const char *progname, enum log_level level)
 	log_max = level;
 }
 
+void log_use_priority_prefix(int on)
+{
+	log_priority = on;
+}
+
 static void log_v(enum log_level lvl, const char *tag, const char *fmt, va_list ap)
 {
+	/* syslog priorities: err, warning, info, debug */
+	static const char *const prio[] = { "<3>", "<4>", "<6>", "<7>" };
+
 	if (lvl > log_max)
 		return;
-	fprintf(stderr, "%s: %s", log_prog, tag);
+	if (log_priority)
+		fprintf(stderr, "%s%s", prio[lvl], tag);
+	else
+		fprintf(stderr, "%s: %s", log_prog, tag);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

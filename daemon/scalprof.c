@@ -22,6 +22,8 @@
 #include "log.h"
 #include "perf.h"
 #include "plan.h"
+#include "clientcmd.h"
+#include "lock.h"
 #include "report.h"
 #include "runner.h"
 #include "store.h"
@@ -55,6 +57,12 @@ static const char usage_main[] =
 	"                                a stored campaign's table, metrics and verdicts\n"
 	"  timeline RUN_ID [--db PATH] [--event E] [--format text|csv]\n"
 	"                                one run's counters at every sampling tick\n"
+	"  submit FILE.yaml [--scale F] [--watch]\n"
+	"                                queue a campaign on scalprofd (runs as you)\n"
+	"  list                          scalprofd's queue\n"
+	"  status [ID]                   a queued campaign's state, or scalprofd's\n"
+	"  watch ID                      follow a queued campaign to its result table\n"
+	"  cancel ID                     cancel a queued or running campaign of yours\n"
 	"  help [COMMAND]                this text, or a command's\n"
 	"\n"
 	"options: -h, --help (also after a command); -V, --version\n"
@@ -358,21 +366,30 @@ static void progress(void *arg, const struct runner_progress *p)
 }
 
 /* Blocks SIGINT and SIGTERM and returns a signalfd for them. */
-static int signals_setup(void)
-{
-	sigset_t set;
-
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
 static int measure_ceiling(const struct topology *topo, struct store *st, int64_t machine_id, double scale,
 			   int sigfd, int quiet);
+
+/* The experiment lock for a foreground command (see lock.h). Returns its
+ * descriptor; -EBUSY after saying who holds it; or another -errno after a
+ * warning: without the lock file (no /run/lock), scalprof runs unguarded
+ * rather than not at all. */
+static int take_experiment_lock(const char *what)
+{
+	char *user = user_name(getuid());
+	char *who = xasprintf("scalprof run (pid %d, user %s): %s", (int)getpid(), user, what);
+	char *holder = NULL;
+	int fd = lock_take(lock_default_path(), who, &holder);
+
+	if (fd == -EBUSY)
+		log_error("another experiment is running on this machine: %s. Measuring beside it would spoil both: "
+			  "wait until it ends (scalprof list shows the daemon's queue)", holder);
+	else if (fd < 0)
+		log_warnx("%s: running without the experiment lock", holder);
+	free(holder);
+	free(who);
+	free(user);
+	return fd;
+}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -395,27 +412,49 @@ static int cmd_run(int argc, char **argv)
 	struct progress_state ps = { 0 };
 	int64_t machine_id, campaign_id;
 	char *err = NULL;
-	int ex, r, sigfd = -1, i = parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
+	int ex, r, sigfd = -1, lockfd = -1, i = parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
 	ex = campaign_operand(argc, argv, i, usage_run, o.scale, &topo, &c);
 	if (ex)
 		return ex;
+	{
+		char *what = xasprintf("campaign '%s' from %s", c->name, c->source);
+
+		lockfd = take_experiment_lock(what);
+		free(what);
+	}
+	if (lockfd == -EBUSY) {
+		campaign_free(c);
+		topology_free(topo);
+		return EXIT_RUNTIME;
+	}
 	r = store_open(o.db, &st, &err);
 	if (r < 0) {
 		log_error("%s", err);
 		free(err);
 		campaign_free(c);
 		topology_free(topo);
+		if (lockfd >= 0)
+			close(lockfd);
 		return EXIT_BADINPUT;
 	}
-	sigfd = signals_setup();
+	sigfd = signals_fd();
 	machine_info_read(topo, &mi);
 	conditions_read(c, &cond);
 	ex = 0;
-	if (store_machine(st, &mi, &machine_id) < 0 ||
-	    store_campaign_begin(st, machine_id, c, &cond, &campaign_id) < 0) {
+	{
+		char *user = user_name(getuid());
+
+		r = store_machine(st, &mi, &machine_id);
+		if (r == 0)
+			r = store_campaign_begin(st, machine_id, c, &cond, &campaign_id);
+		if (r == 0)
+			r = store_campaign_submitter(st, campaign_id, user, getuid());
+		free(user);
+	}
+	if (r < 0) {
 		log_error("database '%s': %s", o.db, store_errmsg(st));
 		ex = EXIT_RUNTIME;
 		goto out;
@@ -482,6 +521,8 @@ static int cmd_run(int argc, char **argv)
 			log_error("cannot print the result table: %s", sqlite3_errmsg(store_db(st)));
 	}
 out:
+	if (lockfd >= 0)
+		close(lockfd);
 	plan_clear(&plan);
 	machine_info_clear(&mi);
 	conditions_clear(&cond);
@@ -564,7 +605,7 @@ static int cmd_probe(int argc, char **argv)
 		topology_free(topo);
 		return EXIT_BADINPUT;
 	}
-	sigfd = signals_setup();
+	sigfd = signals_fd();
 	machine_info_read(topo, &mi);
 	if (store_machine(st, &mi, &machine_id) < 0) {
 		log_error("database '%s': %s", o.db, store_errmsg(st));
@@ -945,6 +986,11 @@ static const struct command commands[] = {
 	{ "probe", cmd_probe, usage_probe },
 	{ "report", cmd_report, usage_report },
 	{ "timeline", cmd_timeline, usage_timeline },
+	{ "submit", cmd_submit, usage_submit },
+	{ "list", cmd_list, usage_list },
+	{ "status", cmd_status, usage_status },
+	{ "watch", cmd_watch, usage_watch },
+	{ "cancel", cmd_cancel, usage_cancel },
 };
 
 int main(int argc, char **argv)
@@ -974,6 +1020,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
 		if (strcmp(argv[1], commands[k].name) == 0)
 			return commands[k].fn(argc - 1, argv + 1);
-	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, help)", argv[1]);
+	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, submit, list, status, watch, cancel, help)", argv[1]);
 	return EXIT_BADINPUT;
 }

@@ -340,6 +340,19 @@ err:
 	return -EIO;
 }
 
+int store_campaign_submitter(struct store *st, int64_t campaign_id, const char *user, unsigned uid)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE campaigns SET submitted_by = ?, submitted_uid = ? WHERE id = ?", -1, &s,
+			       NULL) != SQLITE_OK)
+		return fail(st, "recording the submitter");
+	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, uid);
+	sqlite3_bind_int64(s, 3, campaign_id);
+	return step_once(st, s, "recording the submitter");
+}
+
 int store_campaign_end(struct store *st, int64_t campaign_id, const char *status, const char *error)
 {
 	sqlite3_stmt *s;

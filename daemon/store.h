@@ -39,6 +39,8 @@ int store_machine(struct store *st, const struct machine_info *m, int64_t *ret_i
 /* A campaign row in status 'running', with its conditions. */
 int store_campaign_begin(struct store *st, int64_t machine_id, const struct campaign *c,
 			 const struct conditions *cond, int64_t *ret_id);
+/* Records who submitted the campaign (or ran it in the foreground). */
+int store_campaign_submitter(struct store *st, int64_t campaign_id, const char *user, unsigned uid);
 /* Sets the campaign's final status ("done", "failed", "interrupted"). */
 int store_campaign_end(struct store *st, int64_t campaign_id, const char *status, const char *error);
 

@@ -1,6 +1,9 @@
 /* util.c: small helpers shared by the engine: time, files, strings, hashing. */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
@@ -232,4 +235,27 @@ void format_count(double v, char *buf, size_t len)
 		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.3g", v);
 	else
 		snprintf(buf, len, "%.3g%c", v, suffix[i]);
+}
+
+char *user_name(unsigned uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		return xstrdup(res->pw_name);
+	return xasprintf("uid %u", uid);
+}
+
+int signals_fd(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }

@@ -41,6 +41,13 @@ unsigned edit_distance(const char *a, const char *b);
 /* Human duration "1:02:03" or "12:05" for seconds. */
 void format_duration(double seconds, char *buf, size_t len);
 
+/* Ignores SIGPIPE, blocks SIGINT, SIGTERM and SIGHUP, and returns a
+ * non-blocking signalfd for them (or -1). */
+int signals_fd(void);
+
+/* The user name of uid ("uid 1234" when it has none); free it. */
+char *user_name(unsigned uid);
+
 /* Compact count: 1234567 -> "1.23M". */
 void format_count(double v, char *buf, size_t len);
 

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential pkg-config libpfm4-dev libcyaml-dev libyaml-dev
 libsqlite3-dev sqlite3 libhwloc-dev hwloc libssl-dev linux-perf mandoc
-perl python3 procps util-linux libjson-c-dev gnuplot-nox"
+perl python3 procps util-linux libjson-c-dev gnuplot-nox
+libsystemd-dev systemd"
 
 # `deps.sh bench` adds what the benchmarks compare against
 [ "${1:-}" = bench ] && PKGS="$PKGS likwid time"
