@@ -23,6 +23,11 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-unused-parameter
 LIBEXECDIR ?= $(PREFIX)/libexec/scalprof
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -Iprobes -Iworkloads -DSCALPROF_LIBEXECDIR='"$(LIBEXECDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm -lm
 MAKEFLAGS += --no-print-directory
@@ -104,21 +109,38 @@ lint-man:
 	mandoc -Tlint -Wwarning man/*.[0-9]
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(B)/scalprof $(DESTDIR)$(PREFIX)/bin/scalprof
+	install -m 755 $(B)/scalprofd $(DESTDIR)$(SBINDIR)/scalprofd
 	install -m 755 $(B)/scalprof-kernels $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
 	# campaigns keep their path to the Python programs: ../../workloads/python
 	install -d $(DESTDIR)$(PREFIX)/share/scalprof/config/campaigns $(DESTDIR)$(PREFIX)/share/scalprof/workloads/python
 	install -m 644 config/campaigns/*.yaml $(DESTDIR)$(PREFIX)/share/scalprof/config/campaigns/
+	install -m 644 config/scalprofd.yaml $(DESTDIR)$(PREFIX)/share/scalprof/config/scalprofd.yaml
 	install -m 644 workloads/python/*.py $(DESTDIR)$(PREFIX)/share/scalprof/workloads/python/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' config/systemd/scalprofd.service.in \
+	  >$(DESTDIR)$(SYSTEMDUNITDIR)/scalprofd.service
+	install -m 644 config/systemd/scalprofd.socket $(DESTDIR)$(SYSTEMDUNITDIR)/scalprofd.socket
+	install -m 644 config/systemd/scalprof.sysusers $(DESTDIR)$(SYSUSERSDIR)/scalprof.conf
+	install -m 644 config/systemd/scalprof.tmpfiles $(DESTDIR)$(TMPFILESDIR)/scalprof.conf
+	# the configuration is the administrator's once installed: never overwritten
+	install -d $(DESTDIR)$(SYSCONFDIR)/scalprof
+	[ -e $(DESTDIR)$(SYSCONFDIR)/scalprof/scalprofd.yaml ] || \
+	  install -m 644 config/scalprofd.yaml $(DESTDIR)$(SYSCONFDIR)/scalprof/scalprofd.yaml
 
+# the configuration in SYSCONFDIR stays unless it is the default unchanged
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
+	rm -f $(DESTDIR)$(PREFIX)/bin/scalprof $(DESTDIR)$(SBINDIR)/scalprofd $(DESTDIR)$(LIBEXECDIR)/scalprof-kernels
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/scalprofd.service $(DESTDIR)$(SYSTEMDUNITDIR)/scalprofd.socket
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/scalprof.conf $(DESTDIR)$(TMPFILESDIR)/scalprof.conf
+	if cmp -s config/scalprofd.yaml $(DESTDIR)$(SYSCONFDIR)/scalprof/scalprofd.yaml; then \
+	  rm -f $(DESTDIR)$(SYSCONFDIR)/scalprof/scalprofd.yaml; rmdir $(DESTDIR)$(SYSCONFDIR)/scalprof 2>/dev/null || true; fi
 	rm -rf $(DESTDIR)$(PREFIX)/share/scalprof
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	cd man && for m in *.[0-9]; do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m; done

@@ -55,6 +55,8 @@ int client_send(const char *path, const struct request *req, char **ret_error)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+			break; /* it answered before reading all: its answer says why */
 		if (n <= 0) {
 			int e = n < 0 ? errno : EPIPE;
 

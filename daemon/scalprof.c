@@ -376,7 +376,7 @@ static int measure_ceiling(const struct topology *topo, struct store *st, int64_
 static int take_experiment_lock(const char *what)
 {
 	char *user = user_name(getuid());
-	char *who = xasprintf("scalprof run (pid %d, user %s): %s", (int)getpid(), user, what);
+	char *who = xasprintf("scalprof (pid %d, user %s): %s", (int)getpid(), user, what);
 	char *holder = NULL;
 	int fd = lock_take(lock_default_path(), who, &holder);
 
@@ -587,7 +587,7 @@ static int cmd_probe(int argc, char **argv)
 	int64_t machine_id;
 	double scale;
 	char *err = NULL;
-	int r, sigfd, ex, i = parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
+	int r, sigfd, ex, lockfd, i = parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -599,10 +599,17 @@ static int cmd_probe(int argc, char **argv)
 		return EXIT_BADINPUT;
 	if (load_topology(&topo) < 0)
 		return EXIT_RUNTIME;
+	lockfd = take_experiment_lock("measuring the ceiling (scalprof probe)");
+	if (lockfd == -EBUSY) {
+		topology_free(topo);
+		return EXIT_RUNTIME;
+	}
 	if (store_open(o.db, &st, &err) < 0) {
 		log_error("%s", err);
 		free(err);
 		topology_free(topo);
+		if (lockfd >= 0)
+			close(lockfd);
 		return EXIT_BADINPUT;
 	}
 	sigfd = signals_fd();
@@ -617,6 +624,8 @@ static int cmd_probe(int argc, char **argv)
 	store_close(st);
 	topology_free(topo);
 	close(sigfd);
+	if (lockfd >= 0)
+		close(lockfd);
 	return r == 0 ? 0 : r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
 }
 

@@ -71,6 +71,9 @@ struct client {
 	int64_t watch;         /* queue id followed, 0 none */
 	int closing;           /* close once out is flushed */
 	int eof;               /* it shut down its sending side */
+	int draining;          /* our reply is sent: reading to its EOF, so that
+				* closing with its data unread does not reset
+				* the connection before it read our reply */
 	struct client *next;
 };
 
@@ -172,9 +175,14 @@ static int client_flush(struct daemon *d, struct client *c)
 	}
 	if (c->out_off == c->out_len) {
 		c->out_off = c->out_len = 0;
-		if (c->closing) {
+		if (c->closing && (c->eof || c->draining)) {
 			client_free(d, c);
 			return -1;
+		}
+		if (c->closing) {
+			shutdown(c->fd, SHUT_WR);
+			c->draining = 1;
+			c->deadline_ns = mono_ns() + 1000000000LL;
 		}
 	}
 	{
@@ -450,6 +458,14 @@ static void client_read(struct daemon *d, struct client *c)
 	ssize_t n;
 	char *nl;
 
+	if (c->draining) {
+		do
+			n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		while (n > 0);
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			client_free(d, c);
+		return;
+	}
 	if (c->closing || c->watch) {
 		/* nothing more is expected: drain, and notice a close. A
 		 * watcher that only shut down its sending side still reads:
@@ -856,6 +872,10 @@ static void tick(struct daemon *d)
 
 	for (struct client *c = d->clients; c; c = next) {
 		next = c->next;
+		if (c->draining && now > c->deadline_ns) {
+			client_free(d, c);
+			continue;
+		}
 		if (!c->watch && !c->closing && now > c->deadline_ns) {
 			client_error(c, "request not received within %g s (client_timeout_s)", d->cfg.client_timeout_s);
 			client_flush(d, c);
@@ -955,7 +975,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },       { 0 },
 	};
 	struct daemon d = { .config_path = CONFIG_DEFAULT_PATH, .listen_fd = -1, .sig_fd = -1, .epfd = -1 };
-	char *err = NULL;
+	char *err = NULL, config_abs[PATH_MAX];
 	int ch, check_only = 0, r, ex = 1;
 
 	log_init("scalprofd", LOG_LVL_INFO);
@@ -984,6 +1004,13 @@ int main(int argc, char **argv)
 		config_clear(&d.cfg);
 		return 0;
 	}
+	/* we chdir to /: SIGHUP must still find the file */
+	if (!realpath(d.config_path, config_abs)) {
+		log_error("%s: %s", d.config_path, strerror(errno));
+		config_clear(&d.cfg);
+		return 2;
+	}
+	d.config_path = config_abs;
 	/* the journal reads our stderr: say each line's priority */
 	if (getenv("JOURNAL_STREAM") || getenv("NOTIFY_SOCKET"))
 		log_use_priority_prefix(1);

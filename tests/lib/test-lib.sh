@@ -18,7 +18,7 @@ _bg_pids=""
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/scalprof-test.XXXXXX")
 DB=$TMP/test.db
 cleanup() {
-	for p in $_bg_pids; do kill -9 "$p" 2>/dev/null; done
+	for p in $_bg_pids; do { kill -9 "$p" && wait "$p"; } 2>/dev/null; done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -1,0 +1,254 @@
+#!/bin/bash
+# t1000-scalprofd: the daemon, started here on a temporary socket, config and
+# database, with NOTIFY_SOCKET pointed at a listener of ours: READY and
+# STATUS; submit, list, status, watch, cancel; a submitter who is not root
+# (nobody, given the test group) gets workers that run as nobody with a
+# clean environment; someone outside the group is refused; bad configs and
+# malformed requests get clear errors and the daemon stays up; SIGHUP
+# reloads; the experiment lock keeps `scalprof run` and the daemon apart.
+# Crash, SIGTERM and reader behaviour are in t1010.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root (to start workers as another user)"
+command -v setpriv >/dev/null || skip_all "needs setpriv (util-linux)"
+SCALPROFD=$(dirname "$SCALPROF")/scalprofd
+G=users                         # the group allowed to submit
+GID=$(getent group $G | cut -d: -f3)
+[ -n "$GID" ] || skip_all "needs the group $G"
+chmod 711 "$TMP"
+mkdir -m 755 pub
+RUN=$TMP/run
+mkdir -m 750 "$RUN"
+chgrp $G "$RUN"
+SOCK=$RUN/sock
+export SCALPROF_SOCKET=$SOCK
+LOCK=$TMP/lock
+cat >cfg.yaml <<YAML
+database: $TMP/sp.db
+socket: $SOCK
+group: $G
+lock: $LOCK
+client_timeout_s: 1
+defaults:
+  repetitions: 1
+YAML
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --groups="$GID" "$@"; }
+as_outsider() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+waitfor() { # CONDITION SECONDS
+	local i=0
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ $i -ge $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+start_daemon() {
+	SCALPROF_TEST_LEAK=1 NOTIFY_SOCKET=$TMP/notify "$SCALPROFD" --config cfg.yaml --foreground >>d.log 2>&1 &
+	dpid=$!
+	bg $dpid
+	waitfor "[ -S '$SOCK' ] && grep -q READY=1 notify.out" 20
+}
+DB=$TMP/sp.db
+
+# --- configuration
+printf 'database: relative.db\n' >bad1.yaml
+run_sp_d() { "$SCALPROFD" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; out=$(cat "$TMP/out"); err=$(cat "$TMP/err"); }
+run_sp_d --config bad1.yaml --check
+is "$rc" 2 "a bad configuration exits 2"
+is "$err" "scalprofd: bad1.yaml:1:1: database: must be an absolute path, got 'relative.db'" \
+	"and says where and what"
+printf 'socket: /tmp/x\nmax_runs: many\n' >bad2.yaml
+run_sp_d --config bad2.yaml --check
+is "$err" "scalprofd: bad2.yaml:2:1: max_runs: expected an integer, got 'many'" "a wrong type is positioned"
+printf 'sockets: /tmp/x\n' >bad3.yaml
+run_sp_d --config bad3.yaml
+like "$err" "^scalprofd: bad3.yaml:1:1: sockets: unknown key \(expected one of database, socket, group" \
+	"an unknown key lists the keys, and nothing starts"
+printf 'group: no-such-group-here\n' >bad4.yaml
+run_sp_d --config bad4.yaml --check
+is "$err" "scalprofd: bad4.yaml:1:1: group: no group 'no-such-group-here' on this machine" "an unknown group"
+run_sp_d --config cfg.yaml --check
+is "$rc$out" "0cfg.yaml: valid" "--check accepts the test's configuration"
+run_sp_d --config "$SRC_DIR/config/scalprofd.yaml" --check
+ok "[ $rc = 0 ] || grep -q \"no group 'scalprof'\" '$TMP/err'" \
+	"the documented default configuration is valid (but for its group, where it is not created)"
+
+# --- start, notify
+python3 "$SRC_DIR/tests/lib/notify-listen.py" "$TMP/notify" notify.out &
+bg $!
+waitfor "[ -S '$TMP/notify' ]" 10
+start_daemon
+ok "[ -S '$SOCK' ]" "scalprofd listens on its socket"
+is "$(stat -c '%a %G' "$SOCK")" "660 $G" "the socket is 0660 for the group"
+ok "grep -qx READY=1 notify.out" "READY=1 sent to NOTIFY_SOCKET"
+like "$(grep ^STATUS= notify.out | tail -1)" "^STATUS=idle" "and a STATUS line"
+run_sp status
+like "$out" "status +idle" "scalprof status shows the daemon's state"
+
+# --- submit as root, watch to the end
+cat >pub/quick.yaml <<YAML
+name: quick
+workers: [1, 2]
+events: [sched]
+workloads:
+  - name: busy
+    builtin: busy
+    args: [n=50M]
+YAML
+chmod 644 pub/quick.yaml
+run_sp submit pub/quick.yaml --watch
+is "$rc" 0 "submit --watch exits 0 when the campaign completes"
+like "$out" "queued campaign 'quick' as 1 \(2 runs\)" "submit says the queue id"
+like "$out" "run 2/2: busy, 2 workers, rep 1: ok" "watch streams each run"
+like "$out" "busy \(copies\): " "and ends with the result table and verdict"
+like "$(grep STATUS= notify.out)" "STATUS=queue 1: run [12]/2: busy" "STATUS names the campaign and run in progress"
+is "$(q "select status, submitted_by, submitted_uid from campaigns")" "done|root|0" "the campaign records its submitter"
+run_sp list
+like "$out" "1 +quick +root +done +2/2" "list shows it done"
+run_sp status 1
+like "$out" "status +done" "status ID shows one campaign"
+run_sp watch 1
+is "$rc" 0 "watching a finished campaign prints its table at once"
+like "$out" "campaign done" "and its end"
+
+# --- the same validation messages on both sides
+printf 'name: bad\nworkers: [1]\nworkloads:\n  - name: x\n    builtin: nosuch\n' >pub/bad.yaml
+run_sp submit pub/bad.yaml
+is "$rc" 2 "an invalid campaign is refused by the client, exit 2"
+client_msg=$(sed 's/^scalprof: //' <<<"$err")
+raw=$(python3 -c '
+import json, sys
+print(json.dumps({"request": "submit", "yaml": open(sys.argv[1]).read(), "path": sys.argv[1]}))' "$TMP/pub/bad.yaml")
+daemon_msg=$(python3 "$SRC_DIR/tests/lib/sp-request.py" "$SOCK" --raw "$raw"$'\n' |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["error"])')
+is "$daemon_msg" "$client_msg" "and by the daemon with the same message"
+
+# --- a submitter who is not root
+cat >pub/who.yaml <<YAML
+name: who
+workers: [1]
+events: [sched]
+workloads:
+  - name: env
+    command: [env]
+YAML
+chmod 644 pub/who.yaml
+as_nobody "$SCALPROF" submit "$TMP/pub/who.yaml" --watch >out 2>err
+is "$?" 0 "nobody, in the group, can submit and watch"
+is "$(q "select submitted_by from campaigns where name = 'who'")" nobody "the campaign records nobody"
+is "$(q "select uid || ':' || gid from workers w join runs r on r.id = w.run_id join campaigns c on c.id = r.campaign_id
+	where c.name = 'who'")" "65534:65534" "its worker ran as nobody's uid and gid"
+envout=$(q "select cast(stdout_tail as text) from workers w join runs r on r.id = w.run_id join campaigns c
+	on c.id = r.campaign_id where c.name = 'who'")
+like "$envout" "USER=nobody" "with nobody's USER"
+ok "! grep -q SCALPROF_TEST_LEAK <<<\"\$envout\"" "and a clean environment (nothing of the daemon's)"
+like "$envout" "PATH=/usr/local/bin:/usr/bin:/bin" "but a standard PATH"
+as_outsider "$SCALPROF" list >out 2>err
+is "$?" 1 "someone outside the group cannot reach the socket"
+like "$(cat err)" "permission denied on .*: using scalprofd needs membership of its group" "and is told why"
+chmod 755 "$RUN"
+chmod 666 "$SOCK"
+as_outsider "$SCALPROF" list >out 2>err
+like "$(cat err)" "permission denied: nobody is not in the group '$G' that may use scalprofd" \
+	"the daemon itself refuses them too (socket opened wide on purpose)"
+chmod 660 "$SOCK"
+chmod 750 "$RUN"
+
+# --- cancel: only the submitter or root
+cat >pub/long.yaml <<YAML
+name: long
+workers: [1]
+repetitions: 20
+events: [sched]
+workloads:
+  - name: nap
+    builtin: sleep
+    args: [seconds=0.5]
+YAML
+chmod 644 pub/long.yaml
+run_sp submit pub/long.yaml
+id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
+waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = running ]" 20
+as_nobody "$SCALPROF" cancel "$id" >out 2>err
+is "$?" 2 "nobody cannot cancel root's campaign"
+like "$(cat err)" "permission denied: campaign $id was submitted by root" "and is told whose it is"
+run_sp cancel "$id"
+is "$rc" 0 "root cancels it"
+waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = cancelled ]" 20
+is "$(q "select status || ': ' || error from queue where id = $id")" "cancelled: cancelled by root" "it ends cancelled"
+ok "! pgrep -f 'scalprof-kernels sleep seconds=0.5' >/dev/null" "its workers are gone"
+run_sp cancel "$id"
+is "$rc" 2 "cancelling it again is refused"
+like "$err" "campaign $id is already cancelled" "and says why"
+
+# --- malformed requests: an error each, and the daemon stays up
+req() { python3 "$SRC_DIR/tests/lib/sp-request.py" "$SOCK" "$@"; }
+like "$(req --raw $'not json\n')" '"ok":false,"error":"malformed request: ' "garbage gets an error"
+like "$(req --raw $'[1,2]\n')" 'expected a JSON object, got array' "an array gets an error"
+like "$(req --raw $'{"request":"explode"}\n')" "unknown request 'explode'" "an unknown request gets an error"
+like "$(req --raw $'{"request":"watch"}\n')" '"id\\" is missing' "a missing id gets an error"
+like "$(req --raw $'{"request":"cancel","id":"7"}\n')" '"id\\" must be a positive integer' "a string id gets an error"
+like "$(req --raw $'{"request":"status","id":999}\n')" 'no campaign 999 in the queue' "an unknown id gets an error"
+like "$(req --raw $'{"request":[[[[[[[[1]]]]]]]]}\n')" 'malformed request' "deep nesting is refused"
+like "$(req --raw '{"request":"list"}' --close)" 'the request ended without a newline' "a request cut short gets an error"
+like "$(req --big 3000000)" 'request larger than 2097152 bytes' "an oversized request gets an error"
+like "$(req --hold 3)" 'request not received within 1 s' "a silent client is timed out"
+run_sp status
+is "$rc" 0 "and the daemon still answers"
+
+# --- the experiment lock between scalprof run and the daemon
+cat >pub/slow.yaml <<YAML
+name: slow
+workers: [1]
+repetitions: 6
+events: [sched]
+workloads:
+  - name: nap
+    builtin: sleep
+    args: [seconds=0.5]
+YAML
+chmod 644 pub/slow.yaml
+run_sp submit pub/slow.yaml
+id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
+waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = running ]" 20
+SCALPROF_LOCK=$LOCK "$SCALPROF" run --no-probe pub/quick.yaml --db fg.db -q >out 2>err
+is "$?" 1 "scalprof run refuses while the daemon runs a campaign"
+like "$(cat err)" "another experiment is running on this machine: scalprofd \(pid [0-9]+\): queue $id, campaign 'slow' of user root" \
+	"and says who holds the lock"
+waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = done ]" 30
+flock "$LOCK" sleep 3 &
+waitfor "! flock -n '$LOCK' true" 5
+run_sp submit pub/quick.yaml
+id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
+waitfor "grep -q 'STATUS=waiting for the experiment lock' notify.out" 10
+ok "grep -q 'STATUS=waiting for the experiment lock' notify.out" "the daemon waits while another holds the lock"
+waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = done ]" 30
+is "$(q "select status from queue where id = $id")" done "and runs the campaign once it is free"
+
+# --- SIGHUP: reload; a bad new config keeps the old one
+cp cfg.yaml cfg.good
+printf 'max_runs: nope\n' >>cfg.yaml
+kill -HUP "$dpid"
+waitfor "grep -q 'reload: ' d.log" 5
+like "$(grep 'reload: ' d.log)" "reload: $TMP/cfg.yaml:.*max_runs: expected an integer, got 'nope'; keeping the configuration in use" \
+	"a bad config on SIGHUP is logged and the old one kept"
+cp cfg.good cfg.yaml
+printf 'max_runs: 1\n' >>cfg.yaml
+kill -HUP "$dpid"
+waitfor "grep -q 'reloaded $TMP/cfg.yaml' d.log" 5
+grep -q RELOADING=1 notify.out
+is "$?" 0 "SIGHUP notifies RELOADING=1"
+run_sp submit pub/quick.yaml
+is "$rc" 2 "after a reload with max_runs: 1, a 2-run campaign is refused"
+like "$err" "plans 2 runs; this scalprofd accepts at most 1 \(max_runs in $TMP/cfg.yaml\)" "with the limit named"
+cp cfg.good cfg.yaml
+
+# --- SIGTERM: STOPPING and a clean exit
+kill -TERM "$dpid"
+wait "$dpid"
+is "$?" 0 "SIGTERM: scalprofd exits 0"
+ok "grep -qx STOPPING=1 notify.out" "STOPPING=1 sent"
+ok "[ ! -e '$SOCK' ]" "and its socket removed"
+like "$(grep -c '^<6>' d.log)" "^[1-9]" "logs carry journal priority prefixes under NOTIFY_SOCKET"
+is "$(sqlite3 "$DB" 'pragma integrity_check')" ok "the database is intact"
+done_testing
