@@ -803,8 +803,9 @@ static void kill_groups(void *arg, int64_t id, const char *name, const char *pgi
 			killed++;
 		p = *end == ',' ? end + 1 : end;
 	}
-	log_warnx("queue %lld: campaign '%s' was cut off by a stop of scalprofd; %d process group%s of its last run "
-		  "killed; it resumes", (long long)id, name, killed, killed == 1 ? "" : "s");
+	log_warnx("queue %lld: campaign '%s' was cut off by a stop of scalprofd; SIGKILL sent to the %d process "
+		  "group%s of its last run still known to the kernel; it resumes", (long long)id, name, killed,
+		  killed == 1 ? "" : "s");
 	(void)arg;
 }
 

@@ -1,0 +1,125 @@
+#!/bin/bash
+# t1010-scalprofd-faults: nothing is lost. kill -9 of scalprofd in the
+# middle of a run, then a restart: no worker of the killed daemon is left,
+# the database passes integrity_check, every finished run is intact, the
+# run cut off is recorded as interrupted and run again, and the campaign
+# completes with every run present once. SIGTERM: the campaign is marked
+# interrupted and resumes at the next start. A sqlite3 CLI session holding
+# a read transaction open during a campaign neither stops the daemon
+# writing nor loses a row.
+. "$(dirname "$0")/lib/test-lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root"
+SCALPROFD=$(dirname "$SCALPROF")/scalprofd
+SOCK=$TMP/sock
+DB=$TMP/sp.db
+export SCALPROF_SOCKET=$SOCK
+cat >cfg.yaml <<YAML
+database: $TMP/sp.db
+socket: $SOCK
+group: root
+lock: $TMP/lock
+YAML
+waitfor() { # CONDITION SECONDS
+	local i=0
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ $i -ge $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+start_daemon() {
+	"$SCALPROFD" --config cfg.yaml >>d.log 2>&1 &
+	dpid=$!
+	bg $dpid
+	waitfor "[ -S '$SOCK' ] && '$SCALPROF' status >/dev/null 2>&1" 20
+}
+qstatus() { q "select status from queue where id = $1"; }
+# every planned (workload, N, repetition) with exactly one ok run
+once_each() { q "select count(*) from (select workload, n_workers, repetition, count(*) c from runs
+	where campaign_id = $1 and status = 'ok' group by 1, 2, 3) where c = 1"; }
+
+cat >crash.yaml <<YAML
+name: crash
+workers: [1, 2]
+repetitions: 4
+events: [sched]
+workloads:
+  - name: nap
+    builtin: sleep
+    args: [seconds=0.7]
+YAML
+start_daemon
+run_sp submit crash.yaml
+is "$rc" 0 "a campaign of 8 runs is queued"
+waitfor "[ \"\$(q 'select runs_done >= 3 and live_pgids is not null from queue where id = 1')\" = 1 ]" 30
+done_before=$(q "select count(*) from runs where status = 'ok'")
+cut=$(q "select current_seq || ' (' || current_workload || ', ' || current_n || ' workers, rep ' || current_rep || ')'
+	from queue where id = 1")
+echo "# kill -9 scalprofd (pid $dpid) during run $cut, with $done_before runs stored"
+kill -9 "$dpid"
+wait "$dpid" 2>/dev/null
+waitfor "! pgrep -f 'scalprof-kernels sleep seconds=0.7' >/dev/null" 5
+ok "! pgrep -f 'scalprof-kernels sleep seconds=0.7' >/dev/null" "no worker of the killed daemon is left running"
+is "$(sqlite3 "$TMP/sp.db" 'pragma integrity_check')" ok "the database passes integrity_check after kill -9"
+is "$(q "select count(*) from runs where status = 'ok'")" "$done_before" "every finished run is intact"
+start_daemon
+waitfor "[ \"\$(qstatus 1)\" = done ]" 60
+is "$(qstatus 1)" done "after a restart the campaign completes"
+echo "# restarted: $(grep -E 'cut off|resuming' d.log | sed 's/^scalprofd: //' | tr '\n' ' ')"
+is "$(q "select count(*) from runs where campaign_id = 1 and status = 'interrupted'")" 1 \
+	"the run that was cut off is recorded as interrupted"
+like "$(q "select error from runs where status = 'interrupted'")" "scalprofd stopped during this run" "and says why"
+is "$(once_each 1)" 8 "every planned run is present exactly once, ok"
+is "$(q "select status from campaigns where id = 1")" done "the campaign is done"
+is "$(q "select count(*) from verdicts where campaign_id = 1")" 1 "and judged"
+echo "# runs: $(q "select group_concat(seq || ':' || status, ' ') from runs where campaign_id = 1")"
+
+# --- SIGTERM: interrupted, then resumed at the next start
+cat >term.yaml <<YAML
+name: term
+workers: [1]
+repetitions: 6
+events: [sched]
+workloads:
+  - name: nap
+    builtin: sleep
+    args: [seconds=0.6]
+YAML
+run_sp submit term.yaml
+waitfor "[ \"\$(q 'select runs_done >= 2 from queue where id = 2')\" = 1 ]" 30
+kill -TERM "$dpid"
+wait "$dpid"
+is "$?" 0 "SIGTERM mid-campaign: scalprofd exits 0"
+is "$(qstatus 2)" interrupted "the campaign is marked interrupted in the queue"
+is "$(q "select status from campaigns where name = 'term'")" interrupted "and in campaigns"
+ok "! pgrep -f 'scalprof-kernels sleep seconds=0.6' >/dev/null" "its workers were stopped"
+start_daemon
+waitfor "[ \"\$(qstatus 2)\" = done ]" 60
+is "$(qstatus 2)" done "it resumes at the next start and completes"
+cid=$(q "select campaign_id from queue where id = 2")
+is "$(once_each "$cid")" 6 "with every run present once"
+
+# --- a reader holding a transaction open does not stop the writer
+mkfifo sqlin
+sqlite3 "$TMP/sp.db" <sqlin >reader.out 2>&1 &
+rpid=$!
+bg $rpid
+exec 7>sqlin
+echo "BEGIN; SELECT 'before', count(*) FROM runs;" >&7
+waitfor "grep -q before reader.out" 10
+run_sp submit crash.yaml
+waitfor "[ \"\$(qstatus 3)\" = done ]" 60
+is "$(qstatus 3)" done "a campaign completes while a sqlite3 session holds a read transaction"
+cid=$(q "select campaign_id from queue where id = 3")
+is "$(once_each "$cid")" 8 "and no run is lost"
+echo "SELECT 'inside', count(*) FROM runs; COMMIT; SELECT 'after', count(*) FROM runs;" >&7
+exec 7>&-
+wait $rpid
+is "$(sed -n 's/^before|//p' reader.out)" "$(sed -n 's/^inside|//p' reader.out)" \
+	"the reader kept its snapshot throughout"
+is "$(sed -n 's/^after|//p' reader.out)" "$(q 'select count(*) from runs')" "and sees every run after it ends"
+kill -TERM "$dpid"
+wait "$dpid"
+is "$(sqlite3 "$TMP/sp.db" 'pragma integrity_check')" ok "the database is intact at the end"
+done_testing
