@@ -45,8 +45,9 @@ const char usage_watch[] =
 	"\n"
 	"Follows a queued campaign run by run until it ends, then prints its result\n"
 	"table and verdicts.\n"
-	"exit status: 0 it completed, 1 it failed, was cancelled or interrupted (or\n"
-	"scalprofd is unreachable), 2 bad usage or no such campaign\n";
+	"exit status: 0 it completed with every run ok, 1 some run failed, or it\n"
+	"failed, was cancelled or interrupted (or scalprofd is unreachable), 2 bad\n"
+	"usage or no such campaign\n";
 const char usage_cancel[] =
 	"usage: scalprof cancel ID [--socket PATH]\n"
 	"\n"
@@ -195,7 +196,8 @@ static int follow(const char *cmd, int fd, char **buf, size_t *len)
 
 		if (ev && strcmp(ev, "end") == 0) {
 			const char *st = jstr(e, "status");
-			int ex = st && strcmp(st, "done") == 0 ? EX_OK : EX_RUNTIME;
+			/* done with failed runs is not a success either, as for run */
+			int ex = st && strcmp(st, "done") == 0 && !jstr(e, "error") ? EX_OK : EX_RUNTIME;
 
 			if (jstr(e, "table"))
 				printf("\n%s", jstr(e, "table"));
@@ -338,7 +340,12 @@ int cmd_status(int argc, char **argv)
 
 	if (i < 0)
 		return ex;
-	if (argc - i > 1 || (argc - i == 1 && parse_id("status", argv[i], &req.id) < 0))
+	if (argc - i > 1) {
+		log_error("status: expected at most one campaign id");
+		fputs(usage_status, stderr);
+		return EX_BADINPUT;
+	}
+	if (argc - i == 1 && parse_id("status", argv[i], &req.id) < 0)
 		return EX_BADINPUT;
 	ex = exchange("status", &o, &req, &fd, &buf, &len, &reply);
 	if (ex)

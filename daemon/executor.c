@@ -224,6 +224,7 @@ int executor_main(const struct executor_args *a)
 		free(err);
 		return EXECUTOR_FAILED;
 	}
+	store_persist_wal(x.st);
 	if (queue_get(store_db(x.st), a->queue_id, &it) < 0) {
 		log_error("queue %lld: %s", (long long)a->queue_id, sqlite3_errmsg(store_db(x.st)));
 		goto out;
@@ -299,6 +300,14 @@ int executor_main(const struct executor_args *a)
 			free(ce);
 			free(err);
 			err = NULL;
+			if (r == -EINTR) {
+				/* a stop or a cancel while measuring: nothing run yet */
+				store_campaign_end(x.st, cid, "interrupted", "stopped by scalprofd (SIGTERM or cancel)");
+				queue_set_status(store_db(x.st), it.id, "interrupted",
+						 "stopped by scalprofd (SIGTERM or cancel)");
+				ex = EXECUTOR_INTERRUPTED;
+				goto out;
+			}
 		}
 	} else {
 		cid = it.campaign_id;
@@ -314,6 +323,18 @@ int executor_main(const struct executor_args *a)
 	if (queue_set_status(store_db(x.st), it.id, "running", NULL) < 0) {
 		err = xasprintf("database: %s", sqlite3_errmsg(store_db(x.st)));
 		goto fail;
+	}
+	{
+		/* workers without a cwd start beside their campaign file, as
+		 * relative cwds are taken from there */
+		char *dir = xstrdup(it.source), *slash = strrchr(dir, '/');
+
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (chdir(dir) < 0)
+			log_warnx("queue %lld: cannot change to %s: %s; workers without cwd start in /", (long long)it.id,
+				  dir, strerror(errno));
+		free(dir);
 	}
 	creds = (struct spawn_creds){ .uid = it.uid, .gid = it.gid, .groups = it.groups, .ngroups = it.ngroups };
 	env = submitter_env(it.uid);

@@ -180,6 +180,22 @@ int queue_set_campaign(sqlite3 *db, int64_t id, int64_t campaign_id, int runs_to
 	return step_done(s);
 }
 
+int queue_end_campaign(sqlite3 *db, int64_t id, const char *status, const char *error)
+{
+	sqlite3_stmt *s;
+
+	if (prep(db,
+		 "UPDATE campaigns SET status = ?1, error = ?2, finished_at = " NOW
+		 " WHERE id = (SELECT campaign_id FROM queue WHERE id = ?3)"
+		 " AND (status = 'running' OR ?1 = 'interrupted')",
+		 &s) < 0)
+		return -EIO;
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, id);
+	return step_done(s);
+}
+
 int queue_set_current(sqlite3 *db, int64_t id, const struct queue_current *cur, int runs_done)
 {
 	sqlite3_stmt *s;

@@ -33,6 +33,10 @@ int queue_next(sqlite3 *db, int64_t *ret_id);
 int queue_set_status(sqlite3 *db, int64_t id, const char *status, const char *error);
 int queue_set_campaign(sqlite3 *db, int64_t id, int64_t campaign_id, int runs_total);
 
+/* Ends qid's campaign with status and error if it is still marked running
+ * (its executor died before it could say). */
+int queue_end_campaign(sqlite3 *db, int64_t id, const char *status, const char *error);
+
 /* The run now in progress (seq 0: none) and how far the campaign is. */
 struct queue_current {
 	int seq;

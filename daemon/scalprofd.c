@@ -45,7 +45,7 @@
 #define TICK_MS 250
 
 static const char usage[] =
-	"usage: scalprofd [--config FILE] [--foreground]\n"
+	"usage: scalprofd [--config FILE] [--foreground] [--check]\n"
 	"\n"
 	"The scalprof service: runs submitted campaigns one at a time, with the\n"
 	"workers as the user who submitted them, and stores every run.\n"
@@ -353,6 +353,23 @@ static json_object *end_event(struct daemon *d, int64_t qid)
 	return o;
 }
 
+/* Sends qid's watchers its end and lets them go. */
+static void end_watchers(struct daemon *d, int64_t qid)
+{
+	char *line = proto_line(end_event(d, qid));
+	struct client *next;
+
+	for (struct client *c = d->clients; c; c = next) {
+		next = c->next;
+		if (c->watch == qid) {
+			client_send(c, xstrdup(line));
+			c->closing = 1;
+			client_flush(d, c);
+		}
+	}
+	free(line);
+}
+
 static void do_request(struct daemon *d, struct client *c, struct request *req)
 {
 	json_object *o = NULL;
@@ -439,6 +456,7 @@ static void do_request(struct daemon *d, struct client *c, struct request *req)
 
 				queue_set_status(store_db(d->st), it.id, "cancelled", msg);
 				free(msg);
+				end_watchers(d, it.id);
 			}
 			log_info("queue %lld: cancelled by %s", (long long)it.id, by);
 			free(by);
@@ -677,7 +695,6 @@ static void executor_ended(struct daemon *d, int status)
 {
 	int64_t qid = d->exec_qid;
 	sqlite3 *db = store_db(d->st);
-	char *line;
 
 	/* what is left in the pipe first: the writer is gone, so it ends */
 	for (int i = 0; i < 1024 && d->exec_fd >= 0; i++)
@@ -699,6 +716,7 @@ static void executor_ended(struct daemon *d, int status)
 		char *msg = xasprintf("cancelled by %s", d->cancelled_by);
 
 		queue_set_status(db, qid, "cancelled", msg);
+		queue_end_campaign(db, qid, "interrupted", msg);
 		free(msg);
 		free(d->cancelled_by);
 		d->cancelled_by = NULL;
@@ -706,26 +724,13 @@ static void executor_ended(struct daemon *d, int status)
 		char *msg = xasprintf("the executor was killed by signal %d", WTERMSIG(status));
 
 		queue_set_status(db, qid, "failed", msg);
+		queue_end_campaign(db, qid, "failed", msg);
 		log_error("queue %lld: %s", (long long)qid, msg);
 		free(msg);
 	}
 	log_info("queue %lld: finished (%s %d)", (long long)qid, WIFEXITED(status) ? "exit status" : "signal",
 		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	line = proto_line(end_event(d, qid));
-	broadcast(d, qid, line);
-	free(line);
-	for (struct client *c = d->clients; c; c = c->next)
-		if (c->watch == qid)
-			c->closing = 1;
-	{
-		struct client *next;
-
-		for (struct client *c = d->clients; c; c = next) {
-			next = c->next;
-			if (c->closing)
-				client_flush(d, c);
-		}
-	}
+	end_watchers(d, qid);
 	set_status(d, "idle");
 	schedule(d);
 }
@@ -926,7 +931,8 @@ static int serve(struct daemon *d)
 	}
 	if (r > 0)
 		log_info("%d campaign%s to resume", r, r == 1 ? "" : "s");
-	log_info("listening on %s, database %s", d->cfg.socket, d->cfg.database);
+	log_info("listening on %s, database %s", d->listen_owned ? d->cfg.socket : "the socket systemd passed",
+		 d->cfg.database);
 	sd_notify(0, "READY=1");
 	set_status(d, "idle");
 	schedule(d);
@@ -1029,6 +1035,7 @@ int main(int argc, char **argv)
 		free(err);
 		goto out;
 	}
+	store_persist_wal(d.st);
 	if (open_socket(&d) < 0)
 		goto out;
 	r = serve(&d);

@@ -69,6 +69,13 @@ static int fail(struct store *st, const char *what)
 	return -EIO;
 }
 
+void store_persist_wal(struct store *st)
+{
+	int on = 1;
+
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+}
+
 const char *store_errmsg(const struct store *st)
 {
 	return st->errmsg;

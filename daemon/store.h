@@ -23,6 +23,11 @@ struct store;
 int store_open(const char *path, struct store **ret_store, char **ret_error);
 void store_close(struct store *st);
 
+/* Keeps the -wal and -shm files when the last connection closes, so that
+ * readers without write access to the directory can still open it (the
+ * daemon's database, read by its group). */
+void store_persist_wal(struct store *st);
+
 /* The message of the last failure on st. */
 const char *store_errmsg(const struct store *st);
 sqlite3 *store_db(struct store *st);

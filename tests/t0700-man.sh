@@ -8,7 +8,7 @@
 
 command -v mandoc >/dev/null || skip_all "mandoc is not installed"
 MAN=$SRC_DIR/man
-for page in scalprof.1 scalprof.yaml.5 scalprof-db.7 scalprof-workloads.7 scalprof-bandwidth.7 scalprof-verdict.7; do
+for page in scalprof.1 scalprof.yaml.5 scalprof-db.7 scalprof-workloads.7 scalprof-bandwidth.7 scalprof-verdict.7 scalprofd.8; do
 	ok "[ -f '$MAN/$page' ]" "$page exists"
 	lint=$(mandoc -Tlint -Wwarning "$MAN/$page" 2>&1)
 	is "$lint" "" "$page passes mandoc -Tlint"

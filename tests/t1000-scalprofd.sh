@@ -143,6 +143,11 @@ envout=$(q "select cast(stdout_tail as text) from workers w join runs r on r.id 
 like "$envout" "USER=nobody" "with nobody's USER"
 ok "! grep -q SCALPROF_TEST_LEAK <<<\"\$envout\"" "and a clean environment (nothing of the daemon's)"
 like "$envout" "PATH=/usr/local/bin:/usr/bin:/bin" "but a standard PATH"
+is "$(as_nobody sqlite3 "$DB" "select count(*) from campaigns where name = 'who'")" 1 \
+	"the sqlite3 CLI reads the daemon's database as a group member, while the daemon runs"
+as_nobody "$SCALPROF" report who --db "$DB" >out 2>err
+is "$?" 0 "and so does scalprof report"
+like "$(cat out)" "env \(copies\): " "with the verdict"
 as_outsider "$SCALPROF" list >out 2>err
 is "$?" 1 "someone outside the group cannot reach the socket"
 like "$(cat err)" "permission denied on .*: using scalprofd needs membership of its group" "and is told why"
@@ -169,6 +174,17 @@ chmod 644 pub/long.yaml
 run_sp submit pub/long.yaml
 id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
 waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = running ]" 20
+run_sp submit pub/quick.yaml
+qid=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
+is "$(q "select status from queue where id = $qid")" queued "a second campaign waits in the queue"
+"$SCALPROF" watch "$qid" >watch.out 2>&1 &
+wpid=$!
+waitfor "grep -q 'queued, 0/2 runs' watch.out" 10
+run_sp cancel "$qid"
+is "$rc" 0 "a queued campaign can be cancelled"
+wait $wpid
+is "$?" 1 "and its watcher ends (exit 1: not completed)"
+like "$(cat watch.out)" "campaign cancelled: cancelled by root before it started" "saying so"
 as_nobody "$SCALPROF" cancel "$id" >out 2>err
 is "$?" 2 "nobody cannot cancel root's campaign"
 like "$(cat err)" "permission denied: campaign $id was submitted by root" "and is told whose it is"
@@ -250,5 +266,7 @@ is "$?" 0 "SIGTERM: scalprofd exits 0"
 ok "grep -qx STOPPING=1 notify.out" "STOPPING=1 sent"
 ok "[ ! -e '$SOCK' ]" "and its socket removed"
 like "$(grep -c '^<6>' d.log)" "^[1-9]" "logs carry journal priority prefixes under NOTIFY_SOCKET"
+is "$(as_nobody sqlite3 "$DB" "select count(*) from campaigns where name = 'who'")" 1 \
+	"a group member can still read it with the daemon stopped (its -wal and -shm are kept)"
 is "$(sqlite3 "$DB" 'pragma integrity_check')" ok "the database is intact"
 done_testing

@@ -122,4 +122,17 @@ is "$(sed -n 's/^after|//p' reader.out)" "$(q 'select count(*) from runs')" "and
 kill -TERM "$dpid"
 wait "$dpid"
 is "$(sqlite3 "$TMP/sp.db" 'pragma integrity_check')" ok "the database is intact at the end"
+
+# --- socket activation: the listening socket handed over as systemd does
+if command -v systemd-socket-activate >/dev/null; then
+	systemd-socket-activate -l "$TMP/sa.sock" "$SCALPROFD" --config cfg.yaml >sa.log 2>&1 &
+	bg $!
+	waitfor "[ -S '$TMP/sa.sock' ]" 10
+	SCALPROF_SOCKET=$TMP/sa.sock "$SCALPROF" list >out 2>err
+	is "$?" 0 "started by its first client on a socket passed as systemd passes it (LISTEN_FDS)"
+	like "$(cat out)" "crash +root +done" "and serves the same queue"
+	like "$(cat sa.log)" "listening on the socket systemd passed" "it says it took the passed socket"
+else
+	skip "systemd-socket-activate is not installed"
+fi
 done_testing
