@@ -142,24 +142,17 @@ static int check(struct yamlerr *e, const struct raw_config *raw, struct config 
 	return 0;
 }
 
-int config_load(const char *path, struct config *c, char **ret_error)
+int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error)
 {
-	struct yamlerr e = { .file = path, .keys_for = config_keys_for, .enum_values_for = config_enum_values };
+	struct yamlerr e = { .file = name, .keys_for = config_keys_for, .enum_values_for = config_enum_values };
 	cyaml_config_t cfg = {
 		.log_fn = yamlerr_capture, .log_ctx = &e, .mem_fn = cyaml_mem,
 		.log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT,
 	};
 	struct raw_config *raw = NULL;
-	char *text;
-	size_t len;
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	r = read_file_limited(path, 1 << 20, &text, &len);
-	if (r < 0) {
-		*ret_error = xasprintf("cannot read the configuration '%s': %s", path, strerror(-r));
-		return r;
-	}
 	r = yamlerr_open(&e, text, len);
 	if (r == 0) {
 		int line, col;
@@ -184,13 +177,29 @@ int config_load(const char *path, struct config *c, char **ret_error)
 	if (raw)
 		cyaml_free(&cfg, &config_schema, raw, 0);
 	yamlloc_free(e.loc);
-	free(text);
 	if (r < 0) {
 		config_clear(c);
-		*ret_error = e.error ? e.error : xasprintf("%s: invalid configuration", path);
+		*ret_error = e.error ? e.error : xasprintf("%s: invalid configuration", name);
 		return r;
 	}
 	return 0;
+}
+
+int config_load(const char *path, struct config *c, char **ret_error)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = read_file_limited(path, 1 << 20, &text, &len);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot read the configuration '%s': %s", path, strerror(-r));
+		return r;
+	}
+	r = config_parse(path, text, len, c, ret_error);
+	free(text);
+	return r;
 }
 
 void config_clear(struct config *c)

@@ -26,6 +26,9 @@ struct config {
  * -EINVAL / -errno with a fresh *ret_error of the form
  * "FILE:LINE:COL: key: what is wrong". Does not log. */
 int config_load(const char *path, struct config *c, char **ret_error);
+/* The same for the len bytes of text already in memory (no terminating NUL
+ * needed); name stands for the file in messages. */
+int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error);
 void config_clear(struct config *c);
 
 #endif
