@@ -18,6 +18,7 @@
  * 3. families and discovery; 4. user-named events. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +64,15 @@ int mcpmu_parse_cpulist(const char *text, int *cpus, int max)
 		char *end;
 		long a = strtol(p, &end, 10), b;
 
-		if (end == p || a < 0)
+		/* CPU numbers are ints; strtol's LONG_MAX would end the loop below
+		 * only by overflowing */
+		if (end == p || a < 0 || a > INT_MAX)
 			return -EINVAL;
 		b = a;
 		p = end;
 		if (*p == '-') {
 			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a)
+			if (end == p + 1 || b < a || b > INT_MAX)
 				return -EINVAL;
 			p = end;
 		}

@@ -143,6 +143,13 @@ static void none_and_names(void)
 	is_int(mcpmu_parse_cpulist("0,18", cpus, 8), 2, "cpulist 0,18");
 	ok(mcpmu_parse_cpulist("0-3,8", cpus, 8) == 5 && cpus[4] == 8, "cpulist 0-3,8");
 	is_int(mcpmu_parse_cpulist("x", cpus, 8), -EINVAL, "a bad cpulist");
+	/* found by fuzzing (tests/fuzz/regressions/mcpmu): strtol's LONG_MAX
+	 * made the loop's counter overflow */
+	is_int(mcpmu_parse_cpulist("99999999999999999999", cpus, 8), -EINVAL, "a cpulist beyond LONG_MAX");
+	is_int(mcpmu_parse_cpulist("9223372036854775807", cpus, 8), -EINVAL, "a cpulist of LONG_MAX");
+	is_int(mcpmu_parse_cpulist("0-9223372036854775807", cpus, 8), -EINVAL, "a cpulist range to LONG_MAX");
+	is_int(mcpmu_parse_cpulist("2147483648", cpus, 8), -EINVAL, "a CPU beyond INT_MAX");
+	ok(mcpmu_parse_cpulist("2147483647", cpus, 8) == 1 && cpus[0] == 2147483647, "a CPU of INT_MAX");
 }
 
 int main(void)
