@@ -153,6 +153,8 @@ static const char *campaign_enum_values(const char *key)
 
 /* ---- 3. workers, events and the checks on meaning --------------------- */
 
+#define WORKERS_MAX 1000000 /* the largest worker count taken */
+
 static int parse_count(const char *s, int ncores, int *ret)
 {
 	char *end;
@@ -164,7 +166,7 @@ static int parse_count(const char *s, int ncores, int *ret)
 	}
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < -1000000 || v > 1000000)
+	if (errno || end == s || *end || v < -WORKERS_MAX || v > WORKERS_MAX)
 		return -EINVAL;
 	*ret = (int)v;
 	return 0;
@@ -172,12 +174,17 @@ static int parse_count(const char *s, int ncores, int *ret)
 
 static void add_worker_count(struct campaign *c, int n)
 {
-	c->workers = xreallocarray(c->workers, c->nworkers + 1, sizeof(int));
+	/* doubled at each power of two: a range adds up to WORKERS_MAX */
+	if ((c->nworkers & (c->nworkers - 1)) == 0)
+		c->workers = xreallocarray(c->workers, c->nworkers ? 2 * c->nworkers : 1, sizeof(int));
 	c->workers[c->nworkers++] = n;
 }
 
-/* Checks one worker count at path against the machine. */
-static int check_count(struct yamlerr *ctx, struct campaign *c, const char *path, int n, int ncores)
+/* Checks one worker count at path against the machine; seen has a bit per
+ * count already listed (a scan of c->workers made "1..1000000" quadratic:
+ * hours). */
+static int check_count(struct yamlerr *ctx, struct campaign *c, const char *path, int n, int ncores,
+		       uint8_t *seen)
 {
 	if (n < 1)
 		return yamlerr_at(ctx, path, "worker count must be at least 1, got %d", n);
@@ -185,15 +192,15 @@ static int check_count(struct yamlerr *ctx, struct campaign *c, const char *path
 		return yamlerr_at(ctx, path,
 			       "%d workers asked for, but this machine has %d physical cores "
 			       "(set oversubscribe: true to allow more)", n, ncores);
-	for (size_t i = 0; i < c->nworkers; i++)
-		if (c->workers[i] == n)
-			return yamlerr_at(ctx, path, "worker count %d is listed twice", n);
+	if (seen[n / 8] & (1 << n % 8))
+		return yamlerr_at(ctx, path, "worker count %d is listed twice", n);
+	seen[n / 8] |= (uint8_t)(1 << n % 8);
 	add_worker_count(c, n);
 	return 0;
 }
 
 /* workers: "all", "N", "A..B" (B may be "all"), or a list of N and "all". */
-static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
+static int parse_workers_in(struct yamlerr *ctx, struct campaign *c, int ncores, uint8_t *seen)
 {
 	int line, col;
 	yaml_node_t *node = yamlloc_find(ctx->loc, "workers", &line, &col);
@@ -213,7 +220,7 @@ static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
 			if (parse_count(s, ncores, &a) < 0)
 				return yamlerr_at(ctx, "workers",
 					       "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\", got '%s'", s);
-			return check_count(ctx, c, "workers", a, ncores);
+			return check_count(ctx, c, "workers", a, ncores, seen);
 		}
 		char first[32];
 
@@ -222,7 +229,7 @@ static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
 		    parse_count(dots + 2, ncores, &b) < 0 || a < 1 || b < a)
 			return yamlerr_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
 		for (int n = a; n <= b; n++)
-			if (check_count(ctx, c, "workers", n, ncores) < 0)
+			if (check_count(ctx, c, "workers", n, ncores, seen) < 0)
 				return -EINVAL;
 		return 0;
 	}
@@ -239,10 +246,19 @@ static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
 		if (parse_count((const char *)item->data.scalar.value, ncores, &n) < 0)
 			return yamlerr_at(ctx, path, "expected a worker count or \"all\", got '%s'",
 				       (const char *)item->data.scalar.value);
-		if (check_count(ctx, c, path, n, ncores) < 0)
+		if (check_count(ctx, c, path, n, ncores, seen) < 0)
 			return -EINVAL;
 	}
 	return 0;
+}
+
+static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
+{
+	uint8_t *seen = xcalloc((size_t)(ncores > WORKERS_MAX ? ncores : WORKERS_MAX) / 8 + 1, 1);
+	int r = parse_workers_in(ctx, c, ncores, seen);
+
+	free(seen);
+	return r;
 }
 
 static int add_event(struct yamlerr *ctx, struct campaign *c, const char *path, const char *name)

@@ -154,6 +154,25 @@ static void ranges(void)
 		campaign_free(c);
 		free(err);
 	}
+	{
+		/* found writing the fuzz harness (tests/fuzz/regressions/campaign): each
+		 * count was compared with every one before it, so this range
+		 * took hours; the alarm fails the test rather than hang it */
+		char *err;
+		struct campaign *c;
+
+		alarm(60);
+		c = parse("name: w\nworkers: \"1..1000000\"\noversubscribe: true\n" WL, &err);
+		alarm(0);
+		ok(c && c->nworkers == 1000000 && c->workers[999999] == 1000000,
+		   "the largest range, 1..1000000, loads (and in time)");
+		campaign_free(c);
+		free(err);
+	}
+	check_error("name: w\nworkers: [1, 2, 1]\n" WL, "t.yaml:2:17: workers[2]: worker count 1 is listed twice",
+		    "a count listed twice");
+	check_error("name: w\nworkers: [1000000, 1, 1000000]\noversubscribe: true\n" WL,
+		    "t.yaml:2:23: workers[2]: worker count 1000000 is listed twice", "the largest count listed twice");
 }
 
 static void errors(void)
