@@ -5,6 +5,7 @@
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make install / uninstall   PREFIX (default /usr/local) and DESTDIR honoured
 #   make bench      benchmarks (bench/), not part of check
+#   make fuzz       libFuzzer harnesses (tests/fuzz/), FUZZ_SECONDS (default 60) each
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -46,7 +47,7 @@ ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/schema_blob.o
 UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo check test install uninstall clean bench lint-man
+.PHONY: all deps demo check test install uninstall clean bench lint-man fuzz fuzz-build
 all: $(B)/scalprof $(B)/scalprofd $(B)/scalprof-kernels
 ifeq ($(SANITIZE),1)
 all: $(B)/scalprof-kernels-san
@@ -153,6 +154,41 @@ bench: all $(B)/bench-ingest
 	@scripts/deps.sh bench
 	@rc=0; bench/ceiling-vs-likwid.sh || rc=1; bench/overhead.sh || rc=1; \
 	  [ $$rc = 0 ] || echo "bench: a goal was missed (see above)"; exit $$rc
+
+# fuzzing: the engine built again by clang with libFuzzer's coverage,
+# AddressSanitizer and UndefinedBehaviorSanitizer into build/fuzz, one
+# harness per parser (tests/fuzz/README). Each runs FUZZ_SECONDS on a
+# scratch copy of its corpus; any crash, leak or hang fails, its input kept
+# under build/fuzz/. (The engine is compiled without $(WARN) here: clang
+# warns where gcc does not, and the warnings are the ordinary build's.)
+FUZZ_CC      := clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_NAMES   := campaign config proto mcpmu
+FUZZ_BIN     := $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/daemon/schema_blob.o: daemon/schema_blob.S schema.sql
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -c -o $@ $<
+
+build/fuzz/libengine.a: $(ENGINE_SRC:%.c=build/fuzz/%.o) build/fuzz/daemon/schema_blob.o
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/libengine.a
+	$(FUZZ_CC) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) -o $@ $< build/fuzz/libengine.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# deps first, then a fresh make: pkg-config must see the new packages
+fuzz:
+	@scripts/deps.sh fuzz
+	$(MAKE) fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 clean:
 	rm -rf build

@@ -11,6 +11,8 @@ libsystemd-dev systemd"
 
 # `deps.sh bench` adds what the benchmarks compare against
 [ "${1:-}" = bench ] && PKGS="$PKGS likwid time"
+# `deps.sh fuzz` adds libFuzzer and the sanitizers' runtime (make fuzz)
+[ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
