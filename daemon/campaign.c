@@ -634,7 +634,7 @@ int campaign_parse_defaults(const char *name, const char *text, size_t len, cons
 		.log_ctx = &ctx,
 		.mem_fn = cyaml_mem,
 		.log_level = CYAML_LOG_ERROR,
-		.flags = CYAML_CFG_DEFAULT,
+		.flags = CYAML_CFG_NO_ALIAS,
 	};
 	cyaml_err_t cerr;
 	int line = 1, col = 1, r;
@@ -650,6 +650,19 @@ int campaign_parse_defaults(const char *name, const char *text, size_t len, cons
 		goto err;
 	}
 	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
+	if (cerr == CYAML_ERR_ALIAS) {
+		/* each alias would be a full copy of its anchor's value: a
+		 * megabyte of them, tens of gigabytes in the daemon */
+		char *alias = NULL;
+
+		yamlloc_first_alias(text, len, &line, &col, &alias);
+		ctx.error = xasprintf("%s:%d:%d: aliases are not supported: write out the value of '*%s' in full",
+				      name, line, col, alias ? alias : "");
+		free(alias);
+		r = -EINVAL;
+		raw = NULL;
+		goto err;
+	}
 	if (cerr != CYAML_OK) {
 		ctx.log[ctx.log_len] = '\0';
 		r = yamlerr_from_cyaml(&ctx, cerr);

@@ -40,6 +40,32 @@ int yamlloc_new(const char *text, size_t len, struct yamlloc **ret_loc,
 	return 0;
 }
 
+int yamlloc_first_alias(const char *text, size_t len, int *ret_line, int *ret_col, char **ret_name)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int r = -ENOENT;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (r == -ENOENT && yaml_parser_parse(&parser, &ev)) {
+		yaml_event_type_t type = ev.type;
+
+		if (type == YAML_ALIAS_EVENT) {
+			*ret_line = (int)ev.start_mark.line + 1;
+			*ret_col = (int)ev.start_mark.column + 1;
+			*ret_name = xstrdup((const char *)ev.data.alias.anchor);
+			r = 0;
+		}
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return r;
+}
+
 void yamlloc_free(struct yamlloc *loc)
 {
 	if (!loc)

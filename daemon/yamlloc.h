@@ -28,6 +28,10 @@ yaml_node_t *yamlloc_find(struct yamlloc *loc, const char *path, int *ret_line, 
  * path, for keys given more than once. Returns 0, or -ENOENT. */
 int yamlloc_key_pos(struct yamlloc *loc, const char *path, const char *key, int nth, int *ret_line, int *ret_col);
 
+/* The position of the first alias (*name) in text, and its name (free it).
+ * Returns 0, or -ENOENT when there is none (or the text does not parse). */
+int yamlloc_first_alias(const char *text, size_t len, int *ret_line, int *ret_col, char **ret_name);
+
 /* Item i of a sequence node, or NULL. */
 yaml_node_t *yamlloc_item(struct yamlloc *loc, yaml_node_t *seq, size_t i);
 size_t yamlloc_len(yaml_node_t *seq);
