@@ -145,12 +145,16 @@ static int exchange(const char *cmd, const struct copts *o, const struct request
 		log_error("%s: %s", cmd, r == 0 ? "scalprofd closed the connection without answering" : err);
 		free(err);
 		close(fd);
+		free(*buf);
+		*buf = NULL;
 		return EX_RUNTIME;
 	}
 	if (!json_object_object_get_ex(*ret, "ok", &ok) || !json_object_get_boolean(ok)) {
 		log_error("%s: %s", cmd, jstr(*ret, "error") ? jstr(*ret, "error") : "refused");
 		json_object_put(*ret);
 		close(fd);
+		free(*buf);
+		*buf = NULL;
 		return EX_BADINPUT;
 	}
 	*ret_fd = fd;

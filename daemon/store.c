@@ -65,7 +65,13 @@ const char *run_status_name(enum run_status s)
 
 static int fail(struct store *st, const char *what)
 {
-	snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what, sqlite3_errmsg(st->db));
+	int e = sqlite3_system_errno(st->db);
+
+	/* "disk I/O error" alone does not say the disk is full */
+	if (e && (sqlite3_errcode(st->db) == SQLITE_FULL || (sqlite3_errcode(st->db) & 0xff) == SQLITE_IOERR))
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s (%s)", what, sqlite3_errmsg(st->db), strerror(e));
+	else
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s: %s", what, sqlite3_errmsg(st->db));
 	return -EIO;
 }
 
@@ -133,7 +139,7 @@ static int user_version(struct store *st, int *ret)
 static int migrate(struct store *st)
 {
 	const char *p = scalprof_schema_sql, *end;
-	int have, v;
+	int have = 0, v;
 
 	if (user_version(st, &have) < 0)
 		return -EIO;

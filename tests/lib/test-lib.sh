@@ -17,6 +17,9 @@ _bg_pids=""
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/scalprof-test.XXXXXX")
 DB=$TMP/test.db
+# each test its own experiment lock: tests must not wait on each other, nor
+# on a scalprofd that may be running on this machine
+export SCALPROF_LOCK=$TMP/experiment.lock
 cleanup() {
 	for p in $_bg_pids; do { kill -9 "$p" && wait "$p"; } 2>/dev/null; done
 	rm -rf "$TMP"
