@@ -225,6 +225,9 @@ int executor_main(const struct executor_args *a)
 		return EXECUTOR_FAILED;
 	}
 	store_persist_wal(x.st);
+	/* runs come seconds apart: a small page cache keeps a long campaign's
+	 * memory flat (the 64 MiB of store_open serve bulk ingest) */
+	sqlite3_exec(store_db(x.st), "PRAGMA cache_size = -1024", NULL, NULL, NULL);
 	if (queue_get(store_db(x.st), a->queue_id, &it) < 0) {
 		log_error("queue %lld: %s", (long long)a->queue_id, sqlite3_errmsg(store_db(x.st)));
 		goto out;
