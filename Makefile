@@ -5,6 +5,7 @@
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make install / uninstall   PREFIX (default /usr/local) and DESTDIR honoured
 #   make bench      benchmarks (bench/), not part of check
+#   make check-valgrind   scalprof run and a scalprofd session under valgrind memcheck
 #   make fuzz       libFuzzer harnesses (tests/fuzz/), FUZZ_SECONDS (default 60) each
 
 PREFIX  ?= /usr/local
@@ -47,7 +48,7 @@ ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/schema_blob.o
 UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo check test install uninstall clean bench lint-man fuzz fuzz-build
+.PHONY: all deps demo check test install uninstall clean bench lint-man check-valgrind fuzz fuzz-build
 all: $(B)/scalprof $(B)/scalprofd $(B)/scalprof-kernels
 ifeq ($(SANITIZE),1)
 all: $(B)/scalprof-kernels-san
@@ -106,6 +107,13 @@ check: deps
 	$(MAKE) all $(UNIT_BIN)
 	$(MAKE) test
 
+# every builtin through scalprof run, and a scalprofd session, under
+# valgrind memcheck: no error, nothing definitely or indirectly lost
+check-valgrind: deps
+	@scripts/deps.sh valgrind
+	$(MAKE) all
+	B=$(CURDIR)/build tests/valgrind/check.sh
+
 lint-man:
 	mandoc -Tlint -Wwarning man/*.[0-9]
 
@@ -152,7 +160,7 @@ $(B)/bench-ingest: bench/ingest.c $(B)/libengine.a
 # benchmarks: figures printed as tables, not part of check
 bench: all $(B)/bench-ingest
 	@scripts/deps.sh bench
-	@rc=0; bench/ceiling-vs-likwid.sh || rc=1; bench/overhead.sh || rc=1; \
+	@rc=0; bench/ceiling-vs-likwid.sh || rc=1; bench/overhead.sh || rc=1; bench/soak.sh || rc=1; \
 	  [ $$rc = 0 ] || echo "bench: a goal was missed (see above)"; exit $$rc
 
 # fuzzing: the engine built again by clang with libFuzzer's coverage,

@@ -11,6 +11,8 @@ libsystemd-dev systemd"
 
 # `deps.sh bench` adds what the benchmarks compare against
 [ "${1:-}" = bench ] && PKGS="$PKGS likwid time"
+# `deps.sh valgrind` adds what check-valgrind runs under
+[ "${1:-}" = valgrind ] && PKGS="$PKGS valgrind"
 # `deps.sh fuzz` adds libFuzzer and the sanitizers' runtime (make fuzz)
 [ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-14-dev"
 
