@@ -46,5 +46,5 @@ sed -i 's/1073741824/1048576/' hostile.yaml
 sed -i '/name: tree/,/name: closed/{/name: closed/!d}' hostile.yaml
 rss_small=$(peak "$SCALPROF" run --no-probe hostile.yaml --db small.db -q)
 echo "# peak RSS (scalprof or a worker): $rss_big KiB with 1 GiB of output, $rss_small KiB with 1 MiB"
-ok "[ $rss_big -lt $((rss_small + 8192)) ]" "scalprof's memory does not grow with a workload's output"
+ok "[ $rss_big -lt $((rss_small + 16384)) ]" "scalprof's memory does not grow with a workload's output (within 16 MiB for 1023 MiB more)"
 done_testing
