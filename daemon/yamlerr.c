@@ -150,7 +150,7 @@ int yamlerr_from_cyaml(struct yamlerr *ctx, cyaml_err_t err)
 	}
 	if (strncmp(msg, "Expecting ", 10) == 0) {
 		const char *got = strstr(msg, "got event: ");
-		char want[32];
+		char want[32] = "";
 
 		sscanf(msg + 10, "%31[A-Z]", want);
 		for (char *w = want; *w; w++)
