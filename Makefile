@@ -1,6 +1,6 @@
 # Makefile: builds scalprof, runs the demo and the tests.
 #   make            build build/scalprof and build/scalprof-kernels
-#   make demo       install missing packages, build, run the seed 002 campaign (about a minute)
+#   make demo       install missing packages, build, run the seed 002 campaign (about three minutes)
 #   make check      install missing packages, build, run every test under prove
 #   make check SANITIZE=1   the same, built with -fsanitize=address,undefined
 #   make install / uninstall   PREFIX (default /usr/local) and DESTDIR honoured
