@@ -457,6 +457,8 @@ CREATE TABLE queue (
     source        TEXT NOT NULL,          -- the file as the submitter named it
     yaml          TEXT NOT NULL,
     scale         REAL,                   -- --scale given at submission; NULL: the campaign's own
+    default_repetitions INTEGER,          -- scalprofd's defaults when it was submitted:
+    default_timeout_s REAL,               -- a reload or a resume does not change its plan
     uid           INTEGER NOT NULL,       -- the submitter, from SO_PEERCRED
     gid           INTEGER NOT NULL,
     groups        TEXT NOT NULL,          -- supplementary groups, comma separated

@@ -252,7 +252,9 @@ int executor_main(const struct executor_args *a)
 		err = xasprintf("cannot read the machine's topology: %s", strerror(-r));
 		goto fail;
 	}
-	r = campaign_parse_defaults(it.source, it.yaml, strlen(it.yaml), topo, &a->defaults, &c, &err);
+	/* the defaults it was submitted under: a reload since must not
+	 * change its plan, least of all when it resumes */
+	r = campaign_parse_defaults(it.source, it.yaml, strlen(it.yaml), topo, &it.defaults, &c, &err);
 	if (r == 0 && it.scale > 0)
 		r = campaign_set_scale(c, it.scale);
 	if (r < 0) {

@@ -22,7 +22,6 @@
 struct executor_args {
 	const char *db_path, *lock_path;
 	int64_t queue_id;
-	struct campaign_defaults defaults;
 	int progress_fd;        /* JSON lines to the daemon */
 	pid_t daemon_pid;       /* the executor dies with it */
 };

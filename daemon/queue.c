@@ -61,8 +61,8 @@ int queue_add(sqlite3 *db, const struct queue_item *it, int64_t *ret_id)
 	int r;
 
 	if (prep(db,
-		 "INSERT INTO queue (name, source, yaml, scale, uid, gid, groups, user, status, runs_total)"
-		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+		 "INSERT INTO queue (name, source, yaml, scale, uid, gid, groups, user, status, runs_total,"
+		 " default_repetitions, default_timeout_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
 		 &s) < 0) {
 		free(groups);
 		return -EIO;
@@ -77,6 +77,8 @@ int queue_add(sqlite3 *db, const struct queue_item *it, int64_t *ret_id)
 	sqlite3_bind_text(s, 7, groups, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, it->user, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 9, it->runs_total);
+	sqlite3_bind_int(s, 10, it->defaults.repetitions);
+	sqlite3_bind_double(s, 11, it->defaults.timeout_s);
 	r = step_done(s);
 	free(groups);
 	if (r == 0)
@@ -97,7 +99,8 @@ int queue_get(sqlite3 *db, int64_t id, struct queue_item *it)
 	memset(it, 0, sizeof(*it));
 	if (prep(db,
 		 "SELECT id, ifnull(campaign_id, 0), name, source, yaml, user, status, error, ifnull(scale, 0), uid, gid, groups,"
-		 " runs_total, runs_done FROM queue WHERE id = ?",
+		 " runs_total, runs_done, ifnull(default_repetitions, 0), ifnull(default_timeout_s, 0) FROM queue"
+		 " WHERE id = ?",
 		 &s) < 0)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, id);
@@ -117,6 +120,8 @@ int queue_get(sqlite3 *db, int64_t id, struct queue_item *it)
 		parse_groups((const char *)sqlite3_column_text(s, 11), &it->groups, &it->ngroups);
 		it->runs_total = sqlite3_column_int(s, 12);
 		it->runs_done = sqlite3_column_int(s, 13);
+		it->defaults.repetitions = sqlite3_column_int(s, 14);
+		it->defaults.timeout_s = sqlite3_column_double(s, 15);
 	}
 	sqlite3_finalize(s);
 	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? -ENOENT : -EIO;

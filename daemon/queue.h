@@ -10,10 +10,13 @@
 #include <json-c/json.h>
 #include <sqlite3.h>
 
+#include "campaign.h"
+
 struct queue_item {
 	int64_t id, campaign_id;      /* campaign_id 0 until it starts */
 	char *name, *source, *yaml, *user, *status, *error;
 	double scale;
+	struct campaign_defaults defaults; /* the daemon's, at submission */
 	uid_t uid;
 	gid_t gid;
 	gid_t *groups;

@@ -275,6 +275,7 @@ static void do_submit(struct daemon *d, struct client *c, struct request *req)
 	it = (struct queue_item){
 		.name = camp->name, .source = req->path, .yaml = req->yaml, .scale = req->scale, .uid = c->uid,
 		.gid = c->gid, .groups = c->groups, .ngroups = c->ngroups, .runs_total = (int)plan.nruns,
+		.defaults = d->cfg.defaults,
 	};
 	it.user = user_name(c->uid);
 	if (queue_add(store_db(d->st), &it, &id) < 0) {
@@ -652,7 +653,7 @@ static void start_executor(struct daemon *d, int64_t qid)
 	if (pid == 0) {
 		struct executor_args a = {
 			.db_path = d->cfg.database, .lock_path = d->cfg.lock, .queue_id = qid,
-			.defaults = d->cfg.defaults, .progress_fd = p[1], .daemon_pid = getppid(),
+			.progress_fd = p[1], .daemon_pid = getppid(),
 		};
 		sigset_t none;
 

@@ -19,6 +19,8 @@ database: $TMP/sp.db
 socket: $SOCK
 group: root
 lock: $TMP/lock
+defaults:
+  repetitions: 6
 YAML
 waitfor() { # CONDITION SECONDS
 	local i=0
@@ -79,7 +81,6 @@ echo "# runs: $(q "select group_concat(seq || ':' || status, ' ') from runs wher
 cat >term.yaml <<YAML
 name: term
 workers: [1]
-repetitions: 6
 events: [sched]
 workloads:
   - name: nap
@@ -94,11 +95,13 @@ is "$?" 0 "SIGTERM mid-campaign: scalprofd exits 0"
 is "$(qstatus 2)" interrupted "the campaign is marked interrupted in the queue"
 is "$(q "select status from campaigns where name = 'term'")" interrupted "and in campaigns"
 ok "! pgrep -f 'scalprof-kernels sleep seconds=0.6' >/dev/null" "its workers were stopped"
+# a new default must not change the plan of a campaign submitted before
+sed -i 's/repetitions: 6/repetitions: 2/' cfg.yaml
 start_daemon
 waitfor "[ \"\$(qstatus 2)\" = done ]" 60
 is "$(qstatus 2)" done "it resumes at the next start and completes"
 cid=$(q "select campaign_id from queue where id = 2")
-is "$(once_each "$cid")" 6 "with every run present once"
+is "$(once_each "$cid")" 6 "with every run present once, under the defaults it was submitted with"
 
 # --- a reader holding a transaction open does not stop the writer
 mkfifo sqlin
