@@ -43,6 +43,17 @@ int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 	return 0;
 }
 
+size_t plan_count(const struct campaign *c, int ncores)
+{
+	size_t below = 0, per_rep = 0;
+
+	for (size_t i = 0; i < c->nworkers; i++)
+		below += c->workers[i] < ncores;
+	for (size_t w = 0; w < c->nworkloads; w++)
+		per_rep += c->nworkers + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0);
+	return (size_t)c->repetitions * per_rep;
+}
+
 void plan_clear(struct plan *p)
 {
 	free(p->runs);

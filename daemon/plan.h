@@ -35,4 +35,8 @@ struct plan {
 int plan_build(const struct campaign *c, int ncores, struct plan *ret);
 void plan_clear(struct plan *p);
 
+/* How many runs plan_build would plan, without planning them (to refuse a
+ * campaign too large before allocating its plan). */
+size_t plan_count(const struct campaign *c, int ncores);
+
 #endif

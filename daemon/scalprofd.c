@@ -250,8 +250,8 @@ static void schedule(struct daemon *d);
 static void do_submit(struct daemon *d, struct client *c, struct request *req)
 {
 	struct campaign *camp = NULL;
-	struct plan plan = { 0 };
 	struct queue_item it = { 0 };
+	size_t nruns;
 	char *err = NULL;
 	int64_t id;
 	int r;
@@ -266,15 +266,15 @@ static void do_submit(struct daemon *d, struct client *c, struct request *req)
 		campaign_free(camp);
 		return;
 	}
-	plan_build(camp, topology_cores(d->topo), &plan);
-	if (plan.nruns > (size_t)d->cfg.max_runs) {
+	nruns = plan_count(camp, topology_cores(d->topo));
+	if (nruns > (size_t)d->cfg.max_runs) {
 		client_error(c, "campaign '%s' plans %zu runs; this scalprofd accepts at most %d (max_runs in %s)",
-			     camp->name, plan.nruns, d->cfg.max_runs, d->config_path);
+			     camp->name, nruns, d->cfg.max_runs, d->config_path);
 		goto out;
 	}
 	it = (struct queue_item){
 		.name = camp->name, .source = req->path, .yaml = req->yaml, .scale = req->scale, .uid = c->uid,
-		.gid = c->gid, .groups = c->groups, .ngroups = c->ngroups, .runs_total = (int)plan.nruns,
+		.gid = c->gid, .groups = c->groups, .ngroups = c->ngroups, .runs_total = (int)nruns,
 		.defaults = d->cfg.defaults,
 	};
 	it.user = user_name(c->uid);
@@ -283,17 +283,16 @@ static void do_submit(struct daemon *d, struct client *c, struct request *req)
 	} else {
 		json_object *o = json_object_new_object();
 
-		log_info("queue %lld: campaign '%s' (%zu runs) submitted by %s", (long long)id, camp->name, plan.nruns,
+		log_info("queue %lld: campaign '%s' (%zu runs) submitted by %s", (long long)id, camp->name, nruns,
 			 it.user);
 		json_object_object_add(o, "id", json_object_new_int64(id));
 		json_object_object_add(o, "name", json_object_new_string(camp->name));
-		json_object_object_add(o, "runs", json_object_new_int((int)plan.nruns));
+		json_object_object_add(o, "runs", json_object_new_int((int)nruns));
 		client_ok(c, o);
 		c->closing = 1;
 	}
 	free(it.user);
 out:
-	plan_clear(&plan);
 	campaign_free(camp);
 	schedule(d);
 }

@@ -117,6 +117,17 @@ static void full(void)
 
 	plan_build(c, topology_cores(topo), &p);
 	is_int(p.nruns, 2 * 2 * 3, "plan: repetitions x workloads x worker counts");
+	is_int(plan_count(c, topology_cores(topo)), p.nruns, "plan_count agrees without planning");
+	c->workloads[1].interference = 1;
+	{
+		struct plan pi;
+
+		/* co-runs at every count below the cores, three kinds each */
+		plan_build(c, 4, &pi);
+		is_int(plan_count(c, 4), pi.nruns, "plan_count agrees with interference runs too");
+		plan_clear(&pi);
+	}
+	c->workloads[1].interference = 0;
 	ok(p.runs[0].repetition == 1 && p.runs[0].workload == 0 && p.runs[0].n_workers == 1, "plan starts at rep 1");
 	ok(p.runs[5].repetition == 1 && p.runs[5].workload == 1 && p.runs[5].n_workers == 8,
 	   "repetition 1 covers every workload and count first");
