@@ -34,14 +34,6 @@ defaults:
 YAML
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --groups="$GID" "$@"; }
 as_outsider() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-waitfor() { # CONDITION SECONDS
-	local i=0
-	while ! eval "$1"; do
-		i=$((i + 1))
-		[ $i -ge $(($2 * 10)) ] && return 1
-		sleep 0.1
-	done
-}
 start_daemon() {
 	SCALPROF_TEST_LEAK=1 NOTIFY_SOCKET=$TMP/notify "$SCALPROFD" --config cfg.yaml --foreground >>d.log 2>&1 &
 	dpid=$!

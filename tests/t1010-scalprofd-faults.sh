@@ -22,14 +22,6 @@ lock: $TMP/lock
 defaults:
   repetitions: 6
 YAML
-waitfor() { # CONDITION SECONDS
-	local i=0
-	while ! eval "$1"; do
-		i=$((i + 1))
-		[ $i -ge $(($2 * 10)) ] && return 1
-		sleep 0.1
-	done
-}
 start_daemon() {
 	"$SCALPROFD" --config cfg.yaml >>d.log 2>&1 &
 	dpid=$!

@@ -6,6 +6,7 @@
 #   like GOT REGEX "description"           skip "reason" / skip_all "reason"
 #   run_sp ARGS...  runs scalprof, leaving $out, $err and $rc
 #   q "SQL"         queries $DB with the sqlite3 CLI (-batch -noheader)
+#   waitfor "COND" SECONDS   polls a condition (daemon tests)
 set -u
 
 SCALPROF=${SCALPROF:-$(cd "$(dirname "$0")/.." && pwd)/build/scalprof}
@@ -63,6 +64,16 @@ run_sp() {
 	err=$(cat "$TMP/err")
 }
 q() { sqlite3 -batch -noheader "$DB" "$@"; }
+# Polls CONDITION (a shell expression) every 0.1 s for up to SECONDS;
+# returns 1 if it never held.
+waitfor() {
+	local i=0
+	while ! eval "$1"; do
+		i=$((i + 1))
+		[ $i -ge $(($2 * 10)) ] && return 1
+		sleep 0.1
+	done
+}
 
 # Whether this host counts hardware events (a PMU is exposed).
 have_pmu() { ! perf stat -e cycles -x, true 2>&1 | grep -q 'not supported'; }
