@@ -120,21 +120,16 @@ static double median_rows(sqlite3_stmt *s, int64_t cid, const struct row *row, c
 /* The ordinary ok runs of a row: ?1 campaign, ?2 workload, ?3 n */
 #define OK_RUNS " r.campaign_id = ?1 AND r.workload = ?2 AND r.n_workers = ?3 AND r.status = 'ok'"
 
-/* A run's bandwidth counts only when every row of it has bytes (as in the
- * run_bandwidth view). */
-#define BW_COMPLETE " HAVING count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL) AND max(b.seconds) > 0"
-
-/* The queries behind one row's medians, prepared once per report. */
+/* The queries behind one row's event medians and bandwidth source,
+ * prepared once per report. Its bandwidth, ceiling fraction and slowdowns
+ * are the verdict's medians of run_metrics (row_take_point). */
 struct row_queries {
-	sqlite3_stmt *ev, *bw, *frac, *slow, *src;
+	sqlite3_stmt *ev, *src;
 };
 
 static void row_queries_free(struct row_queries *q)
 {
 	sqlite3_finalize(q->ev);
-	sqlite3_finalize(q->bw);
-	sqlite3_finalize(q->frac);
-	sqlite3_finalize(q->slow);
 	sqlite3_finalize(q->src);
 }
 
@@ -146,18 +141,6 @@ static int row_queries_prepare(sqlite3 *db, struct row_queries *q)
 		    "SELECT c.scaled_value FROM counters c JOIN runs r ON r.id = c.run_id WHERE" OK_RUNS
 		    " AND r.corunner IS NULL AND c.event = ?4 AND c.status IN ('ok','multiplexed')",
 		    &q->ev) < 0 ||
-	    /* what the run_bandwidth view computes, for this row's runs only:
-	     * the view aggregates every run of the database before it filters */
-	    prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9"
-			" FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
-			" GROUP BY r.id" BW_COMPLETE, &q->bw) < 0 ||
-	    prepare(db, "SELECT (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e6 /"
-			" (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c ON c.machine_id = mb.machine_id"
-			"  WHERE c.id = ?1 AND mb.n_workers = ?3)"
-			" FROM runs r JOIN bandwidth b ON b.run_id = r.id WHERE" OK_RUNS " AND r.corunner IS NULL"
-			" GROUP BY r.id" BW_COMPLETE, &q->frac) < 0 ||
-	    prepare(db, "SELECT i.slowdown FROM interference i JOIN runs r ON r.id = i.run_id WHERE" OK_RUNS
-			" AND i.corunner = ?4", &q->slow) < 0 ||
 	    prepare(db, "SELECT group_concat(DISTINCT b.source) FROM runs r JOIN bandwidth b ON b.run_id = r.id"
 			" WHERE" OK_RUNS " AND r.corunner IS NULL", &q->src) < 0) {
 		row_queries_free(q);
@@ -166,19 +149,30 @@ static int row_queries_prepare(sqlite3 *db, struct row_queries *q)
 	return 0;
 }
 
-/* Per-worker median of each event, and the evidence medians, of one row. */
-static void load_medians(struct row_queries *q, int64_t cid, struct row *row, const struct ev_col *cols,
-			 size_t ncols)
+/* The verdict's medians of a row's (workload, N), or NULL when it has no
+ * ok run. */
+static const struct vpoint *find_point(const struct vinput *in, size_t nin, const struct row *r)
 {
-	static const char *const kinds[3] = { "bandwidth", "cache", "cpu" };
+	for (size_t w = 0; w < nin; w++)
+		if (strcmp(in[w].workload, r->workload) == 0)
+			for (size_t k = 0; k < in[w].npts; k++)
+				if (in[w].pts[k].n == r->n)
+					return &in[w].pts[k];
+	return NULL;
+}
 
+/* Per-worker median of each event of one row, its bandwidth source, and
+ * the bandwidth and slowdown medians the verdict took (p may be NULL). */
+static void load_medians(struct row_queries *q, int64_t cid, struct row *row, const struct ev_col *cols,
+			 size_t ncols, const struct vpoint *p)
+{
 	row->ev = xcalloc(ncols, sizeof(double));
 	for (size_t e = 0; e < ncols; e++)
 		row->ev[e] = median_rows(q->ev, cid, row, cols[e].name);
-	row->gbps = median_rows(q->bw, cid, row, NULL);
-	row->ceiling = median_rows(q->frac, cid, row, NULL);
+	row->gbps = p ? p->gbps : NAN;
+	row->ceiling = p ? p->ceiling : NAN;
 	for (int k = 0; k < 3; k++)
-		row->slowdown[k] = median_rows(q->slow, cid, row, kinds[k]);
+		row->slowdown[k] = p ? p->slowdown[k] : NAN;
 	sqlite3_reset(q->src);
 	sqlite3_bind_int64(q->src, 1, cid);
 	sqlite3_bind_text(q->src, 2, row->workload, -1, SQLITE_STATIC);
@@ -510,13 +504,8 @@ static json_object *json_rows(const struct row *rows, size_t nrows, const struct
 		const struct row *r = &rows[i];
 		json_object *o = json_object_new_object(), *ev = json_object_new_object(),
 			    *sl = json_object_new_object(), *m = json_object_new_object();
-		const struct vpoint *p = NULL;
+		const struct vpoint *p = find_point(in, nin, r);
 
-		for (size_t w = 0; w < nin; w++)
-			if (strcmp(in[w].workload, r->workload) == 0)
-				for (size_t k = 0; k < in[w].npts; k++)
-					if (in[w].pts[k].n == r->n)
-						p = &in[w].pts[k];
 		json_object_object_add(o, "workload", jstr(r->workload));
 		json_object_object_add(o, "mode", jstr(r->mode));
 		json_object_object_add(o, "n_workers", json_object_new_int(r->n));
@@ -670,17 +659,17 @@ int report_campaign(sqlite3 *db, int64_t campaign_id, enum report_format fmt, FI
 	r = load_events(db, campaign_id, &cols, &ncols);
 	if (r == 0)
 		r = load_rows(db, campaign_id, &rows, &nrows);
+	if (r == 0)
+		r = verdict_load(db, campaign_id, &in, &nin);
 	if (r == 0) {
 		struct row_queries q;
 
 		r = row_queries_prepare(db, &q);
 		for (size_t i = 0; r == 0 && i < nrows; i++)
-			load_medians(&q, campaign_id, &rows[i], cols, ncols);
+			load_medians(&q, campaign_id, &rows[i], cols, ncols, find_point(in, nin, &rows[i]));
 		if (r == 0)
 			row_queries_free(&q);
 	}
-	if (r == 0)
-		r = verdict_load(db, campaign_id, &in, &nin);
 	if (r == 0) {
 		v = xcalloc(nin ? nin : 1, sizeof(*v));
 		for (size_t i = 0; i < nin; i++)
