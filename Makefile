@@ -30,25 +30,21 @@ SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -Iprobes -Iworkloads -DSCALPROF_LIBEXECDIR='"$(LIBEXECDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Idaemon -I. -DSCALPROF_LIBEXECDIR='"$(LIBEXECDIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpfm -lm
 MAKEFLAGS += --no-print-directory
 ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
 
-ENGINE_SRC := daemon/log.c daemon/util.c daemon/topology.c daemon/yamlloc.c \
-              daemon/campaign.c daemon/plan.c daemon/store.c daemon/hostinfo.c \
-              daemon/runner.c daemon/spawn.c daemon/report.c daemon/ceiling.c \
-              daemon/verdict.c daemon/plot.c daemon/yamlerr.c daemon/config.c \
-              daemon/lock.c daemon/proto.c daemon/queue.c daemon/executor.c daemon/client.c \
-              daemon/clientcmd.c \
-              probes/events.c probes/perf.c probes/probe.c probes/counters.c \
-              probes/mcpmu.c probes/uncore.c \
-              workloads/builtins.c
-ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/schema_blob.o
+# Everything below the two mains, layer by layer (README: Layout); a new
+# file in a layer's folder is built without a line here.
+LAYERS     := base host model store analysis engine service cli
+ENGINE_SRC := $(foreach l,$(LAYERS),$(sort $(wildcard daemon/$(l)/*.c))) \
+              $(sort $(wildcard probes/*.c)) workloads/builtins.c
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o) $(B)/daemon/store/schema_blob.o
 UNIT_SRC   := $(wildcard tests/unit/test-*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo check test install uninstall clean bench lint-man check-valgrind fuzz fuzz-build
+.PHONY: FORCE all deps demo check test install uninstall clean bench lint-man check-valgrind fuzz fuzz-build
 all: $(B)/scalprof $(B)/scalprofd $(B)/scalprof-kernels
 ifeq ($(SANITIZE),1)
 all: $(B)/scalprof-kernels-san
@@ -64,10 +60,21 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
-# schema.sql is embedded verbatim; see daemon/schema_blob.S
-$(B)/daemon/schema_blob.o: daemon/schema_blob.S schema.sql
+# schema.sql is embedded verbatim; see daemon/store/schema_blob.S
+$(B)/daemon/store/schema_blob.o: daemon/store/schema_blob.S schema.sql
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ $<
+
+# the version, from git describe (scripts/version.sh): the stamp changes only
+# when the version does, and only version.o is rebuilt then
+$(B)/version.stamp: FORCE
+	@mkdir -p $(B); v=$$(scripts/version.sh); [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+
+$(B)/daemon/base/version.o: daemon/base/version.c $(B)/version.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DSCALPROF_VERSION="\"$$(cat $(B)/version.stamp)\"" $(ALLCFLAGS) -c -o $@ $<
+
+FORCE:
 
 $(B)/libengine.a: $(ENGINE_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -180,11 +187,11 @@ build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/fuzz/daemon/schema_blob.o: daemon/schema_blob.S schema.sql
+build/fuzz/daemon/store/schema_blob.o: daemon/store/schema_blob.S schema.sql
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -c -o $@ $<
 
-build/fuzz/libengine.a: $(ENGINE_SRC:%.c=build/fuzz/%.o) build/fuzz/daemon/schema_blob.o
+build/fuzz/libengine.a: $(ENGINE_SRC:%.c=build/fuzz/%.o) build/fuzz/daemon/store/schema_blob.o
 	rm -f $@ && ar rcs $@ $^
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/libengine.a

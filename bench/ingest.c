@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "store.h"
-#include "util.h"
+#include "store/store.h"
+#include "base/util.h"
 
 int main(int argc, char **argv)
 {

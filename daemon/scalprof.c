@@ -14,30 +14,27 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "campaign.h"
-#include "ceiling.h"
-#include "events.h"
-#include "hostinfo.h"
-#include "mcpmu.h"
-#include "log.h"
-#include "perf.h"
-#include "plan.h"
-#include "clientcmd.h"
-#include "lock.h"
-#include "report.h"
-#include "runner.h"
-#include "store.h"
-#include "topology.h"
-#include "util.h"
+#include "model/campaign.h"
+#include "engine/ceiling.h"
+#include "host/events.h"
+#include "host/hostinfo.h"
+#include "host/mcpmu.h"
+#include "base/log.h"
+#include "host/perf.h"
+#include "model/plan.h"
+#include "cli/clientcmd.h"
+#include "engine/lock.h"
+#include "analysis/report.h"
+#include "engine/runner.h"
+#include "store/store.h"
+#include "host/topology.h"
+#include "base/util.h"
+#include "base/version.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_BADINPUT 2
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_DB "scalprof.db"
-
-#ifndef SCALPROF_VERSION
-#define SCALPROF_VERSION "0.1"
-#endif
 
 static const char usage_main[] =
 	"usage: scalprof COMMAND [OPTIONS]\n"
@@ -442,7 +439,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	sigfd = signals_fd();
 	machine_info_read(topo, &mi);
-	conditions_read(c, &cond);
+	conditions_read(campaign_uses_python(c), &cond);
 	ex = 0;
 	{
 		char *user = user_name(getuid());
@@ -511,14 +508,14 @@ static int cmd_run(int argc, char **argv)
 		char *verr = NULL;
 
 		/* judged from what was stored, whatever became of the campaign */
-		if (report_store_verdicts(store_db(st), campaign_id, SCALPROF_VERSION, &verr) < 0) {
+		if (report_store_verdicts(st, campaign_id, scalprof_version(), &verr) < 0) {
 			log_error("database '%s': %s", o.db, verr);
 			free(verr);
 			ex = EXIT_RUNTIME;
 		}
 		putchar('\n');
-		if (report_campaign(store_db(st), campaign_id, REPORT_TEXT, stdout) < 0)
-			log_error("cannot print the result table: %s", sqlite3_errmsg(store_db(st)));
+		if (report_campaign(st, campaign_id, REPORT_TEXT, stdout) < 0)
+			log_error("cannot print the result table: %s", store_errmsg(st));
 	}
 out:
 	if (lockfd >= 0)
@@ -790,78 +787,20 @@ static int cmd_events(int argc, char **argv)
 /* ---- report ---- */
 
 /* Opens an existing database read-only; logs and returns NULL on failure. */
-static sqlite3 *open_readonly(const char *cmd, const char *path)
+static struct store *open_readonly(const char *cmd, const char *path)
 {
-	sqlite3 *db = NULL;
+	struct store *st = NULL;
+	char *err = NULL;
+	int r = store_open_readonly(path, &st, &err);
 
-	if (access(path, F_OK) < 0) {
+	if (r == -ENOENT)
 		log_error("%s: no database at '%s' (run a campaign first, or give --db)", cmd, path);
-		return NULL;
-	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		log_error("cannot open database '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
-		return NULL;
-	}
-	{
-		/* an older schema lacks what the reports read: bring it up to
-		 * date first, as run would (this needs write access) */
-		sqlite3_stmt *s;
-		int version = -1;
-
-		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-			if (sqlite3_step(s) == SQLITE_ROW)
-				version = sqlite3_column_int(s, 0);
-			sqlite3_finalize(s);
-		}
-		if (version >= 0 && version < store_schema_version()) {
-			struct store *st = NULL;
-			char *err = NULL;
-
-			sqlite3_close(db);
-			db = NULL;
-			if (store_open(path, &st, &err) < 0) {
-				log_error("%s: database '%s' has schema version %d and this scalprof reads %d; upgrading it "
-					  "failed: %s", cmd, path, version, store_schema_version(), err);
-				free(err);
-				return NULL;
-			}
-			store_close(st);
-			if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-				log_error("cannot open database '%s': %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-				sqlite3_close(db);
-				return NULL;
-			}
-		}
-	}
-	return db;
-}
-
-
-/* CAMPAIGN as an id, or a name (its latest campaign). Returns 0, -ENOENT,
- * or -EIO. */
-static int resolve_campaign(sqlite3 *db, const char *text, int64_t *ret)
-{
-	sqlite3_stmt *s;
-	char *end;
-	long long id = strtoll(text, &end, 10);
-	int r;
-
-	if (*text && !*end && id > 0) {
-		if (sqlite3_prepare_v2(db, "SELECT id FROM campaigns WHERE id = ?1 OR name = ?2 ORDER BY id = ?1 DESC",
-				       -1, &s, NULL) != SQLITE_OK)
-			return -EIO;
-		sqlite3_bind_int64(s, 1, id);
-	} else if (sqlite3_prepare_v2(db, "SELECT max(id) FROM campaigns WHERE name = ?2 HAVING count(*) > 0", -1, &s,
-				      NULL) != SQLITE_OK) {
-		return -EIO;
-	}
-	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	if (r == SQLITE_ROW)
-		*ret = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? -ENOENT : -EIO;
+	else if (r == -EPROTO)
+		log_error("%s: %s", cmd, err);
+	else if (r < 0)
+		log_error("%s", err);
+	free(err);
+	return r < 0 ? NULL : st;
 }
 
 static int cmd_report(int argc, char **argv)
@@ -878,7 +817,7 @@ static int cmd_report(int argc, char **argv)
 	struct opt_out o = { .db = DEFAULT_DB };
 	enum report_format fmt;
 	const char *which;
-	sqlite3 *db;
+	struct store *db;
 	int64_t id;
 	int r, ex, i = parse_opts(argc, argv, usage_report, "d:c:f:rh", longopts, &o, &ex);
 
@@ -906,7 +845,7 @@ static int cmd_report(int argc, char **argv)
 	db = open_readonly("report", o.db);
 	if (!db)
 		return EXIT_BADINPUT;
-	r = which ? resolve_campaign(db, which, &id) : report_latest_campaign(db, &id);
+	r = which ? store_find_campaign(db, which, &id) : report_latest_campaign(db, &id);
 	if (r == 0 && o.runs)
 		r = report_runs(db, id, stdout);
 	else if (r == 0)
@@ -919,7 +858,7 @@ static int cmd_report(int argc, char **argv)
 			log_error("report: no campaign in '%s' yet", o.db);
 		ex = EXIT_BADINPUT;
 	} else if (r < 0) {
-		log_error("report: database '%s': %s", o.db, sqlite3_errmsg(db));
+		log_error("report: database '%s': %s", o.db, store_errmsg(db));
 		ex = EXIT_RUNTIME;
 	} else {
 		ex = 0;
@@ -933,7 +872,7 @@ static int cmd_report(int argc, char **argv)
 			ex = EXIT_RUNTIME;
 		}
 	}
-	sqlite3_close(db);
+	store_close(db);
 	return ex;
 }
 
@@ -948,7 +887,7 @@ static int cmd_timeline(int argc, char **argv)
 	};
 	struct opt_out o = { .db = DEFAULT_DB };
 	enum report_format fmt;
-	sqlite3 *db;
+	struct store *db;
 	char *end;
 	long long id;
 	int r, ex, i = parse_opts(argc, argv, usage_timeline, "d:e:f:h", longopts, &o, &ex);
@@ -974,8 +913,8 @@ static int cmd_timeline(int argc, char **argv)
 	if (r == -ENOENT)
 		log_error("timeline: no run %lld in '%s'", id, o.db);
 	else if (r < 0)
-		log_error("timeline: database '%s': %s", o.db, sqlite3_errmsg(db));
-	sqlite3_close(db);
+		log_error("timeline: database '%s': %s", o.db, store_errmsg(db));
+	store_close(db);
 	return r == 0 ? 0 : r == -ENOENT ? EXIT_BADINPUT : EXIT_RUNTIME;
 }
 
@@ -1014,7 +953,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
-		printf("scalprof %s (schema version %d)\n", SCALPROF_VERSION, store_schema_version());
+		printf("scalprof %s (schema version %d)\n", scalprof_version(), store_schema_version());
 		return 0;
 	}
 	if (strcmp(argv[1], "help") == 0) {

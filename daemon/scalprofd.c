@@ -25,20 +25,17 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "config.h"
-#include "executor.h"
-#include "log.h"
-#include "plan.h"
-#include "proto.h"
-#include "queue.h"
-#include "report.h"
-#include "store.h"
-#include "topology.h"
-#include "util.h"
-
-#ifndef SCALPROF_VERSION
-#define SCALPROF_VERSION "0.1"
-#endif
+#include "service/config.h"
+#include "service/executor.h"
+#include "base/log.h"
+#include "model/plan.h"
+#include "service/proto.h"
+#include "store/queue.h"
+#include "analysis/report.h"
+#include "store/store.h"
+#include "host/topology.h"
+#include "base/util.h"
+#include "base/version.h"
 
 #define OUT_MAX (8 << 20)      /* a watcher that reads nothing is dropped here */
 #define MAX_CLIENTS 256
@@ -278,7 +275,7 @@ static void do_submit(struct daemon *d, struct client *c, struct request *req)
 		.defaults = d->cfg.defaults,
 	};
 	it.user = user_name(c->uid);
-	if (queue_add(store_db(d->st), &it, &id) < 0) {
+	if (queue_add(d->st, &it, &id) < 0) {
 		client_error(c, "database: %s", sqlite3_errmsg(store_db(d->st)));
 	} else {
 		json_object *o = json_object_new_object();
@@ -302,7 +299,7 @@ static json_object *daemon_json(struct daemon *d)
 	json_object *o = json_object_new_object();
 	sqlite3_stmt *s;
 
-	json_object_object_add(o, "version", json_object_new_string(SCALPROF_VERSION));
+	json_object_object_add(o, "version", json_object_new_string(scalprof_version()));
 	json_object_object_add(o, "pid", json_object_new_int(getpid()));
 	json_object_object_add(o, "database", json_object_new_string(d->cfg.database));
 	json_object_object_add(o, "running", d->exec_pid > 0 ? json_object_new_int64(d->exec_qid) : NULL);
@@ -330,7 +327,7 @@ static json_object *end_event(struct daemon *d, int64_t qid)
 	struct queue_item it;
 
 	json_object_object_add(o, "event", json_object_new_string("end"));
-	if (queue_get(store_db(d->st), qid, &it) == 0) {
+	if (queue_get(d->st, qid, &it) == 0) {
 		json_object_object_add(o, "status", json_object_new_string(it.status));
 		json_object_object_add(o, "error", it.error ? json_object_new_string(it.error) : NULL);
 		if (it.campaign_id) {
@@ -339,7 +336,7 @@ static json_object *end_event(struct daemon *d, int64_t qid)
 			FILE *f = open_memstream(&text, &len);
 
 			if (f) {
-				report_campaign(store_db(d->st), it.campaign_id, REPORT_TEXT, f);
+				report_campaign(d->st, it.campaign_id, REPORT_TEXT, f);
 				fclose(f);
 				json_object_object_add(o, "table", json_object_new_string(text));
 				free(text);
@@ -348,7 +345,7 @@ static json_object *end_event(struct daemon *d, int64_t qid)
 		}
 		queue_item_clear(&it);
 	}
-	if (queue_get_json(store_db(d->st), qid, &item) == 0)
+	if (queue_get_json(d->st, qid, &item) == 0)
 		json_object_object_add(o, "campaign", item);
 	return o;
 }
@@ -381,7 +378,7 @@ static void do_request(struct daemon *d, struct client *c, struct request *req)
 		do_submit(d, c, req);
 		return;
 	case OP_LIST:
-		if (queue_list_json(store_db(d->st), &o) < 0) {
+		if (queue_list_json(d->st, &o) < 0) {
 			client_error(c, "database: %s", sqlite3_errmsg(store_db(d->st)));
 			return;
 		}
@@ -405,7 +402,7 @@ static void do_request(struct daemon *d, struct client *c, struct request *req)
 		/* a campaign's status is where watch starts */
 		__attribute__((fallthrough));
 	case OP_WATCH:
-		r = queue_get_json(store_db(d->st), req->id, &o);
+		r = queue_get_json(d->st, req->id, &o);
 		if (r == -ENOENT) {
 			client_error(c, "no campaign %lld in the queue (see scalprof list)", (long long)req->id);
 			return;
@@ -431,7 +428,7 @@ static void do_request(struct daemon *d, struct client *c, struct request *req)
 		}
 		return;
 	case OP_CANCEL:
-		r = queue_get(store_db(d->st), req->id, &it);
+		r = queue_get(d->st, req->id, &it);
 		if (r < 0) {
 			if (r == -ENOENT)
 				client_error(c, "no campaign %lld in the queue (see scalprof list)", (long long)req->id);
@@ -454,7 +451,7 @@ static void do_request(struct daemon *d, struct client *c, struct request *req)
 			} else {
 				char *msg = xasprintf("cancelled by %s before it started", by);
 
-				queue_set_status(store_db(d->st), it.id, "cancelled", msg);
+				queue_set_status(d->st, it.id, "cancelled", msg);
 				free(msg);
 				end_watchers(d, it.id);
 			}
@@ -683,7 +680,7 @@ static void schedule(struct daemon *d)
 
 	if (d->exec_pid > 0 || d->stopping || mono_ns() < d->retry_at_ns)
 		return;
-	if (queue_next(store_db(d->st), &qid) < 0) {
+	if (queue_next(d->st, &qid) < 0) {
 		if (!d->waiting_for)
 			set_status(d, "idle: no campaign queued");
 		return;
@@ -694,7 +691,6 @@ static void schedule(struct daemon *d)
 static void executor_ended(struct daemon *d, int status)
 {
 	int64_t qid = d->exec_qid;
-	sqlite3 *db = store_db(d->st);
 
 	/* what is left in the pipe first: the writer is gone, so it ends */
 	for (int i = 0; i < 1024 && d->exec_fd >= 0; i++)
@@ -715,16 +711,16 @@ static void executor_ended(struct daemon *d, int status)
 	if (d->cancelled_by) {
 		char *msg = xasprintf("cancelled by %s", d->cancelled_by);
 
-		queue_set_status(db, qid, "cancelled", msg);
-		queue_end_campaign(db, qid, "interrupted", msg);
+		queue_set_status(d->st, qid, "cancelled", msg);
+		queue_end_campaign(d->st, qid, "interrupted", msg);
 		free(msg);
 		free(d->cancelled_by);
 		d->cancelled_by = NULL;
 	} else if (WIFSIGNALED(status)) {
 		char *msg = xasprintf("the executor was killed by signal %d", WTERMSIG(status));
 
-		queue_set_status(db, qid, "failed", msg);
-		queue_end_campaign(db, qid, "failed", msg);
+		queue_set_status(d->st, qid, "failed", msg);
+		queue_end_campaign(d->st, qid, "failed", msg);
 		log_error("queue %lld: %s", (long long)qid, msg);
 		free(msg);
 	}
@@ -924,7 +920,7 @@ static int serve(struct daemon *d)
 	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
 		d->watchdog_usec = 0;
 
-	r = queue_recover(store_db(d->st), d->cfg.resume_interrupted, kill_groups, d);
+	r = queue_recover(d->st, d->cfg.resume_interrupted, kill_groups, d);
 	if (r < 0) {
 		log_error("recovering the queue: %s", sqlite3_errmsg(store_db(d->st)));
 		return -EIO;
@@ -992,7 +988,7 @@ int main(int argc, char **argv)
 		case 'f': break;
 		case 't': check_only = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
-		case 'V': printf("scalprofd %s\n", SCALPROF_VERSION); return 0;
+		case 'V': printf("scalprofd %s\n", scalprof_version()); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}

@@ -19,10 +19,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "perf.h"
-#include "probe.h"
-#include "store.h"
-#include "util.h"
+#include "host/perf.h"
+#include "probes/probe.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /* ---- 1. state ----------------------------------------------------------- */
 

@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "probe.h"
-#include "util.h"
+#include "probes/probe.h"
+#include "base/util.h"
 
 static const struct probe_class *const probe_classes[] = {
 	&counters_probe, /* first: the bandwidth estimate reads its rows */

@@ -10,17 +10,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "events.h"
+#include "host/events.h"
 
 struct store;
 struct run_result;
-struct campaign;
 
-/* What every probe may know about the campaign. */
+/* What the probes may know of the campaign: what it asks to be measured,
+ * nothing else (the runner fills it in). */
 struct probe_env {
 	const struct event_spec *events; /* resolved campaign events */
 	size_t nevents;
-	const struct campaign *campaign;
+	int bandwidth;                   /* the memory-bandwidth probe is wanted */
+	char *const *mc_read, *const *mc_write; /* memory counters named by the user */
+	size_t mc_read_count, mc_write_count;   /* 0 and 0: discover them */
 };
 
 struct probe_class {

@@ -12,13 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "campaign.h"
-#include "mcpmu.h"
-#include "perf.h"
-#include "probe.h"
-#include "result.h"
-#include "store.h"
-#include "util.h"
+#include "host/mcpmu.h"
+#include "host/perf.h"
+#include "probes/probe.h"
+#include "model/result.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #define MAX_SOCKETS 64
 
@@ -39,13 +38,13 @@ struct uncore {
 static int uncore_create(const struct probe_env *env, void **ret_state)
 {
 	struct uncore *u = xcalloc(1, sizeof(*u));
-	const struct campaign *c = env->campaign;
 	char *why = NULL;
 	int r;
 
-	u->enabled = !c || c->bandwidth;
-	if (c && (c->mc_read_count || c->mc_write_count))
-		r = mcpmu_from_names(NULL, c->mc_read, c->mc_read_count, c->mc_write, c->mc_write_count, &u->set, &why);
+	u->enabled = env->bandwidth;
+	if (env->mc_read_count || env->mc_write_count)
+		r = mcpmu_from_names(NULL, env->mc_read, env->mc_read_count, env->mc_write, env->mc_write_count,
+				     &u->set, &why);
 	else
 		r = mcpmu_discover(NULL, &u->set, &why);
 	if (r == -ENOENT)

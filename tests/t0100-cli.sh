@@ -33,5 +33,11 @@ run_sp report --format xml
 is "$rc" 2 "report --format xml: exit 2"
 run_sp --version
 is "$rc" 0 "--version exits 0"
-like "$out" "^scalprof [0-9.]+ \(schema version [0-9]+\)" "--version names the schema version"
+# the version the binaries were built with (scripts/version.sh at build time)
+want_version=$(cat "$(dirname "$SCALPROF")/version.stamp")
+is "$out" "scalprof $want_version (schema version $(sed -n 's/^-- version: \([0-9]*\).*/\1/p' "$SRC_DIR/schema.sql" | tail -1))" \
+	"--version names the version it was built with and the schema version"
+SCALPROFD=${SCALPROFD:-$(dirname "$SCALPROF")/scalprofd}
+out=$("$SCALPROFD" --version 2>&1)
+is "$out" "scalprofd $want_version" "scalprofd --version prints the same version"
 done_testing

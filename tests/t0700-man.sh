@@ -27,7 +27,7 @@ for word in SCALPROF_TOPOLOGY SCALPROF_WORKERS 130 not_counted unsupported; do
 done
 
 t5=$(text scalprof.yaml.5)
-for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/campaign.c" | sort -u); do
+for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/model/campaign.c" | sort -u); do
 	like "$t5" "(^|[^a-z_])$key([^a-z_]|$)" "scalprof.yaml(5) documents the key $key"
 done
 

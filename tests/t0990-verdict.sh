@@ -4,7 +4,7 @@
 # evidence and missing data: each gets its verdict, its memory-bandwidth
 # status and the figures it must cite, through `scalprof report --format
 # json`. Also: the run_metrics view's arithmetic on a fixture, the text and
-# CSV reports, --plot, and that every threshold of daemon/thresholds.def is
+# CSV reports, --plot, and that every threshold of daemon/analysis/thresholds.def is
 # documented with its value in scalprof-verdict(7).
 . "$(dirname "$0")/lib/test-lib.sh"
 
@@ -104,5 +104,5 @@ man7=$SRC_DIR/man/scalprof-verdict.7
 while read -r name value; do
 	ok "grep -Eq '^\\\\fB$name\\\\fR' '$man7' && grep -A3 -E '^\\\\fB$name\\\\fR' '$man7' | grep -q -- '$value'" \
 		"threshold $name ($value) documented in scalprof-verdict(7)"
-done < <(sed -n 's/^T(\([a-z_0-9]*\), *\([0-9.]*\),.*/\1 \2/p' "$SRC_DIR/daemon/thresholds.def")
+done < <(sed -n 's/^T(\([a-z_0-9]*\), *\([0-9.]*\),.*/\1 \2/p' "$SRC_DIR/daemon/analysis/thresholds.def")
 done_testing

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "workloads/builtins.h"
 
 #define GIB (1024.0 * 1024 * 1024)
 #define P_END { NULL, 0, 0, 0, 0, 0, 0, NULL }

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "builtins.h"
+#include "workloads/builtins.h"
 
 #define PAGE 4096
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign.h"
-#include "topology.h"
+#include "model/campaign.h"
+#include "host/topology.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

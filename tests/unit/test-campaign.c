@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "campaign.h"
-#include "plan.h"
+#include "model/campaign.h"
+#include "model/plan.h"
 #include "tap.h"
 
 static struct topology *topo;

@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "events.h"
-#include "perf.h"
+#include "host/events.h"
+#include "host/perf.h"
 #include "tap.h"
 
 /* libpfm4 reads LIBPFM_FORCE_PMU once per process: each forced encoding

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcpmu.h"
+#include "host/mcpmu.h"
 #include "tap.h"
 
 static char root[1024];

@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 #include "tap.h"
 
 extern const char scalprof_schema_sql[];

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "tap.h"
-#include "topology.h"
+#include "host/topology.h"
 
 static int cpu_of(const struct topology *t, int core)
 {

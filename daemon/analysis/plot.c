@@ -1,0 +1,181 @@
+/* plot.c: the campaign figures through gnuplot (see plot.h). The script goes
+ * to gnuplot's standard input with the data inline, so nothing is left in
+ * temporary files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analysis/plot.h"
+#include "base/util.h"
+
+/* A gnuplot single-quoted string: a quote is doubled. */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		if (*s != '\n')
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static void put_value(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs(" NaN", f);
+	else
+		fprintf(f, " %.6g", v);
+}
+
+static int any(const struct plot_panel *p, size_t field)
+{
+	for (size_t i = 0; i < p->npts; i++) {
+		const double *v = (const double *)((const char *)&p->pts[i] + field);
+
+		if (!isnan(*v))
+			return 1;
+	}
+	return 0;
+}
+
+static void write_panel(FILE *f, const struct plot_panel *p, size_t idx)
+{
+	int maxn = p->npts ? p->pts[p->npts - 1].n : 1;
+	int has_speedup = any(p, offsetof(struct plot_point, speedup));
+	int has_bw = any(p, offsetof(struct plot_point, gbps));
+	int has_ceil = any(p, offsetof(struct plot_point, ceiling_gbps));
+
+	fprintf(f, "$d%zu << EOD\n", idx);
+	for (size_t i = 0; i < p->npts; i++) {
+		fprintf(f, "%d", p->pts[i].n);
+		put_value(f, p->pts[i].speedup);
+		put_value(f, p->pts[i].gbps);
+		put_value(f, p->pts[i].ceiling_gbps);
+		fputc('\n', f);
+	}
+	fputs("EOD\n", f);
+	fprintf(f, "set xrange [0.5:%d.5]\nset xtics 1\nset xlabel 'workers (N)'\n", maxn);
+
+	fputs("set title ", f);
+	put_quoted(f, p->workload);
+	fprintf(f, ".' (%s): speedup; verdict: '.", p->mode);
+	put_quoted(f, p->verdict ? p->verdict : "none");
+	fputs("\nset ylabel 'speedup'\nset yrange [0:*]\n", f);
+	if (has_speedup)
+		fprintf(f, "plot $d%zu using 1:2 with linespoints pt 7 lw 2 title 'measured', "
+			   "x with lines dt 2 lc 'gray40' title 'ideal'\n", idx);
+	else
+		fputs("set yrange [0:1]\nset label 1 'no ok runs' at graph 0.5,0.5 center\nplot 1/0 notitle\n"
+		      "unset label 1\n", f);
+
+	fputs("set title ", f);
+	put_quoted(f, p->workload);
+	fputs(".': memory bandwidth'\nset ylabel 'GB/s'\n", f);
+	if (has_bw || has_ceil) {
+		if (!has_bw) {
+			fputs("set label 1 ", f);
+			put_quoted(f, p->bw_note ? p->bw_note : "not measured");
+			fputs(" at graph 0.5,0.15 center\n", f);
+		}
+		fputs("set yrange [0:*]\nplot ", f);
+		if (has_bw)
+			fprintf(f, "$d%zu using 1:3 with linespoints pt 7 lw 2 title 'measured'%s", idx,
+				has_ceil ? ", " : "");
+		if (has_ceil)
+			fprintf(f, "$d%zu using 1:4 with linespoints dt 2 lc 'red' title 'ceiling (STREAM)'", idx);
+		fputs("\nunset label 1\n", f);
+	} else {
+		fputs("set yrange [0:1]\nset label 1 ", f);
+		put_quoted(f, p->bw_note ? p->bw_note : "not measured");
+		fputs(" at graph 0.5,0.5 center\nplot 1/0 notitle\nunset label 1\n", f);
+	}
+}
+
+static void write_script(FILE *f, const char *path, int png, const char *title, const struct plot_panel *panels,
+			 size_t n)
+{
+	fprintf(f, "set terminal %s size 1000,%zu noenhanced font 'sans,10' background rgb 'white'\n",
+		png ? "pngcairo" : "svg", 60 + 300 * (n ? n : 1));
+	fputs("set output ", f);
+	put_quoted(f, path);
+	fputs("\nset grid\nset key top left\nset multiplot layout ", f);
+	fprintf(f, "%zu,2 title ", n ? n : 1);
+	put_quoted(f, title);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++)
+		write_panel(f, &panels[i], i);
+	fputs("unset multiplot\nset output\n", f);
+}
+
+int plot_campaign(const char *path, const char *title, const struct plot_panel *panels, size_t npanels,
+		  char **ret_error)
+{
+	const char *ext = strrchr(path, '.');
+	int png, fd[2], status;
+	struct stat st;
+	FILE *f;
+	pid_t pid;
+
+	if (ext && strcmp(ext, ".png") == 0)
+		png = 1;
+	else if (ext && strcmp(ext, ".svg") == 0)
+		png = 0;
+	else {
+		*ret_error = xasprintf("'%s': the file name must end in .svg or .png", path);
+		return -EINVAL;
+	}
+	if (pipe2(fd, O_CLOEXEC) < 0) {
+		*ret_error = xasprintf("pipe: %s", strerror(errno));
+		return -EIO;
+	}
+	pid = fork();
+	if (pid < 0) {
+		*ret_error = xasprintf("fork: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		return -EIO;
+	}
+	if (pid == 0) {
+		dup2(fd[0], STDIN_FILENO);
+		execlp("gnuplot", "gnuplot", "-", (char *)NULL);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(fd[0]);
+	f = fdopen(fd[1], "w");
+	if (f) {
+		/* gnuplot may exit early on an error: see its status, not SIGPIPE */
+		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+
+		write_script(f, path, png, title, panels, npanels);
+		fclose(f);
+		signal(SIGPIPE, old);
+	} else {
+		close(fd[1]);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		*ret_error = xasprintf("gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
+		return -ENOENT;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		*ret_error = xasprintf("gnuplot failed (%s %d) writing '%s'", WIFEXITED(status) ? "exit status" : "signal",
+				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), path);
+		return -EIO;
+	}
+	if (stat(path, &st) < 0 || st.st_size == 0) {
+		*ret_error = xasprintf("gnuplot wrote nothing to '%s'", path);
+		return -EIO;
+	}
+	return 0;
+}

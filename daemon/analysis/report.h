@@ -1,0 +1,40 @@
+/* report.h: the result table of a campaign, read back from the database:
+ * per workload and worker count, median wall time, speedup, efficiency, and
+ * per-worker medians of every counted event; the metrics the verdicts weigh,
+ * and each workload's verdict with its evidence (verdict.h). */
+#ifndef SCALPROF_REPORT_H
+#define SCALPROF_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+
+/* Writes campaign_id's table to out. Returns 0, -ENOENT when there is no
+ * such campaign, or -EIO (store_errmsg(st) says why). Does not log. */
+int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out);
+
+/* Writes the campaign's figures to path (.svg or .png) through gnuplot.
+ * Returns 0 or -errno with a fresh *ret_error. */
+int report_plot(struct store *st, int64_t campaign_id, const char *path, char **ret_error);
+
+/* Judges every workload of the campaign and stores the verdicts (the
+ * verdicts, hypotheses and verdict_evidence tables). Returns 0 or -errno
+ * with a fresh *ret_error. */
+int report_store_verdicts(struct store *st, int64_t campaign_id, const char *version, char **ret_error);
+
+/* Every run of the campaign with its evidence: bandwidth, its source and
+ * fraction of the ceiling, and for co-runs the slowdown and the co-runner's
+ * rates. Returns 0 or -EIO. */
+int report_runs(struct store *st, int64_t campaign_id, FILE *out);
+
+/* The timeline of run_id: every sample (optionally only event), in time
+ * order. Returns 0, -ENOENT when there is no such run, or -EIO. */
+int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, FILE *out);
+
+/* The id of the most recent campaign, or -ENOENT when there is none. */
+int report_latest_campaign(struct store *st, int64_t *ret_id);
+
+#endif

@@ -1,0 +1,423 @@
+/* clientcmd.c: the scalprof commands that talk to scalprofd: submit, list,
+ * status, watch and cancel (see clientcmd.h). Each sends one request and
+ * prints the reply for people; the exit status says how it went. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/campaign.h"
+#include "service/client.h"
+#include "cli/clientcmd.h"
+#include "base/log.h"
+#include "host/topology.h"
+#include "base/util.h"
+
+#define EX_OK 0
+#define EX_RUNTIME 1   /* no daemon, or the campaign did not complete */
+#define EX_BADINPUT 2  /* bad usage, an invalid campaign, a refused request */
+
+const char usage_submit[] =
+	"usage: scalprof submit FILE.yaml [--scale F] [--watch] [--socket PATH]\n"
+	"\n"
+	"Checks the campaign here, then queues it on scalprofd; its workers will run\n"
+	"as you. Prints the campaign's queue id.\n"
+	"  -s, --scale F      multiply every workload's work by F\n"
+	"  -w, --watch        then follow it as scalprof watch does\n"
+	"  -S, --socket PATH  scalprofd's socket (default $SCALPROF_SOCKET, else\n"
+	"                     " CLIENT_DEFAULT_SOCKET ")\n"
+	"exit status: 0 queued, 1 scalprofd unreachable, 2 bad usage or invalid campaign\n";
+const char usage_list[] =
+	"usage: scalprof list [--socket PATH]\n"
+	"\n"
+	"Every campaign in scalprofd's queue, oldest first.\n"
+	"exit status: 0, 1 scalprofd unreachable, 2 bad usage\n";
+const char usage_status[] =
+	"usage: scalprof status [ID] [--socket PATH]\n"
+	"\n"
+	"One queued campaign's state, or, without ID, scalprofd's.\n"
+	"exit status: 0, 1 scalprofd unreachable, 2 bad usage or no such campaign\n";
+const char usage_watch[] =
+	"usage: scalprof watch ID [--socket PATH]\n"
+	"\n"
+	"Follows a queued campaign run by run until it ends, then prints its result\n"
+	"table and verdicts.\n"
+	"exit status: 0 it completed with every run ok, 1 some run failed, or it\n"
+	"failed, was cancelled or interrupted (or scalprofd is unreachable), 2 bad\n"
+	"usage or no such campaign\n";
+const char usage_cancel[] =
+	"usage: scalprof cancel ID [--socket PATH]\n"
+	"\n"
+	"Cancels a queued or running campaign: yours, or anyone's as root.\n"
+	"exit status: 0, 1 scalprofd unreachable, 2 bad usage, no such campaign or not\n"
+	"yours\n";
+
+struct copts {
+	const char *socket, *scale;
+	int watch;
+};
+
+/* Options and operands; returns the index of the first operand or -1 with
+ * *ex set (0 after --help). */
+static int parse(int argc, char **argv, const char *usage, int allow_scale, struct copts *o, int *ex)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 'S' }, { "scale", required_argument, NULL, 's' },
+		{ "watch", no_argument, NULL, 'w' },         { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int ch;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, allow_scale ? "S:s:wh" : "S:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'S': o->socket = optarg; break;
+		case 's':
+			if (!allow_scale)
+				goto bad;
+			o->scale = optarg;
+			break;
+		case 'w':
+			if (!allow_scale)
+				goto bad;
+			o->watch = 1;
+			break;
+		case 'h': fputs(usage, stdout); *ex = EX_OK; return -1;
+		default:
+			goto bad;
+		}
+	}
+	return optind;
+bad:
+	log_error("%s: option '%s' is unknown or needs a value", argv[0], argv[optind - 1]);
+	fputs(usage, stderr);
+	*ex = EX_BADINPUT;
+	return -1;
+}
+
+static int parse_id(const char *cmd, const char *text, int64_t *ret)
+{
+	char *end;
+	long long v = strtoll(text, &end, 10);
+
+	if (!*text || *end || v <= 0) {
+		log_error("%s: expected a campaign id from scalprof list, got '%s'", cmd, text);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+static int64_t jint(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : 0;
+}
+
+/* Sends req and reads the first reply; 0 with *ret (ok true) and the open
+ * *ret_fd, or the exit status after saying why. */
+static int exchange(const char *cmd, const struct copts *o, const struct request *req, int *ret_fd, char **buf,
+		    size_t *len, json_object **ret)
+{
+	char *err = NULL;
+	json_object *ok;
+	int fd = client_send(client_socket_path(o->socket), req, &err), r;
+
+	if (fd < 0) {
+		log_error("%s: %s", cmd, err);
+		free(err);
+		return EX_RUNTIME;
+	}
+	r = client_next(fd, buf, len, ret, &err);
+	if (r <= 0) {
+		log_error("%s: %s", cmd, r == 0 ? "scalprofd closed the connection without answering" : err);
+		free(err);
+		close(fd);
+		free(*buf);
+		*buf = NULL;
+		return EX_RUNTIME;
+	}
+	if (!json_object_object_get_ex(*ret, "ok", &ok) || !json_object_get_boolean(ok)) {
+		log_error("%s: %s", cmd, jstr(*ret, "error") ? jstr(*ret, "error") : "refused");
+		json_object_put(*ret);
+		close(fd);
+		free(*buf);
+		*buf = NULL;
+		return EX_BADINPUT;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static void print_event(json_object *e)
+{
+	const char *ev = jstr(e, "event");
+
+	if (!ev)
+		return;
+	if (strcmp(ev, "ceiling") == 0) {
+		printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)\n");
+	} else if (strcmp(ev, "waiting") == 0) {
+		printf("waiting for the experiment lock, held by %s\n", jstr(e, "holder") ? jstr(e, "holder") : "?");
+	} else if (strcmp(ev, "run") == 0) {
+		json_object *w;
+
+		printf("run %lld/%lld: %s, %lld worker%s%s%s, rep %lld: %s", (long long)jint(e, "index"),
+		       (long long)jint(e, "total"), jstr(e, "workload"), (long long)jint(e, "n_workers"),
+		       jint(e, "n_workers") == 1 ? "" : "s", jstr(e, "corunner") ? " beside " : "",
+		       jstr(e, "corunner") ? jstr(e, "corunner") : "", (long long)jint(e, "repetition"),
+		       jstr(e, "status"));
+		if (json_object_object_get_ex(e, "wall_s", &w) && w)
+			printf(", %.3f s", json_object_get_double(w));
+		if (jstr(e, "error"))
+			printf(" (%s)", jstr(e, "error"));
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+/* Follows fd's events to the end; returns the exit status. */
+static int follow(const char *cmd, int fd, char **buf, size_t *len)
+{
+	json_object *e;
+	char *err = NULL;
+	int r;
+
+	while ((r = client_next(fd, buf, len, &e, &err)) > 0) {
+		const char *ev = jstr(e, "event");
+
+		if (ev && strcmp(ev, "end") == 0) {
+			const char *st = jstr(e, "status");
+			/* done with failed runs is not a success either, as for run */
+			int ex = st && strcmp(st, "done") == 0 && !jstr(e, "error") ? EX_OK : EX_RUNTIME;
+
+			if (jstr(e, "table"))
+				printf("\n%s", jstr(e, "table"));
+			printf("campaign %s%s%s\n", st ? st : "ended", jstr(e, "error") ? ": " : "",
+			       jstr(e, "error") ? jstr(e, "error") : "");
+			json_object_put(e);
+			return ex;
+		}
+		print_event(e);
+		json_object_put(e);
+	}
+	log_error("%s: %s", cmd, r == 0 ? "scalprofd closed the connection before the campaign ended (stopped?)" : err);
+	free(err);
+	return EX_RUNTIME;
+}
+
+int cmd_submit(int argc, char **argv)
+{
+	struct copts o = { 0 };
+	struct request req = { .op = OP_SUBMIT };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	char *err = NULL, *buf = NULL, abs[PATH_MAX];
+	json_object *reply;
+	size_t len = 0;
+	int ex, fd, i = parse(argc, argv, usage_submit, 1, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i != 1) {
+		log_error("submit: expected one campaign file");
+		fputs(usage_submit, stderr);
+		return EX_BADINPUT;
+	}
+	if (o.scale) {
+		char *end;
+
+		req.scale = strtod(o.scale, &end);
+		if (!*o.scale || *end || !(req.scale > 0) || req.scale > CAMPAIGN_MAX_SCALE) {
+			log_error("submit: --scale: expected a number above 0 and at most %g, got '%s'", CAMPAIGN_MAX_SCALE,
+				  o.scale);
+			return EX_BADINPUT;
+		}
+	}
+	if (!realpath(argv[i], abs)) {
+		log_error("cannot read campaign '%s': %s", argv[i], strerror(errno));
+		return EX_BADINPUT;
+	}
+	if (topology_new(&topo) < 0) {
+		log_error("submit: cannot read the machine's topology");
+		return EX_RUNTIME;
+	}
+	/* checked here first, with the daemon's messages: it checks again */
+	if (campaign_load(abs, topo, &c, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		topology_free(topo);
+		return EX_BADINPUT;
+	}
+	req.yaml = c->yaml;
+	req.path = abs;
+	ex = exchange("submit", &o, &req, &fd, &buf, &len, &reply);
+	if (ex == 0) {
+		int64_t id = jint(reply, "id");
+
+		printf("queued campaign '%s' as %lld (%lld runs); follow it with: scalprof watch %lld\n", jstr(reply, "name"),
+		       (long long)id, (long long)jint(reply, "runs"), (long long)id);
+		fflush(stdout);
+		close(fd);
+		json_object_put(reply);
+		if (o.watch) {
+			struct request w = { .op = OP_WATCH, .id = id };
+
+			free(buf);
+			buf = NULL;
+			len = 0;
+			ex = exchange("watch", &o, &w, &fd, &buf, &len, &reply);
+			if (ex == 0) {
+				json_object_put(reply);
+				ex = follow("watch", fd, &buf, &len);
+				close(fd);
+			}
+		}
+	}
+	free(buf);
+	campaign_free(c);
+	topology_free(topo);
+	return ex;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct copts o = { 0 };
+	struct request req = { .op = OP_LIST };
+	json_object *reply, *a;
+	char *buf = NULL;
+	size_t len = 0;
+	int ex, fd, i = parse(argc, argv, usage_list, 0, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (i != argc) {
+		log_error("list: unexpected argument '%s'", argv[i]);
+		return EX_BADINPUT;
+	}
+	ex = exchange("list", &o, &req, &fd, &buf, &len, &reply);
+	if (ex)
+		return ex;
+	close(fd);
+	free(buf);
+	printf("%5s  %-24s  %-12s  %-11s  %9s  %s\n", "id", "name", "user", "status", "runs", "submitted");
+	if (json_object_object_get_ex(reply, "campaigns", &a))
+		for (size_t k = 0; k < json_object_array_length(a); k++) {
+			json_object *it = json_object_array_get_idx(a, k);
+			char runs[32];
+
+			snprintf(runs, sizeof(runs), "%lld/%lld", (long long)jint(it, "runs_done"),
+				 (long long)jint(it, "runs_total"));
+			printf("%5lld  %-24s  %-12s  %-11s  %9s  %s\n", (long long)jint(it, "id"), jstr(it, "name"),
+			       jstr(it, "user"), jstr(it, "status"), runs, jstr(it, "submitted_at"));
+		}
+	json_object_put(reply);
+	return EX_OK;
+}
+
+static void print_fields(json_object *o)
+{
+	json_object_object_foreach(o, key, val)
+		printf("%-16s %s\n", key, val ? json_object_get_string(val) : "-");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct copts o = { 0 };
+	struct request req = { .op = OP_STATUS };
+	json_object *reply, *v;
+	char *buf = NULL;
+	size_t len = 0;
+	int ex, fd, i = parse(argc, argv, usage_status, 0, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i > 1) {
+		log_error("status: expected at most one campaign id");
+		fputs(usage_status, stderr);
+		return EX_BADINPUT;
+	}
+	if (argc - i == 1 && parse_id("status", argv[i], &req.id) < 0)
+		return EX_BADINPUT;
+	ex = exchange("status", &o, &req, &fd, &buf, &len, &reply);
+	if (ex)
+		return ex;
+	close(fd);
+	free(buf);
+	if (json_object_object_get_ex(reply, "daemon", &v) || json_object_object_get_ex(reply, "campaign", &v))
+		print_fields(v);
+	json_object_put(reply);
+	return EX_OK;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct copts o = { 0 };
+	struct request req = { .op = OP_WATCH };
+	json_object *reply, *c;
+	char *buf = NULL;
+	size_t len = 0;
+	int ex, fd, i = parse(argc, argv, usage_watch, 0, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i != 1) {
+		log_error("watch: expected one campaign id");
+		fputs(usage_watch, stderr);
+		return EX_BADINPUT;
+	}
+	if (parse_id("watch", argv[i], &req.id) < 0)
+		return EX_BADINPUT;
+	ex = exchange("watch", &o, &req, &fd, &buf, &len, &reply);
+	if (ex)
+		return ex;
+	if (json_object_object_get_ex(reply, "campaign", &c))
+		printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)jint(c, "id"), jstr(c, "name"),
+		       jstr(c, "user"), jstr(c, "status"), (long long)jint(c, "runs_done"), (long long)jint(c, "runs_total"));
+	fflush(stdout);
+	json_object_put(reply);
+	ex = follow("watch", fd, &buf, &len);
+	close(fd);
+	free(buf);
+	return ex;
+}
+
+int cmd_cancel(int argc, char **argv)
+{
+	struct copts o = { 0 };
+	struct request req = { .op = OP_CANCEL };
+	json_object *reply;
+	char *buf = NULL;
+	size_t len = 0;
+	int ex, fd, i = parse(argc, argv, usage_cancel, 0, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i != 1) {
+		log_error("cancel: expected one campaign id");
+		fputs(usage_cancel, stderr);
+		return EX_BADINPUT;
+	}
+	if (parse_id("cancel", argv[i], &req.id) < 0)
+		return EX_BADINPUT;
+	ex = exchange("cancel", &o, &req, &fd, &buf, &len, &reply);
+	if (ex)
+		return ex;
+	close(fd);
+	free(buf);
+	printf("campaign %lld cancelled\n", (long long)jint(reply, "id"));
+	json_object_put(reply);
+	return EX_OK;
+}

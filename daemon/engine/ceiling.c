@@ -1,0 +1,323 @@
+/* ceiling.c: this machine's measured limits, against which runs are judged:
+ * the memory-bandwidth ceiling (STREAM copy and triad on 1..all pinned
+ * physical cores, arrays 4x the L3, best of the repetitions, STREAM's byte
+ * counting) and the usable last-level cache (a pointer-chase latency sweep:
+ * the largest working set before latency jumps towards DRAM's).
+ *
+ * Both are measured by the same engine as any campaign: a campaign is
+ * written as YAML, loaded, and run with the scalprof-kernels builtins into a
+ * private in-memory database, from which the kernels' own reports are read
+ * back; only the results go to the user's database. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/ceiling.h"
+#include "model/plan.h"
+#include "engine/runner.h"
+#include "base/util.h"
+
+/* working sets of the latency sweep, up to 2x the largest L3 there is */
+static const double chase_mib[] = { 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512 };
+
+/* Runs a campaign given as YAML text into a fresh in-memory store. */
+static int run_text(const struct ceiling_opts *o, const char *yaml, struct store **ret_st, char **ret_error)
+{
+	struct campaign *c = NULL;
+	struct store *st = NULL;
+	struct plan plan = { 0 };
+	struct runner_summary sum;
+	int64_t cid;
+	struct conditions cond = { 0 };
+	int r = campaign_parse("scalprof-probe", yaml, strlen(yaml), o->topo, &c, ret_error);
+
+	if (r < 0)
+		return r;
+	r = store_open(":memory:", &st, ret_error);
+	if (r < 0)
+		goto out;
+	{
+		struct machine_info mi = { .hostname = "probe", .machine_id = "probe" };
+		int64_t mid;
+
+		if (store_machine(st, &mi, &mid) < 0 || store_campaign_begin(st, mid, c, &cond, &cid) < 0) {
+			*ret_error = xasprintf("probe: %s", store_errmsg(st));
+			r = -EIO;
+			goto out;
+		}
+	}
+	plan_build(c, topology_cores(o->topo), &plan);
+	{
+		struct runner_opts ro = {
+			.campaign = c, .topo = o->topo, .store = st, .campaign_id = cid, .sigfd = o->sigfd,
+			.progress = o->progress, .progress_arg = o->progress_arg,
+		};
+
+		r = runner_run_campaign(&ro, &plan, &sum, ret_error);
+	}
+	if (r == 0 && sum.runs_ok != sum.runs_done) {
+		*ret_error = xasprintf("probe: %zu of %zu measuring runs failed", sum.runs_done - sum.runs_ok,
+				       sum.runs_done);
+		r = -EIO;
+	}
+out:
+	plan_clear(&plan);
+	campaign_free(c);
+	if (r < 0) {
+		store_close(st);
+		return r;
+	}
+	*ret_st = st;
+	return 0;
+}
+
+/* The value of "key=" in a worker's output. */
+static double field(const char *text, const char *key)
+{
+	const char *p = text;
+	size_t klen = strlen(key);
+
+	while ((p = strstr(p, key))) {
+		if ((p == text || p[-1] == '\n') && p[klen] == '=')
+			return strtod(p + klen + 1, NULL);
+		p += klen;
+	}
+	return NAN;
+}
+
+/* Bytes per array: 4x the L3 (STREAM's rule), at least 64 MiB, but all
+ * workers' three arrays together within half the available memory. */
+static uint64_t array_size(const struct topology *topo)
+{
+	uint64_t l3 = topology_l3_bytes(topo), size = l3 * 4 < (64u << 20) ? (64u << 20) : l3 * 4;
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (kb) {
+		uint64_t cap = kb * 1024 / 2 / (3 * (uint64_t)topology_cores(topo));
+
+		if (size > cap)
+			size = cap & ~(uint64_t)4095;
+	}
+	return size;
+}
+
+static int measure_bandwidth(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
+{
+	uint64_t size = array_size(o->topo);
+	char *yaml = xasprintf("name: scalprof-probe-bandwidth\n"
+			       "workers: \"1..all\"\nrepetitions: 3\ntimeout_s: 600\nscale: %g\n"
+			       "events: [task-clock]\nbandwidth: false\n"
+			       "workloads:\n  - name: stream\n    builtin: stream\n    args: [size=%llu, ntimes=10]\n",
+			       o->scale, (unsigned long long)size);
+	struct store *st = NULL;
+	sqlite3_stmt *s;
+	int r = run_text(o, yaml, &st, ret_error);
+
+	free(yaml);
+	if (r < 0)
+		return r;
+	ret->array_bytes = size;
+	ret->ncounts = 0;
+	/* per run, all workers together; per worker count, the best run */
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT r.id, r.n_workers, group_concat(cast(w.stdout_tail AS TEXT), char(30))"
+			       " FROM runs r JOIN workers w ON w.run_id = r.id GROUP BY r.id ORDER BY r.n_workers",
+			       -1, &s, NULL) != SQLITE_OK) {
+		*ret_error = xasprintf("probe: %s", sqlite3_errmsg(store_db(st)));
+		store_close(st);
+		return -EIO;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int n = sqlite3_column_int(s, 1);
+		const char *all = (const char *)sqlite3_column_text(s, 2);
+		char *copy = xstrdup(all ? all : ""), *save = NULL;
+		double copy_sum = 0, triad_sum = 0;
+
+		for (char *w = strtok_r(copy, "\x1e", &save); w; w = strtok_r(NULL, "\x1e", &save)) {
+			copy_sum += field(w, "copy_MBps");
+			triad_sum += field(w, "triad_MBps");
+		}
+		free(copy);
+		if (n < 1 || n > CEILING_MAX_COUNTS || isnan(copy_sum) || isnan(triad_sum))
+			continue;
+		if (n > ret->ncounts)
+			ret->ncounts = n;
+		if (copy_sum > ret->copy_mbps[n - 1])
+			ret->copy_mbps[n - 1] = copy_sum;
+		if (triad_sum > ret->triad_mbps[n - 1])
+			ret->triad_mbps[n - 1] = triad_sum;
+	}
+	sqlite3_finalize(s);
+	store_close(st);
+	return ret->ncounts > 0 ? 0 : (*ret_error = xstrdup("probe: the stream kernel reported no bandwidth"), -EIO);
+}
+
+static int measure_latency(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
+{
+	size_t len = 0, cap = 8192, nsizes = 0;
+	double top = (double)topology_l3_bytes(o->topo) * 2 / 1048576;
+	char *yaml = xcalloc(1, cap);
+	struct store *st = NULL;
+	sqlite3_stmt *s;
+	double lo = INFINITY, hi = 0, threshold;
+	int r;
+
+	len += (size_t)snprintf(yaml + len, cap - len,
+				"name: scalprof-probe-latency\nworkers: [1]\nrepetitions: 3\ntimeout_s: 600\n"
+				"scale: %g\nevents: [task-clock]\nbandwidth: false\nworkloads:\n", o->scale);
+	while (nsizes < ARRAY_SIZE(chase_mib) && (chase_mib[nsizes] <= 64 || chase_mib[nsizes] <= top))
+		nsizes++;
+	for (size_t i = 0; i < nsizes; i++)
+		len += (size_t)snprintf(yaml + len, cap - len,
+					"  - name: chase_%zu\n    builtin: chase\n    args: [size=%.0f, steps=3000000]\n",
+					i, chase_mib[i] * 1048576);
+	r = run_text(o, yaml, &st, ret_error);
+	free(yaml);
+	if (r < 0)
+		return r;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT r.workload, cast(w.stdout_tail AS TEXT) FROM runs r JOIN workers w ON w.run_id = r.id",
+			       -1, &s, NULL) != SQLITE_OK) {
+		*ret_error = xasprintf("probe: %s", sqlite3_errmsg(store_db(st)));
+		store_close(st);
+		return -EIO;
+	}
+	for (size_t i = 0; i < nsizes; i++)
+		ret->ns[i] = INFINITY;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		unsigned long i = strtoul((const char *)sqlite3_column_text(s, 0) + 6, NULL, 10);
+		double ns = field((const char *)sqlite3_column_text(s, 1), "ns_per_step");
+
+		if (i < nsizes && ns < ret->ns[i])
+			ret->ns[i] = ns; /* best of the repetitions */
+	}
+	sqlite3_finalize(s);
+	store_close(st);
+	ret->nsizes = nsizes;
+	for (size_t i = 0; i < nsizes; i++) {
+		ret->bytes[i] = (uint64_t)(chase_mib[i] * 1048576);
+		if (ret->ns[i] < lo)
+			lo = ret->ns[i];
+		if (isfinite(ret->ns[i]) && ret->ns[i] > hi)
+			hi = ret->ns[i];
+	}
+	/* the jump: latency past the geometric middle of the cache's and
+	 * DRAM's; the usable cache is the last size before it */
+	threshold = sqrt(lo * hi);
+	ret->usable_llc_bytes = ret->bytes[0];
+	for (size_t i = 0; i < nsizes && ret->ns[i] <= threshold; i++)
+		ret->usable_llc_bytes = ret->bytes[i];
+	ret->threshold_ns = threshold;
+	return 0;
+}
+
+int ceiling_measure(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
+{
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = measure_bandwidth(o, ret, ret_error);
+	if (r == 0)
+		r = measure_latency(o, ret, ret_error);
+	return r;
+}
+
+int ceiling_store(struct store *st, int64_t machine_id, const struct ceiling *c)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *s = NULL;
+	int ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+
+	ok = ok && sqlite3_prepare_v2(db, "DELETE FROM machine_bandwidth WHERE machine_id = ?1;", -1, &s, NULL) == SQLITE_OK;
+	if (ok) {
+		sqlite3_bind_int64(s, 1, machine_id);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	ok = ok && sqlite3_prepare_v2(db, "INSERT INTO machine_bandwidth (machine_id, n_workers, kernel, mb_per_s,"
+					  " array_bytes) VALUES (?,?,?,?,?)", -1, &s, NULL) == SQLITE_OK;
+	for (int n = 1; ok && n <= c->ncounts; n++)
+		for (int k = 0; ok && k < 2; k++) {
+			double v = k ? c->triad_mbps[n - 1] : c->copy_mbps[n - 1];
+
+			if (!(v > 0))
+				continue;
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, machine_id);
+			sqlite3_bind_int(s, 2, n);
+			sqlite3_bind_text(s, 3, k ? "triad" : "copy", -1, SQLITE_STATIC);
+			sqlite3_bind_double(s, 4, v);
+			sqlite3_bind_int64(s, 5, (sqlite3_int64)c->array_bytes);
+			ok = sqlite3_step(s) == SQLITE_DONE;
+		}
+	if (s)
+		sqlite3_finalize(s);
+	s = NULL;
+	ok = ok && sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO machine_latency (machine_id, bytes, ns_per_access)"
+					  " VALUES (?,?,?)", -1, &s, NULL) == SQLITE_OK;
+	for (size_t i = 0; ok && i < c->nsizes; i++) {
+		if (!isfinite(c->ns[i]))
+			continue;
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, machine_id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)c->bytes[i]);
+		sqlite3_bind_double(s, 3, c->ns[i]);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+	}
+	if (s)
+		sqlite3_finalize(s);
+	s = NULL;
+	ok = ok && sqlite3_prepare_v2(db, "UPDATE machines SET usable_llc_bytes = ? WHERE id = ?", -1, &s, NULL) == SQLITE_OK;
+	if (ok) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)c->usable_llc_bytes);
+		sqlite3_bind_int64(s, 2, machine_id);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		sqlite3_finalize(s);
+	}
+	if (ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -EIO;
+}
+
+int ceiling_known(struct store *st, int64_t machine_id)
+{
+	sqlite3_stmt *s;
+	int known = 0;
+
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT (SELECT count(*) FROM machine_bandwidth WHERE machine_id = ?1) > 0"
+			       " AND (SELECT usable_llc_bytes FROM machines WHERE id = ?1) IS NOT NULL",
+			       -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, machine_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		known = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return known;
+}
+
+void ceiling_print(const struct ceiling *c, FILE *out)
+{
+	fprintf(out, "memory bandwidth ceiling (STREAM, arrays of %llu MiB, best of 3, MB/s = 10^6 B/s):\n"
+		     "  workers      copy     triad\n",
+		(unsigned long long)(c->array_bytes >> 20));
+	for (int n = 1; n <= c->ncounts; n++)
+		fprintf(out, "  %7d  %8.0f  %8.0f\n", n, c->copy_mbps[n - 1], c->triad_mbps[n - 1]);
+	fprintf(out, "pointer-chase latency (one worker, best of 3):\n");
+	for (size_t i = 0; i < c->nsizes; i++)
+		fprintf(out, "  %8.2f MiB  %7.1f ns%s\n", (double)c->bytes[i] / 1048576, c->ns[i],
+			c->bytes[i] == c->usable_llc_bytes ? "  <- usable last-level cache" : "");
+	fprintf(out, "usable last-level cache: %.2f MiB (latency jumps past %.1f ns, the geometric middle of "
+		     "cache and DRAM latency)\n",
+		(double)c->usable_llc_bytes / 1048576, c->threshold_ns);
+}

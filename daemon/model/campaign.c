@@ -1,0 +1,765 @@
+/* campaign.c: loading and validating a campaign (see campaign.h).
+ *
+ * Sections:
+ *   1. the libcyaml schema: the shape of a campaign file
+ *   2. error messages: libcyaml's log turned into FILE:LINE:COL: PATH: text
+ *   3. fields libcyaml cannot type (workers) and the checks on meaning
+ *   4. campaign_parse / campaign_load / campaign_free
+ *
+ * libcyaml checks keys, types, enums and required fields while it loads the
+ * structs; it logs what went wrong with a backtrace of field names. That
+ * backtrace is turned into our field path, and yamlloc gives its position.
+ * The checks that need meaning (ranges, duplicates, events, the machine's
+ * cores) run afterwards on the loaded structs. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cyaml/cyaml.h>
+
+#include "workloads/builtins.h"
+#include "host/mcpmu.h"
+#include "model/campaign.h"
+#include "base/util.h"
+#include "model/yamlerr.h"
+#include "model/yamlloc.h"
+
+/* ---- 1. the libcyaml schema ------------------------------------------- */
+
+struct raw_workload {
+	char *name;
+	char **command;
+	unsigned command_count;
+	char *builtin;
+	char **args;
+	unsigned args_count;
+	char **env;
+	unsigned env_count;
+	char *cwd;
+	int mode;
+	bool interference;
+};
+
+struct raw_mc {
+	char **read;
+	unsigned read_count;
+	char **write;
+	unsigned write_count;
+};
+
+struct raw_campaign {
+	char *name;
+	char *description;
+	int repetitions;
+	double timeout_s;
+	double scale;
+	int interval_ms;
+	bool oversubscribe;
+	bool bandwidth;
+	bool interference;
+	struct raw_mc *memory_counters;
+	int placement;
+	char **events;
+	unsigned events_count;
+	struct raw_workload *workloads;
+	unsigned workloads_count;
+};
+
+static const cyaml_strval_t mode_names[] = { { "copies", MODE_COPIES }, { "team", MODE_TEAM } };
+static const cyaml_strval_t placement_names[] = { { "compact", PLACE_COMPACT }, { "spread", PLACE_SPREAD } };
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+#define OPT (CYAML_FLAG_OPTIONAL)
+#define OPT_PTR (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER)
+
+static const cyaml_schema_field_t workload_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct raw_workload, name, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("command", OPT_PTR, struct raw_workload, command, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("builtin", OPT_PTR, struct raw_workload, builtin, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("args", OPT_PTR, struct raw_workload, args, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("env", OPT_PTR, struct raw_workload, env, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("cwd", OPT_PTR, struct raw_workload, cwd, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM("mode", OPT | CYAML_FLAG_STRICT, struct raw_workload, mode, mode_names,
+			 CYAML_ARRAY_LEN(mode_names)),
+	CYAML_FIELD_BOOL("interference", OPT, struct raw_workload, interference),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t mc_fields[] = {
+	CYAML_FIELD_SEQUENCE("read", OPT_PTR, struct raw_mc, read, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("write", OPT_PTR, struct raw_mc, write, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t workload_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_workload, workload_fields),
+};
+
+static const cyaml_schema_field_t campaign_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct raw_campaign, name, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("description", OPT_PTR, struct raw_campaign, description, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_IGNORE("workers", OPT), /* a list, a range or "all": read in section 3 */
+	CYAML_FIELD_INT("repetitions", OPT, struct raw_campaign, repetitions),
+	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
+	CYAML_FIELD_FLOAT("scale", OPT, struct raw_campaign, scale),
+	CYAML_FIELD_INT("interval_ms", OPT, struct raw_campaign, interval_ms),
+	CYAML_FIELD_BOOL("oversubscribe", OPT, struct raw_campaign, oversubscribe),
+	CYAML_FIELD_BOOL("bandwidth", OPT, struct raw_campaign, bandwidth),
+	CYAML_FIELD_BOOL("interference", OPT, struct raw_campaign, interference),
+	CYAML_FIELD_MAPPING_PTR("memory_counters", OPT_PTR, struct raw_campaign, memory_counters, mc_fields),
+	CYAML_FIELD_ENUM("placement", OPT | CYAML_FLAG_STRICT, struct raw_campaign, placement, placement_names,
+			 CYAML_ARRAY_LEN(placement_names)),
+	CYAML_FIELD_SEQUENCE("events", OPT_PTR, struct raw_campaign, events, &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("workloads", CYAML_FLAG_POINTER, struct raw_campaign, workloads, &workload_entry, 1,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t campaign_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_campaign, campaign_fields),
+};
+
+
+/* ---- 2. error messages ------------------------------------------------ */
+
+static const char *const campaign_keys =
+	"name, description, workers, repetitions, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
+	"memory_counters, interference, workloads";
+static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
+
+static const char *campaign_keys_for(const char *path)
+{
+	return strncmp(path, "memory_counters", 15) == 0 ? "read, write"
+	       : strstr(path, "workloads[") ? workload_keys : campaign_keys;
+}
+
+static const char *campaign_enum_values(const char *key)
+{
+	return strcmp(key, "mode") == 0 ? "copies, team" : "compact, spread";
+}
+
+/* ---- 3. workers, events and the checks on meaning --------------------- */
+
+#define WORKERS_MAX 1000000 /* the largest worker count taken */
+
+static int parse_count(const char *s, int ncores, int *ret)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "all") == 0) {
+		*ret = ncores;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -WORKERS_MAX || v > WORKERS_MAX)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
+static void add_worker_count(struct campaign *c, int n)
+{
+	/* doubled at each power of two: a range adds up to WORKERS_MAX */
+	if ((c->nworkers & (c->nworkers - 1)) == 0)
+		c->workers = xreallocarray(c->workers, c->nworkers ? 2 * c->nworkers : 1, sizeof(int));
+	c->workers[c->nworkers++] = n;
+}
+
+/* Checks one worker count at path against the machine; seen has a bit per
+ * count already listed (a scan of c->workers made "1..1000000" quadratic:
+ * hours). */
+static int check_count(struct yamlerr *ctx, struct campaign *c, const char *path, int n, int ncores,
+		       uint8_t *seen)
+{
+	if (n < 1)
+		return yamlerr_at(ctx, path, "worker count must be at least 1, got %d", n);
+	if (n > ncores && !c->oversubscribe)
+		return yamlerr_at(ctx, path,
+			       "%d workers asked for, but this machine has %d physical cores "
+			       "(set oversubscribe: true to allow more)", n, ncores);
+	if (seen[n / 8] & (1 << n % 8))
+		return yamlerr_at(ctx, path, "worker count %d is listed twice", n);
+	seen[n / 8] |= (uint8_t)(1 << n % 8);
+	add_worker_count(c, n);
+	return 0;
+}
+
+/* workers: "all", "N", "A..B" (B may be "all"), or a list of N and "all". */
+static int parse_workers_in(struct yamlerr *ctx, struct campaign *c, int ncores, uint8_t *seen)
+{
+	int line, col;
+	yaml_node_t *node = yamlloc_find(ctx->loc, "workers", &line, &col);
+
+	if (!node) {
+		/* default: 1 up to every physical core */
+		for (int n = 1; n <= ncores; n++)
+			add_worker_count(c, n);
+		return 0;
+	}
+	if (node->type == YAML_SCALAR_NODE) {
+		const char *s = (const char *)node->data.scalar.value;
+		const char *dots = strstr(s, "..");
+		int a, b;
+
+		if (!dots) {
+			if (parse_count(s, ncores, &a) < 0)
+				return yamlerr_at(ctx, "workers",
+					       "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\", got '%s'", s);
+			return check_count(ctx, c, "workers", a, ncores, seen);
+		}
+		char first[32];
+
+		snprintf(first, sizeof(first), "%.*s", (int)(dots - s), s);
+		if (dots - s >= (long)sizeof(first) || parse_count(first, ncores, &a) < 0 ||
+		    parse_count(dots + 2, ncores, &b) < 0 || a < 1 || b < a)
+			return yamlerr_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
+		for (int n = a; n <= b; n++)
+			if (check_count(ctx, c, "workers", n, ncores, seen) < 0)
+				return -EINVAL;
+		return 0;
+	}
+	if (node->type != YAML_SEQUENCE_NODE || yamlloc_len(node) == 0)
+		return yamlerr_at(ctx, "workers", "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\"");
+	for (size_t i = 0; i < yamlloc_len(node); i++) {
+		yaml_node_t *item = yamlloc_item(ctx->loc, node, i);
+		char path[32];
+		int n;
+
+		snprintf(path, sizeof(path), "workers[%zu]", i);
+		if (!item || item->type != YAML_SCALAR_NODE)
+			return yamlerr_at(ctx, path, "expected a worker count or \"all\"");
+		if (parse_count((const char *)item->data.scalar.value, ncores, &n) < 0)
+			return yamlerr_at(ctx, path, "expected a worker count or \"all\", got '%s'",
+				       (const char *)item->data.scalar.value);
+		if (check_count(ctx, c, path, n, ncores, seen) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
+{
+	uint8_t *seen = xcalloc((size_t)(ncores > WORKERS_MAX ? ncores : WORKERS_MAX) / 8 + 1, 1);
+	int r = parse_workers_in(ctx, c, ncores, seen);
+
+	free(seen);
+	return r;
+}
+
+static int add_event(struct yamlerr *ctx, struct campaign *c, const char *path, const char *name)
+{
+	struct event_spec spec;
+	int r;
+
+	for (size_t i = 0; i < c->nevents; i++)
+		if (strcmp(c->events[i].name, name) == 0)
+			return 0; /* presets overlap: count it once */
+	r = events_encode(name, &spec);
+	if (r == -ENOENT) {
+		char *hint = events_suggest(name);
+
+		if (hint)
+			r = yamlerr_at(ctx, path, "unknown event '%s' (did you mean '%s'?)", name, hint);
+		else
+			r = yamlerr_at(ctx, path, "unknown event '%s' (scalprof events lists presets; "
+				    "libpfm4 names PMU::EVENT:UMASK)", name);
+		free(hint);
+		return r;
+	}
+	if (r < 0)
+		return yamlerr_at(ctx, path, "event '%s' has invalid modifiers", name);
+	c->events = xreallocarray(c->events, c->nevents + 1, sizeof(*c->events));
+	c->events[c->nevents++] = spec;
+	return 0;
+}
+
+static int parse_events(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw)
+{
+	char **names = raw->events;
+	size_t n = raw->events_count;
+
+	if (events_init() < 0)
+		return yamlerr_at(ctx, "events", "libpfm4 could not be initialised");
+	if (!names) {
+		for (const char *const *e = events_default(); *e; e++)
+			if (add_event(ctx, c, "events", *e) < 0)
+				return -EINVAL;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct event_preset *p = events_preset_find(names[i]);
+		char path[32];
+
+		snprintf(path, sizeof(path), "events[%zu]", i);
+		if (!*names[i])
+			return yamlerr_at(ctx, path, "empty event name");
+		if (p) {
+			for (const char *const *e = p->events; *e; e++)
+				if (add_event(ctx, c, path, *e) < 0)
+					return -EINVAL;
+		} else if (add_event(ctx, c, path, names[i]) < 0) {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
+{
+	const struct raw_workload *w = &raw->workloads[i];
+	char p[64];
+	int line, col;
+
+	snprintf(p, sizeof(p), "workloads[%zu].name", i);
+	if (!*w->name)
+		return yamlerr_at(ctx, p, "empty workload name");
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(raw->workloads[j].name, w->name) == 0) {
+			snprintf(p, sizeof(p), "workloads[%zu].name", j);
+			yamlloc_find(ctx->loc, p, &line, &col);
+			snprintf(p, sizeof(p), "workloads[%zu].name", i);
+			return yamlerr_at(ctx, p, "duplicate workload name '%s' (first at line %d)", w->name, line);
+		}
+	snprintf(p, sizeof(p), "workloads[%zu].command", i);
+	if (yamlloc_find(ctx->loc, p, &line, &col) && (!w->command || w->command_count == 0 || !*w->command[0]))
+		return yamlerr_at(ctx, p, "empty command: give the program and its arguments");
+	snprintf(p, sizeof(p), "workloads[%zu]", i);
+	if (w->command && w->builtin)
+		return yamlerr_at(ctx, p, "give either command or builtin, not both");
+	if (!w->command && !w->builtin)
+		return yamlerr_at(ctx, p, "give what to run: command: [program, args...] or builtin: NAME");
+	if (w->args && !w->builtin) {
+		snprintf(p, sizeof(p), "workloads[%zu].args", i);
+		return yamlerr_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
+	}
+	if (w->builtin) {
+		const struct builtin *b = builtin_find(w->builtin);
+		double values[BUILTIN_MAX_PARAMS];
+		char *why = NULL;
+		size_t bad;
+
+		if (!b) {
+			char names[256];
+			size_t used = 0;
+
+			for (const struct builtin *k = builtin_list(); k->name && used < sizeof(names); k++)
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
+							 k->name);
+			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+			return yamlerr_at(ctx, p, "unknown builtin '%s' (builtins: %s)", w->builtin, names);
+		}
+		if (b->team_only && w->mode != MODE_TEAM) {
+			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+			return yamlerr_at(ctx, p, "builtin %s makes its own processes: it needs mode: team", b->name);
+		}
+		if (builtin_parse_args(b, w->args, w->args_count, values, &bad, &why) < 0) {
+			int r;
+
+			snprintf(p, sizeof(p), "workloads[%zu].args[%zu]", i, bad);
+			r = yamlerr_at(ctx, p, "%s", why ? why : "bad argument");
+			free(why);
+			return r;
+		}
+	}
+	for (size_t k = 0; k < w->env_count; k++) {
+		const char *eq = strchr(w->env[k], '=');
+
+		snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
+		if (!eq || eq == w->env[k])
+			return yamlerr_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
+		if (strncmp(w->env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(w->env[k], "SCALPROF_SLOT=", 14) == 0 ||
+		    strncmp(w->env[k], "SCALPROF_SCALE=", 15) == 0)
+			return yamlerr_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
+	}
+	if (w->cwd && !*w->cwd) {
+		snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
+		return yamlerr_at(ctx, p, "empty directory");
+	}
+	return 0;
+}
+
+/* The absolute directory for a workload's cwd: relative to the campaign
+ * file's directory, which must exist. */
+static int resolve_cwd(struct yamlerr *ctx, size_t i, const char *cwd, char **ret)
+{
+	char *joined, resolved[PATH_MAX], p[64];
+	struct stat sb;
+
+	*ret = NULL;
+	if (!cwd)
+		return 0;
+	if (cwd[0] == '/') {
+		joined = xstrdup(cwd);
+	} else {
+		const char *slash = strrchr(ctx->file, '/');
+
+		joined = slash ? xasprintf("%.*s/%s", (int)(slash - ctx->file), ctx->file, cwd) : xstrdup(cwd);
+	}
+	snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
+	if (!realpath(joined, resolved) || stat(resolved, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		int r = yamlerr_at(ctx, p, "no such directory '%s'%s", joined,
+				cwd[0] == '/' ? "" : " (a relative cwd is taken from the campaign file's directory)");
+
+		free(joined);
+		return r;
+	}
+	free(joined);
+	*ret = xstrdup(resolved);
+	return 0;
+}
+
+/* Where scalprof-kernels is: SCALPROF_KERNELS; beside this executable (the
+ * build tree); ../libexec/scalprof from it (an installation, wherever its
+ * prefix was moved); else the libexec directory of the build. */
+static char *kernels_path(void)
+{
+	static const char *const rel[] = { "scalprof-kernels", "../libexec/scalprof/scalprof-kernels" };
+	const char *env = getenv("SCALPROF_KERNELS");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		/* made absolute: workers exec it from their own cwd */
+		char *abs = env[0] == '/' ? NULL : realpath(env, NULL);
+
+		return abs ? abs : xstrdup(env);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			for (size_t k = 0; k < ARRAY_SIZE(rel); k++) {
+				char *path = xasprintf("%s/%s", exe, rel[k]);
+
+				if (access(path, X_OK) == 0)
+					return path;
+				free(path);
+			}
+		}
+	}
+	return xstrdup(SCALPROF_LIBEXECDIR "/scalprof-kernels");
+}
+
+/* argv for a builtin: scalprof-kernels NAME ARGS... (pointers, not copies) */
+static char **builtin_argv(const char *kernels, char *name, char **args, size_t nargs)
+{
+	char **argv = xcalloc(nargs + 3, sizeof(char *));
+
+	argv[0] = (char *)kernels;
+	argv[1] = name;
+	for (size_t k = 0; k < nargs; k++)
+		argv[k + 2] = args[k];
+	return argv;
+}
+
+int campaign_set_scale(struct campaign *c, double scale)
+{
+	if (!(scale > 0) || scale > CAMPAIGN_MAX_SCALE)
+		return -EINVAL;
+	c->scale = scale;
+	return 0;
+}
+
+/* Builds a NULL-terminated argv-style copy of n pointers (not strings). */
+static char **terminated(char **v, size_t n)
+{
+	char **out;
+
+	if (!v)
+		return NULL;
+	out = xcalloc(n + 1, sizeof(char *));
+	memcpy(out, v, n * sizeof(char *));
+	return out;
+}
+
+static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
+		    const struct topology *topo, const struct campaign_defaults *d)
+{
+	int line, col;
+
+	if (!*raw->name)
+		return yamlerr_at(ctx, "name", "empty campaign name");
+	c->name = raw->name;
+	c->description = raw->description;
+	c->oversubscribe = raw->oversubscribe;
+	c->placement = (enum placement)raw->placement;
+
+	if (yamlerr_check_bool(ctx, "oversubscribe") < 0 || yamlerr_check_bool(ctx, "bandwidth") < 0 ||
+	    yamlerr_check_bool(ctx, "interference") < 0 || yamlerr_check_int(ctx, "repetitions") < 0 || yamlerr_check_int(ctx, "interval_ms") < 0)
+		return -EINVAL;
+	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
+	if (raw->memory_counters) {
+		struct raw_mc *mc = raw->memory_counters;
+		struct mc_set probe_set;
+		char *why = NULL;
+
+		if (mc->read_count + mc->write_count == 0)
+			return yamlerr_at(ctx, "memory_counters", "name at least one read or write event");
+		if (mcpmu_from_names(NULL, mc->read, mc->read_count, mc->write, mc->write_count, &probe_set, &why) < 0) {
+			int r = yamlerr_at(ctx, "memory_counters", "%s", why ? why : "unusable");
+
+			free(why);
+			return r;
+		}
+		mc_set_clear(&probe_set);
+		c->mc_read = mc->read;
+		c->mc_read_count = mc->read_count;
+		c->mc_write = mc->write;
+		c->mc_write_count = mc->write_count;
+	}
+	c->repetitions = d && d->repetitions > 0 ? d->repetitions : CAMPAIGN_DEFAULT_REPETITIONS;
+	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
+		if (raw->repetitions < 1 || raw->repetitions > 100000)
+			return yamlerr_at(ctx, "repetitions", "must be between 1 and 100000, got %d", raw->repetitions);
+		c->repetitions = raw->repetitions;
+	}
+	c->timeout_s = d && d->timeout_s > 0 ? d->timeout_s : CAMPAIGN_DEFAULT_TIMEOUT_S;
+	if (yamlloc_find(ctx->loc, "timeout_s", &line, &col)) {
+		if (!(raw->timeout_s > 0) || !isfinite(raw->timeout_s) || raw->timeout_s > 7 * 86400.0)
+			return yamlerr_at(ctx, "timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
+				       raw->timeout_s);
+		c->timeout_s = raw->timeout_s;
+	}
+	c->interval_ms = CAMPAIGN_DEFAULT_INTERVAL_MS;
+	if (yamlloc_find(ctx->loc, "interval_ms", &line, &col)) {
+		if (raw->interval_ms < 0 || raw->interval_ms > 3600000)
+			return yamlerr_at(ctx, "interval_ms", "must be 0 (totals only) or 1 to 3600000 milliseconds, got %d",
+				       raw->interval_ms);
+		c->interval_ms = raw->interval_ms;
+	}
+	c->scale = 1.0;
+	if (yamlloc_find(ctx->loc, "scale", &line, &col)) {
+		if (!(raw->scale > 0) || raw->scale > CAMPAIGN_MAX_SCALE)
+			return yamlerr_at(ctx, "scale", "must be a number above 0 and at most %g, got %g", CAMPAIGN_MAX_SCALE,
+				       raw->scale);
+		c->scale = raw->scale;
+	}
+	if (parse_workers(ctx, c, topology_cores(topo)) < 0)
+		return -EINVAL;
+	if (parse_events(ctx, c, raw) < 0)
+		return -EINVAL;
+
+	c->workloads = xcalloc(raw->workloads_count, sizeof(*c->workloads));
+	c->cwds = xcalloc(raw->workloads_count, sizeof(char *));
+	c->nworkloads = raw->workloads_count;
+	for (size_t i = 0; i < raw->workloads_count; i++) {
+		struct raw_workload *rw = &raw->workloads[i];
+		struct workload *w = &c->workloads[i];
+
+		if (check_workload(ctx, raw, i) < 0)
+			return -EINVAL;
+		if (resolve_cwd(ctx, i, rw->cwd, &c->cwds[i]) < 0)
+			return -EINVAL;
+		w->name = rw->name;
+		if (rw->builtin) {
+			char p[64];
+
+			if (!c->kernels) {
+				c->kernels = kernels_path();
+				if (access(c->kernels, X_OK) < 0) {
+					snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+					return yamlerr_at(ctx, p,
+						       "builtin workloads need scalprof-kernels, not found at '%s' "
+						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
+				}
+			}
+			w->command = builtin_argv(c->kernels, rw->builtin, rw->args, rw->args_count);
+			w->command_count = rw->args_count + 2;
+		} else {
+			w->command = terminated(rw->command, rw->command_count);
+			w->command_count = rw->command_count;
+		}
+		w->builtin = rw->builtin;
+		w->args = terminated(rw->args, rw->args_count);
+		w->args_count = rw->args_count;
+		w->env = terminated(rw->env, rw->env_count);
+		w->env_count = rw->env_count;
+		w->cwd = c->cwds[i];
+		{
+			char p[64];
+
+			snprintf(p, sizeof(p), "workloads[%zu].interference", i);
+			if (yamlerr_check_bool(ctx, p) < 0)
+				return -EINVAL;
+			w->interference = yamlloc_find(ctx->loc, p, &line, &col) ? rw->interference : raw->interference;
+			/* the co-runners are scalprof-kernels too */
+			if (w->interference && !c->kernels) {
+				c->kernels = kernels_path();
+				if (access(c->kernels, X_OK) < 0)
+					return yamlerr_at(ctx, p[0] && yamlloc_find(ctx->loc, p, &line, &col) ? p : "interference",
+						       "interference needs scalprof-kernels, not found at '%s' "
+						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
+			}
+		}
+		w->mode = (enum wl_mode)rw->mode;
+	}
+	return 0;
+}
+
+/* ---- 4. parse, load, free --------------------------------------------- */
+
+int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
+		   struct campaign **ret, char **ret_error)
+{
+	return campaign_parse_defaults(name, text, len, topo, NULL, ret, ret_error);
+}
+
+int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
+			    const struct campaign_defaults *d, struct campaign **ret, char **ret_error)
+{
+	struct yamlerr ctx = { .file = name, .keys_for = campaign_keys_for, .enum_values_for = campaign_enum_values };
+	struct raw_campaign *raw = NULL;
+	struct campaign *c = NULL;
+	cyaml_config_t cfg = {
+		.log_fn = yamlerr_capture,
+		.log_ctx = &ctx,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_NO_ALIAS,
+	};
+	cyaml_err_t cerr;
+	int line = 1, col = 1, r;
+
+	*ret_error = NULL;
+	r = yamlerr_open(&ctx, text, len);
+	if (r < 0) {
+		*ret_error = ctx.error;
+		return r;
+	}
+	if (!yamlloc_find(ctx.loc, "", &line, &col)) {
+		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
+		goto err;
+	}
+	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
+	if (cerr == CYAML_ERR_ALIAS) {
+		/* each alias would be a full copy of its anchor's value: a
+		 * megabyte of them, tens of gigabytes in the daemon */
+		char *alias = NULL;
+
+		yamlloc_first_alias(text, len, &line, &col, &alias);
+		ctx.error = xasprintf("%s:%d:%d: aliases are not supported: write out the value of '*%s' in full",
+				      name, line, col, alias ? alias : "");
+		free(alias);
+		r = -EINVAL;
+		raw = NULL;
+		goto err;
+	}
+	if (cerr != CYAML_OK) {
+		ctx.log[ctx.log_len] = '\0';
+		r = yamlerr_from_cyaml(&ctx, cerr);
+		raw = NULL;
+		goto err;
+	}
+	if (!raw) {
+		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
+		goto err;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->raw = raw;
+	r = validate(&ctx, c, raw, topo, d);
+	if (r < 0)
+		goto err;
+	c->source = xstrdup(name);
+	c->yaml = xcalloc(1, len + 1);
+	memcpy(c->yaml, text, len);
+	c->yaml_len = len;
+	yamlloc_free(ctx.loc);
+	*ret = c;
+	return 0;
+err:
+	if (c)
+		campaign_free(c);
+	else if (raw)
+		cyaml_free(&cfg, &campaign_schema, raw, 0);
+	yamlloc_free(ctx.loc);
+	*ret_error = ctx.error ? ctx.error : xasprintf("%s: invalid campaign", name);
+	return r < 0 ? r : -EINVAL;
+}
+
+int campaign_load(const char *path, const struct topology *topo, struct campaign **ret, char **ret_error)
+{
+	char *text;
+	size_t len;
+	int r = read_file_limited(path, CAMPAIGN_MAX_BYTES, &text, &len);
+
+	if (r < 0) {
+		*ret_error = r == -EFBIG ? xasprintf("%s: campaign larger than %d bytes", path, CAMPAIGN_MAX_BYTES)
+					 : xasprintf("cannot read campaign '%s': %s", path, strerror(-r));
+		return r;
+	}
+	r = campaign_parse(path, text, len, topo, ret, ret_error);
+	free(text);
+	return r;
+}
+
+void campaign_free(struct campaign *c)
+{
+	cyaml_config_t cfg = { .mem_fn = cyaml_mem, .log_level = CYAML_LOG_ERROR, .log_fn = NULL };
+
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nworkloads; i++) {
+		free(c->workloads[i].command);
+		free(c->workloads[i].args);
+		free(c->workloads[i].env);
+	}
+	free(c->workloads);
+	for (size_t i = 0; c->cwds && i < c->nworkloads; i++)
+		free(c->cwds[i]);
+	free(c->cwds);
+	free(c->kernels);
+	for (size_t i = 0; i < c->nevents; i++)
+		events_spec_clear(&c->events[i]);
+	free(c->events);
+	free(c->workers);
+	free(c->source);
+	free(c->yaml);
+	if (c->raw)
+		cyaml_free(&cfg, &campaign_schema, c->raw, 0);
+	free(c);
+}
+
+int campaign_uses_python(const struct campaign *c)
+{
+	for (size_t i = 0; i < c->nworkloads; i++) {
+		const char *prog = c->workloads[i].command ? c->workloads[i].command[0] : NULL;
+		const char *base;
+
+		if (!prog)
+			continue;
+		base = strrchr(prog, '/');
+		base = base ? base + 1 : prog;
+		if (strncmp(base, "python", 6) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const char *wl_mode_name(enum wl_mode m)
+{
+	return m == MODE_TEAM ? "team" : "copies";
+}
+
+const char *placement_name(enum placement p)
+{
+	return p == PLACE_SPREAD ? "spread" : "compact";
+}

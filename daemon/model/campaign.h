@@ -1,0 +1,92 @@
+/* campaign.h: an experiment campaign as read from YAML: what to run, on how
+ * many workers, how often, and what to count. See scalprof.yaml(5). */
+#ifndef SCALPROF_CAMPAIGN_H
+#define SCALPROF_CAMPAIGN_H
+
+#include <stddef.h>
+
+#include "host/events.h"
+#include "host/topology.h"
+
+enum wl_mode { MODE_COPIES, MODE_TEAM };
+
+struct workload {
+	char *name;
+	char **command;          /* argv, NULL-terminated; for a builtin:
+				  * scalprof-kernels NAME ARGS... */
+	size_t command_count;
+	char *builtin;
+	char **args;
+	size_t args_count;
+	char **env;              /* "KEY=VALUE" added to the environment */
+	size_t env_count;
+	char *cwd;               /* absolute: relative ones are resolved */
+	enum wl_mode mode;
+	int interference;        /* run again beside co-runners */
+};
+
+struct campaign {
+	char *name;
+	char *description;
+	char *source;            /* the file it came from */
+	char *yaml;              /* the text exactly as read */
+	size_t yaml_len;
+	int *workers;            /* worker counts in the order given */
+	size_t nworkers;
+	int repetitions;
+	double timeout_s;
+	double scale;            /* multiplies every workload's work */
+	int interval_ms;         /* timeline tick; 0: totals only */
+	int bandwidth;           /* the memory-bandwidth probe (default on) */
+	char **mc_read, **mc_write; /* memory_counters named by the user */
+	size_t mc_read_count, mc_write_count;
+	int oversubscribe;
+	enum placement placement;
+	struct event_spec *events; /* presets expanded, encoded */
+	size_t nevents;
+	struct workload *workloads;
+	size_t nworkloads;
+	char *kernels;           /* scalprof-kernels, when a builtin is used */
+	char **cwds;             /* resolved cwd of each workload (or NULL) */
+	void *raw;               /* libcyaml's allocation */
+};
+
+#define CAMPAIGN_DEFAULT_REPETITIONS 3
+#define CAMPAIGN_DEFAULT_TIMEOUT_S 600.0
+#define CAMPAIGN_MAX_BYTES (1 << 20)
+#define CAMPAIGN_MAX_SCALE 1000.0
+#define CAMPAIGN_DEFAULT_INTERVAL_MS 100
+
+/* Reads and validates the campaign in path against topo (worker counts are
+ * checked against its physical cores). Relative cwd paths are taken from
+ * the directory of path. A builtin needs the scalprof-kernels program:
+ * SCALPROF_KERNELS, else beside this executable, else in the libexec
+ * directory it was built for. Returns 0 and *ret (campaign_free
+ * it); -EINVAL for bad input with *ret_error set to one message of the form
+ * "FILE:LINE:COL: FIELD.PATH: what is wrong"; another -errno when the file
+ * cannot be read, with *ret_error saying so. Does not log. */
+int campaign_load(const char *path, const struct topology *topo, struct campaign **ret, char **ret_error);
+/* The same for text already in memory; name is used in messages. */
+int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
+		   struct campaign **ret, char **ret_error);
+/* What a campaign that does not say gets instead of the built-in
+ * defaults (scalprofd's configuration); 0 fields keep the built-in ones. */
+struct campaign_defaults {
+	int repetitions;
+	double timeout_s;
+};
+int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
+			    const struct campaign_defaults *d, struct campaign **ret, char **ret_error);
+void campaign_free(struct campaign *c);
+
+/* Replaces the campaign's scale (e.g. from --scale). Returns 0, or -EINVAL
+ * when it is not in (0, CAMPAIGN_MAX_SCALE]. */
+int campaign_set_scale(struct campaign *c, double scale);
+
+/* Whether any workload runs a python interpreter (conditions record its version). */
+int campaign_uses_python(const struct campaign *c);
+
+const char *wl_mode_name(enum wl_mode m);
+const char *placement_name(enum placement p);
+
+#endif

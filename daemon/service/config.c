@@ -1,0 +1,212 @@
+/* config.c: scalprofd's configuration through libcyaml (see config.h). Every
+ * key is optional and has the default of config/scalprofd.yaml; an unknown
+ * key, a wrong type or an impossible value is an error with its position. */
+#include <errno.h>
+#include <grp.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cyaml/cyaml.h>
+
+#include "service/config.h"
+#include "engine/lock.h"
+#include "base/util.h"
+#include "model/yamlerr.h"
+
+struct raw_defaults {
+	int repetitions;
+	double timeout_s;
+};
+
+struct raw_config {
+	char *database, *socket, *group, *lock;
+	struct raw_defaults *defaults;
+	int max_runs;
+	bool resume_interrupted;
+	double client_timeout_s;
+	int max_request_bytes;
+};
+
+#define OPT (CYAML_FLAG_OPTIONAL)
+#define OPT_PTR (CYAML_FLAG_OPTIONAL | CYAML_FLAG_POINTER)
+
+static const cyaml_schema_field_t defaults_fields[] = {
+	CYAML_FIELD_INT("repetitions", OPT, struct raw_defaults, repetitions),
+	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_defaults, timeout_s),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t config_fields[] = {
+	CYAML_FIELD_STRING_PTR("database", OPT_PTR, struct raw_config, database, 1, 4096),
+	CYAML_FIELD_STRING_PTR("socket", OPT_PTR, struct raw_config, socket, 1, 107),
+	CYAML_FIELD_STRING_PTR("group", OPT_PTR, struct raw_config, group, 1, 256),
+	CYAML_FIELD_STRING_PTR("lock", OPT_PTR, struct raw_config, lock, 1, 4096),
+	CYAML_FIELD_MAPPING_PTR("defaults", OPT_PTR, struct raw_config, defaults, defaults_fields),
+	CYAML_FIELD_INT("max_runs", OPT, struct raw_config, max_runs),
+	CYAML_FIELD_BOOL("resume_interrupted", OPT, struct raw_config, resume_interrupted),
+	CYAML_FIELD_FLOAT("client_timeout_s", OPT, struct raw_config, client_timeout_s),
+	CYAML_FIELD_INT("max_request_bytes", OPT, struct raw_config, max_request_bytes),
+	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_value_t config_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_config, config_fields),
+};
+
+static const char *config_keys_for(const char *path)
+{
+	return strncmp(path, "defaults", 8) == 0
+		? "repetitions, timeout_s"
+		: "database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, "
+		  "max_request_bytes";
+}
+
+static const char *config_enum_values(const char *key)
+{
+	return "";
+}
+
+static int given(struct yamlerr *e, const char *path)
+{
+	int line, col;
+
+	return yamlloc_find(e->loc, path, &line, &col) != NULL;
+}
+
+static char *absolute(struct yamlerr *e, const char *key, const char *v, const char *def, int *r)
+{
+	if (!v)
+		return xstrdup(def);
+	if (v[0] != '/')
+		*r = yamlerr_at(e, key, "must be an absolute path, got '%s'", v);
+	return xstrdup(v);
+}
+
+static int check(struct yamlerr *e, const struct raw_config *raw, struct config *c)
+{
+	int r = 0;
+
+	if (yamlerr_check_int(e, "max_runs") < 0 || yamlerr_check_int(e, "max_request_bytes") < 0 ||
+	    yamlerr_check_int(e, "defaults.repetitions") < 0 || yamlerr_check_bool(e, "resume_interrupted") < 0)
+		return -EINVAL;
+	c->database = absolute(e, "database", raw->database, "/var/lib/scalprof/scalprof.db", &r);
+	c->socket = absolute(e, "socket", raw->socket, "/run/scalprof/scalprofd.sock", &r);
+	c->lock = absolute(e, "lock", raw->lock, LOCK_DEFAULT_PATH, &r);
+	c->group = xstrdup(raw->group ? raw->group : "scalprof");
+	if (r < 0)
+		return r;
+	{
+		struct group *g = getgrnam(c->group);
+
+		if (!g)
+			return yamlerr_at(e, given(e, "group") ? "group" : "", "no group '%s' on this machine%s", c->group,
+					  given(e, "group") ? "" : " (the default; create it: systemd-sysusers, or groupadd)");
+		c->gid = g->gr_gid;
+	}
+	c->max_runs = 100000;
+	if (given(e, "max_runs")) {
+		if (raw->max_runs < 1)
+			return yamlerr_at(e, "max_runs", "must be at least 1, got %d", raw->max_runs);
+		c->max_runs = raw->max_runs;
+	}
+	c->resume_interrupted = given(e, "resume_interrupted") ? raw->resume_interrupted : 1;
+	c->client_timeout_s = 10;
+	if (given(e, "client_timeout_s")) {
+		if (!(raw->client_timeout_s > 0) || raw->client_timeout_s > 3600)
+			return yamlerr_at(e, "client_timeout_s", "must be above 0 and at most 3600 seconds, got %g",
+					  raw->client_timeout_s);
+		c->client_timeout_s = raw->client_timeout_s;
+	}
+	c->max_request_bytes = 2 * CAMPAIGN_MAX_BYTES;
+	if (given(e, "max_request_bytes")) {
+		if (raw->max_request_bytes < 4096 || raw->max_request_bytes > 64 << 20)
+			return yamlerr_at(e, "max_request_bytes", "must be between 4096 and 67108864, got %d",
+					  raw->max_request_bytes);
+		c->max_request_bytes = raw->max_request_bytes;
+	}
+	if (given(e, "defaults.repetitions")) {
+		if (raw->defaults->repetitions < 1 || raw->defaults->repetitions > 100000)
+			return yamlerr_at(e, "defaults.repetitions", "must be between 1 and 100000, got %d",
+					  raw->defaults->repetitions);
+		c->defaults.repetitions = raw->defaults->repetitions;
+	}
+	if (given(e, "defaults.timeout_s")) {
+		if (!(raw->defaults->timeout_s > 0) || !isfinite(raw->defaults->timeout_s) ||
+		    raw->defaults->timeout_s > 7 * 86400.0)
+			return yamlerr_at(e, "defaults.timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
+					  raw->defaults->timeout_s);
+		c->defaults.timeout_s = raw->defaults->timeout_s;
+	}
+	return 0;
+}
+
+int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error)
+{
+	struct yamlerr e = { .file = name, .keys_for = config_keys_for, .enum_values_for = config_enum_values };
+	cyaml_config_t cfg = {
+		.log_fn = yamlerr_capture, .log_ctx = &e, .mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT,
+	};
+	struct raw_config *raw = NULL;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = yamlerr_open(&e, text, len);
+	if (r == 0) {
+		int line, col;
+
+		/* an empty file, or one of comments only, means every default */
+		if (yamlloc_find(e.loc, "", &line, &col)) {
+			cyaml_err_t cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &config_schema,
+							   (cyaml_data_t **)&raw, NULL);
+
+			if (cerr != CYAML_OK) {
+				e.log[e.log_len] = '\0';
+				r = yamlerr_from_cyaml(&e, cerr);
+				raw = NULL;
+			}
+		}
+		if (r == 0) {
+			struct raw_config none = { 0 };
+
+			r = check(&e, raw ? raw : &none, c);
+		}
+	}
+	if (raw)
+		cyaml_free(&cfg, &config_schema, raw, 0);
+	yamlloc_free(e.loc);
+	if (r < 0) {
+		config_clear(c);
+		*ret_error = e.error ? e.error : xasprintf("%s: invalid configuration", name);
+		return r;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct config *c, char **ret_error)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = read_file_limited(path, 1 << 20, &text, &len);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot read the configuration '%s': %s", path, strerror(-r));
+		return r;
+	}
+	r = config_parse(path, text, len, c, ret_error);
+	free(text);
+	return r;
+}
+
+void config_clear(struct config *c)
+{
+	free(c->database);
+	free(c->socket);
+	free(c->group);
+	free(c->lock);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,34 @@
+/* config.h: scalprofd's configuration, /etc/scalprof/scalprofd.yaml
+ * (config/scalprofd.yaml is the documented default; man scalprofd(8)). */
+#ifndef SCALPROF_CONFIG_H
+#define SCALPROF_CONFIG_H
+
+#include <sys/types.h>
+
+#include "model/campaign.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/scalprof/scalprofd.yaml"
+
+struct config {
+	char *database;          /* /var/lib/scalprof/scalprof.db */
+	char *socket;            /* /run/scalprof/scalprofd.sock */
+	char *group;             /* who may submit: scalprof */
+	gid_t gid;               /* the group's id, looked up at load */
+	char *lock;              /* the experiment lock, shared with scalprof run */
+	struct campaign_defaults defaults;
+	int max_runs;            /* the largest campaign accepted, in planned runs */
+	int resume_interrupted;  /* campaigns interrupted by SIGTERM resume at start */
+	double client_timeout_s; /* a client must send its request within this */
+	int max_request_bytes;   /* the largest request line */
+};
+
+/* Reads and checks path. Returns 0 and fills *c (config_clear it), or
+ * -EINVAL / -errno with a fresh *ret_error of the form
+ * "FILE:LINE:COL: key: what is wrong". Does not log. */
+int config_load(const char *path, struct config *c, char **ret_error);
+/* The same for the len bytes of text already in memory (no terminating NUL
+ * needed); name stands for the file in messages. */
+int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error);
+void config_clear(struct config *c);
+
+#endif

@@ -1,0 +1,108 @@
+/* store.h: the SQLite database: opening and migrating it (schema.sql through
+ * PRAGMA user_version), and writing machines, campaigns and runs. Every run
+ * is written in one transaction with prepared statements only. Functions
+ * return 0 or -errno (-EIO for SQLite failures); store_errmsg() then says
+ * what failed. Nothing here logs. */
+#ifndef SCALPROF_STORE_H
+#define SCALPROF_STORE_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "host/hostinfo.h"
+#include "host/perf.h"
+#include "model/result.h"
+
+struct store;
+
+/* Opens (creating if needed) the database at path, in WAL mode with
+ * foreign keys on, and migrates it to the schema of this binary. Returns 0
+ * and *ret_store, or -errno with a fresh *ret_error: a path that cannot be
+ * opened, a file that is not a database, or a newer schema version. */
+int store_open(const char *path, struct store **ret_store, char **ret_error);
+void store_close(struct store *st);
+
+/* Opens an existing database for reading only (the reports), first
+ * migrating it when its schema is older than this binary's (which needs
+ * write access). Returns 0 and *ret_store; -ENOENT when there is no file
+ * at path (nothing in *ret_error); -EIO when it cannot be opened, or
+ * -EPROTO when its schema could not be upgraded, each with a fresh
+ * *ret_error. Writing through the store fails. */
+int store_open_readonly(const char *path, struct store **ret_store, char **ret_error);
+
+/* Keeps the -wal and -shm files when the last connection closes, so that
+ * readers without write access to the directory can still open it (the
+ * daemon's database, read by its group). */
+void store_persist_wal(struct store *st);
+
+/* The message of the last failure on st. */
+const char *store_errmsg(const struct store *st);
+sqlite3 *store_db(struct store *st);
+
+/* The schema version this binary migrates to. */
+int store_schema_version(void);
+
+/* The machine's measured usable last-level cache in bytes, or 0. */
+uint64_t store_usable_llc(struct store *st, int64_t machine_id);
+
+/* Inserts the machine or finds it by (machine_id, hostname). */
+int store_machine(struct store *st, const struct machine_info *m, int64_t *ret_id);
+
+/* A campaign row in status 'running', with its conditions. */
+int store_campaign_begin(struct store *st, int64_t machine_id, const struct campaign *c,
+			 const struct conditions *cond, int64_t *ret_id);
+/* The campaign text names: an id, or a name (its latest campaign). Returns
+ * 0 and *ret_id, -ENOENT when there is none, or -EIO. */
+int store_find_campaign(struct store *st, const char *text, int64_t *ret_id);
+/* Records who submitted the campaign (or ran it in the foreground). */
+int store_campaign_submitter(struct store *st, int64_t campaign_id, const char *user, unsigned uid);
+/* Sets the campaign's final status ("done", "failed", "interrupted"). */
+int store_campaign_end(struct store *st, int64_t campaign_id, const char *status, const char *error);
+
+/* One run's transaction: begin, the run and its workers, each probe's rows
+ * (store_counter), then commit; rollback on any failure. */
+int store_run_begin(struct store *st);
+int store_run_insert(struct store *st, int64_t campaign_id, const struct run_result *run,
+		     int64_t *ret_run_id, int64_t *ret_worker_ids);
+int store_run_commit(struct store *st);
+void store_run_rollback(struct store *st);
+
+struct counter_row {
+	const char *event, *encoding;
+	enum counter_status status;
+	const char *reason;     /* NULL when nothing to say */
+	int has_value;
+	uint64_t value;
+	double scaled;
+	int has_times;
+	uint64_t time_enabled, time_running;
+};
+int store_counter(struct store *st, int64_t run_id, int64_t worker_id, const struct counter_row *row);
+
+struct sample_row {
+	int64_t worker_id;       /* 0: system-wide */
+	int64_t t_ns;            /* since the barrier */
+	const char *event;
+	uint64_t delta, enabled_delta, running_delta;
+};
+/* One point of a timeline; cheap: a cached statement in the run's
+ * transaction, so a run's samples are written in one batch. */
+int store_sample(struct store *st, int64_t run_id, const struct sample_row *row);
+
+struct bandwidth_row {
+	int socket;              /* -1: not per socket */
+	const char *source, *pmu, *status, *reason;
+	int has_read, has_write;
+	int64_t read_bytes, write_bytes;
+	double seconds;          /* 0: unknown */
+};
+int store_bandwidth(struct store *st, int64_t run_id, const struct bandwidth_row *row);
+
+/* The sum over run_id's workers of event's scaled value, within the open
+ * run transaction. Returns 0 with *ret_sum; 1 when some worker has no
+ * value, with a fresh *ret_why (the stored reason, or that the event was
+ * not in the campaign); -EIO on failure. */
+int store_llc_misses(struct store *st, int64_t run_id, const char *event, double *ret_sum, char **ret_why);
+
+#endif
