@@ -19,7 +19,8 @@ t1=$(text scalprof.1)
 for cmd in $(sed -n 's/^	{ "\([a-z]*\)", cmd_.*/\1/p' "$SRC_DIR/daemon/scalprof.c"); do
 	like "$t1" "scalprof $cmd" "scalprof(1) documents the command $cmd"
 done
-for opt in $(sed -n 's/^		{ "\([a-z-]*\)", \(required\|no\)_argument.*/\1/p' "$SRC_DIR/daemon/scalprof.c" | sort -u); do
+# every long option of every command (cli/, one file per command family)
+for opt in $(cat "$SRC_DIR"/daemon/cli/*.c | grep -o '{ "[a-z-]*", \(required\|no\)_argument' | sed 's/{ "\([a-z-]*\)".*/\1/' | sort -u); do
 	like "$t1" "--$opt" "scalprof(1) documents --$opt"
 done
 for word in SCALPROF_TOPOLOGY SCALPROF_WORKERS 130 not_counted unsupported; do

@@ -1,5 +1,5 @@
-/* clientcmd.c: the scalprof commands that talk to scalprofd: submit, list,
- * status, watch and cancel (see clientcmd.h). Each sends one request and
+/* client.c: the scalprof commands that talk to scalprofd: submit, list,
+ * status, watch and cancel (see commands.h). Each sends one request and
  * prints the reply for people; the exit status says how it went. */
 #include <errno.h>
 #include <getopt.h>
@@ -11,14 +11,11 @@
 
 #include "model/campaign.h"
 #include "service/client.h"
-#include "cli/clientcmd.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
 #include "base/log.h"
 #include "host/topology.h"
 #include "base/util.h"
-
-#define EX_OK 0
-#define EX_RUNTIME 1   /* no daemon, or the campaign did not complete */
-#define EX_BADINPUT 2  /* bad usage, an invalid campaign, a refused request */
 
 const char usage_submit[] =
 	"usage: scalprof submit FILE.yaml [--scale F] [--watch] [--socket PATH]\n"
@@ -55,48 +52,22 @@ const char usage_cancel[] =
 	"exit status: 0, 1 scalprofd unreachable, 2 bad usage, no such campaign or not\n"
 	"yours\n";
 
-struct copts {
-	const char *socket, *scale;
-	int watch;
+/* the options of a command that only names scalprofd's socket, and of
+ * submit */
+static const struct option socket_opts[] = {
+	{ "socket", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' }, { 0 },
+};
+static const struct option submit_opts[] = {
+	{ "socket", required_argument, NULL, 'S' }, { "scale", required_argument, NULL, 's' },
+	{ "watch", no_argument, NULL, 'w' },         { "help", no_argument, NULL, 'h' },
+	{ 0 },
 };
 
-/* Options and operands; returns the index of the first operand or -1 with
- * *ex set (0 after --help). */
-static int parse(int argc, char **argv, const char *usage, int allow_scale, struct copts *o, int *ex)
+/* Options and operands of a client command; as cli_parse_opts. */
+static int parse(int argc, char **argv, const char *usage, int submit, struct cli_opts *o, int *ex)
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 'S' }, { "scale", required_argument, NULL, 's' },
-		{ "watch", no_argument, NULL, 'w' },         { "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int ch;
-
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, allow_scale ? "S:s:wh" : "S:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'S': o->socket = optarg; break;
-		case 's':
-			if (!allow_scale)
-				goto bad;
-			o->scale = optarg;
-			break;
-		case 'w':
-			if (!allow_scale)
-				goto bad;
-			o->watch = 1;
-			break;
-		case 'h': fputs(usage, stdout); *ex = EX_OK; return -1;
-		default:
-			goto bad;
-		}
-	}
-	return optind;
-bad:
-	log_error("%s: option '%s' is unknown or needs a value", argv[0], argv[optind - 1]);
-	fputs(usage, stderr);
-	*ex = EX_BADINPUT;
-	return -1;
+	return cli_parse_opts(argc, argv, usage, submit ? "S:s:wh" : "S:h", submit ? submit_opts : socket_opts, o,
+			      ex);
 }
 
 static int parse_id(const char *cmd, const char *text, int64_t *ret)
@@ -128,7 +99,7 @@ static int64_t jint(json_object *o, const char *key)
 
 /* Sends req and reads the first reply; 0 with *ret (ok true) and the open
  * *ret_fd, or the exit status after saying why. */
-static int exchange(const char *cmd, const struct copts *o, const struct request *req, int *ret_fd, char **buf,
+static int exchange(const char *cmd, const struct cli_opts *o, const struct request *req, int *ret_fd, char **buf,
 		    size_t *len, json_object **ret)
 {
 	char *err = NULL;
@@ -138,7 +109,7 @@ static int exchange(const char *cmd, const struct copts *o, const struct request
 	if (fd < 0) {
 		log_error("%s: %s", cmd, err);
 		free(err);
-		return EX_RUNTIME;
+		return EXIT_RUNTIME;
 	}
 	r = client_next(fd, buf, len, ret, &err);
 	if (r <= 0) {
@@ -147,7 +118,7 @@ static int exchange(const char *cmd, const struct copts *o, const struct request
 		close(fd);
 		free(*buf);
 		*buf = NULL;
-		return EX_RUNTIME;
+		return EXIT_RUNTIME;
 	}
 	if (!json_object_object_get_ex(*ret, "ok", &ok) || !json_object_get_boolean(ok)) {
 		log_error("%s: %s", cmd, jstr(*ret, "error") ? jstr(*ret, "error") : "refused");
@@ -155,7 +126,7 @@ static int exchange(const char *cmd, const struct copts *o, const struct request
 		close(fd);
 		free(*buf);
 		*buf = NULL;
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	*ret_fd = fd;
 	return 0;
@@ -201,7 +172,7 @@ static int follow(const char *cmd, int fd, char **buf, size_t *len)
 		if (ev && strcmp(ev, "end") == 0) {
 			const char *st = jstr(e, "status");
 			/* done with failed runs is not a success either, as for run */
-			int ex = st && strcmp(st, "done") == 0 && !jstr(e, "error") ? EX_OK : EX_RUNTIME;
+			int ex = st && strcmp(st, "done") == 0 && !jstr(e, "error") ? 0 : EXIT_RUNTIME;
 
 			if (jstr(e, "table"))
 				printf("\n%s", jstr(e, "table"));
@@ -215,12 +186,12 @@ static int follow(const char *cmd, int fd, char **buf, size_t *len)
 	}
 	log_error("%s: %s", cmd, r == 0 ? "scalprofd closed the connection before the campaign ended (stopped?)" : err);
 	free(err);
-	return EX_RUNTIME;
+	return EXIT_RUNTIME;
 }
 
 int cmd_submit(int argc, char **argv)
 {
-	struct copts o = { 0 };
+	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_SUBMIT };
 	struct topology *topo = NULL;
 	struct campaign *c = NULL;
@@ -234,7 +205,7 @@ int cmd_submit(int argc, char **argv)
 	if (argc - i != 1) {
 		log_error("submit: expected one campaign file");
 		fputs(usage_submit, stderr);
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	if (o.scale) {
 		char *end;
@@ -243,23 +214,23 @@ int cmd_submit(int argc, char **argv)
 		if (!*o.scale || *end || !(req.scale > 0) || req.scale > CAMPAIGN_MAX_SCALE) {
 			log_error("submit: --scale: expected a number above 0 and at most %g, got '%s'", CAMPAIGN_MAX_SCALE,
 				  o.scale);
-			return EX_BADINPUT;
+			return EXIT_BADINPUT;
 		}
 	}
 	if (!realpath(argv[i], abs)) {
 		log_error("cannot read campaign '%s': %s", argv[i], strerror(errno));
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	if (topology_new(&topo) < 0) {
 		log_error("submit: cannot read the machine's topology");
-		return EX_RUNTIME;
+		return EXIT_RUNTIME;
 	}
 	/* checked here first, with the daemon's messages: it checks again */
 	if (campaign_load(abs, topo, &c, &err) < 0) {
 		log_error("%s", err);
 		free(err);
 		topology_free(topo);
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	req.yaml = c->yaml;
 	req.path = abs;
@@ -294,7 +265,7 @@ int cmd_submit(int argc, char **argv)
 
 int cmd_list(int argc, char **argv)
 {
-	struct copts o = { 0 };
+	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_LIST };
 	json_object *reply, *a;
 	char *buf = NULL;
@@ -305,7 +276,7 @@ int cmd_list(int argc, char **argv)
 		return ex;
 	if (i != argc) {
 		log_error("list: unexpected argument '%s'", argv[i]);
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	ex = exchange("list", &o, &req, &fd, &buf, &len, &reply);
 	if (ex)
@@ -324,7 +295,7 @@ int cmd_list(int argc, char **argv)
 			       jstr(it, "user"), jstr(it, "status"), runs, jstr(it, "submitted_at"));
 		}
 	json_object_put(reply);
-	return EX_OK;
+	return 0;
 }
 
 static void print_fields(json_object *o)
@@ -335,7 +306,7 @@ static void print_fields(json_object *o)
 
 int cmd_status(int argc, char **argv)
 {
-	struct copts o = { 0 };
+	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_STATUS };
 	json_object *reply, *v;
 	char *buf = NULL;
@@ -347,10 +318,10 @@ int cmd_status(int argc, char **argv)
 	if (argc - i > 1) {
 		log_error("status: expected at most one campaign id");
 		fputs(usage_status, stderr);
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	if (argc - i == 1 && parse_id("status", argv[i], &req.id) < 0)
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	ex = exchange("status", &o, &req, &fd, &buf, &len, &reply);
 	if (ex)
 		return ex;
@@ -359,12 +330,12 @@ int cmd_status(int argc, char **argv)
 	if (json_object_object_get_ex(reply, "daemon", &v) || json_object_object_get_ex(reply, "campaign", &v))
 		print_fields(v);
 	json_object_put(reply);
-	return EX_OK;
+	return 0;
 }
 
 int cmd_watch(int argc, char **argv)
 {
-	struct copts o = { 0 };
+	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_WATCH };
 	json_object *reply, *c;
 	char *buf = NULL;
@@ -376,10 +347,10 @@ int cmd_watch(int argc, char **argv)
 	if (argc - i != 1) {
 		log_error("watch: expected one campaign id");
 		fputs(usage_watch, stderr);
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	if (parse_id("watch", argv[i], &req.id) < 0)
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	ex = exchange("watch", &o, &req, &fd, &buf, &len, &reply);
 	if (ex)
 		return ex;
@@ -396,7 +367,7 @@ int cmd_watch(int argc, char **argv)
 
 int cmd_cancel(int argc, char **argv)
 {
-	struct copts o = { 0 };
+	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_CANCEL };
 	json_object *reply;
 	char *buf = NULL;
@@ -408,10 +379,10 @@ int cmd_cancel(int argc, char **argv)
 	if (argc - i != 1) {
 		log_error("cancel: expected one campaign id");
 		fputs(usage_cancel, stderr);
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	}
 	if (parse_id("cancel", argv[i], &req.id) < 0)
-		return EX_BADINPUT;
+		return EXIT_BADINPUT;
 	ex = exchange("cancel", &o, &req, &fd, &buf, &len, &reply);
 	if (ex)
 		return ex;
@@ -419,5 +390,5 @@ int cmd_cancel(int argc, char **argv)
 	free(buf);
 	printf("campaign %lld cancelled\n", (long long)jint(reply, "id"));
 	json_object_put(reply);
-	return EX_OK;
+	return 0;
 }

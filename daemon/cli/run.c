@@ -1,0 +1,371 @@
+/* run.c: scalprof run (a campaign in the foreground), check (validate it,
+ * run nothing) and probe (measure the machine's bandwidth ceiling and usable
+ * cache). See commands.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/report.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "base/version.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "engine/ceiling.h"
+#include "engine/runner.h"
+#include "host/hostinfo.h"
+#include "model/plan.h"
+#include "store/store.h"
+
+const char usage_run[] =
+	"usage: scalprof run FILE.yaml [--db PATH] [--scale F] [--no-probe] [--quiet]\n"
+	"\n"
+	"Runs every run of the campaign in the foreground, stores each in the database\n"
+	"(default ./" DEFAULT_DB ") and prints the result table.\n"
+	"  -d, --db PATH   database file (created if missing)\n"
+	"  -s, --scale F   multiply every workload's work by F (overrides the campaign's scale)\n"
+	"  -n, --no-probe  do not measure this machine's ceiling first when the\n"
+	"                  database has none (see scalprof probe)\n"
+	"  -q, --quiet     no progress lines\n"
+	"  -h, --help      this text\n"
+	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
+	"2 bad campaign or database path, 130 interrupted (finished runs are kept)\n";
+
+const char usage_check[] =
+	"usage: scalprof check FILE.yaml [--scale F]\n"
+	"\n"
+	"Validates the campaign against this machine exactly as `run` would, prints\n"
+	"the number of runs it plans, and writes nothing.\n"
+	"  -s, --scale F   check with this scale instead of the campaign's\n"
+	"exit status: 0 valid, 2 invalid (the message says FILE:LINE:COL: FIELD: what)\n";
+
+const char usage_probe[] =
+	"usage: scalprof probe [--db PATH] [--scale F] [--quiet]\n"
+	"\n"
+	"Measures this machine's memory-bandwidth ceiling (STREAM copy and triad on\n"
+	"1..all pinned physical cores, arrays 4x the L3, best of 3) and its usable\n"
+	"last-level cache (a pointer-chase latency sweep), prints both and stores them\n"
+	"for the machine in the database (default ./" DEFAULT_DB "), replacing earlier ones.\n"
+	"`scalprof run` does this once per machine when the database has none.\n"
+	"  -d, --db PATH   database file\n"
+	"  -s, --scale F   shorten the measurement (fewer passes); 1 by default\n"
+	"  -q, --quiet     no progress lines\n";
+
+/* ---- check ---- */
+
+int cmd_check(int argc, char **argv)
+{
+	struct cli_opts o = { 0 };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	struct plan plan;
+	static const struct option longopts[] = {
+		{ "scale", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int ex, i = cli_parse_opts(argc, argv, usage_check, "s:h", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	ex = cli_campaign_operand(argc, argv, i, usage_check, o.scale, &topo, &c);
+	if (ex)
+		return ex;
+	plan_build(c, topology_cores(topo), &plan);
+	{
+		size_t ordinary = c->nworkloads * c->nworkers * (size_t)c->repetitions;
+
+		printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs",
+		       argv[i], c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
+		       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", ordinary);
+		if (plan.nruns > ordinary)
+			printf(" + %zu interference runs", plan.nruns - ordinary);
+		printf(", %zu event%s, scale %g\n", c->nevents, c->nevents == 1 ? "" : "s", c->scale);
+	}
+	plan_clear(&plan);
+	campaign_free(c);
+	topology_free(topo);
+	return 0;
+}
+
+/* ---- run ---- */
+
+struct progress_state {
+	int tty;
+};
+
+static void progress(void *arg, const struct runner_progress *p)
+{
+	struct progress_state *ps = arg;
+	char el[16], eta[16];
+
+	format_duration(p->elapsed_s, el, sizeof(el));
+	if (p->eta_s >= 0)
+		format_duration(p->eta_s, eta, sizeof(eta));
+	else
+		snprintf(eta, sizeof(eta), "?");
+	if (ps->tty) {
+		printf("\r\033[K[run %zu/%zu] %s, %d worker%s%s%s, rep %d/%d  elapsed %s  ETA %s", p->index, p->total,
+		       p->workload->name, p->run->n_workers, p->run->n_workers == 1 ? "" : "s",
+		       p->run->corunner ? " beside " : "", p->run->corunner ? corunner_name(p->run->corunner) : "",
+		       p->run->repetition, p->repetitions, el, eta);
+		if (p->phase == PROGRESS_DONE && p->result->status != RUN_OK)
+			printf("\r\033[Krun %zu/%zu: %s, %d workers, rep %d: %s: %s\n", p->index, p->total,
+			       p->workload->name, p->run->n_workers, p->run->repetition,
+			       run_status_name(p->result->status), p->result->error ? p->result->error : "");
+		fflush(stdout);
+		return;
+	}
+	if (p->phase != PROGRESS_DONE)
+		return;
+	printf("run %zu/%zu: %s, %d worker%s%s%s, rep %d/%d: %s", p->index, p->total, p->workload->name,
+	       p->run->n_workers, p->run->n_workers == 1 ? "" : "s", p->run->corunner ? " beside " : "",
+	       p->run->corunner ? corunner_name(p->run->corunner) : "", p->run->repetition, p->repetitions,
+	       run_status_name(p->result->status));
+	if (p->result->wall_ns >= 0)
+		printf(", %.3f s", (double)p->result->wall_ns / 1e9);
+	if (p->result->error)
+		printf(" (%s)", p->result->error);
+	printf(", elapsed %s, ETA %s\n", el, eta);
+	fflush(stdout);
+}
+
+/* Measures and stores the machine's ceiling; logs why on failure.
+ * Returns 0, -EINTR or another -errno. */
+static int measure_ceiling(const struct topology *topo, struct store *st, int64_t machine_id, double scale,
+			   int sigfd, int quiet)
+{
+	struct ceiling_opts co = { .topo = topo, .scale = scale, .sigfd = sigfd };
+	struct progress_state ps = { .tty = isatty(STDOUT_FILENO) };
+	struct ceiling *c = xcalloc(1, sizeof(*c));
+	char *err = NULL;
+	int r;
+
+	if (!quiet) {
+		printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)...\n");
+		fflush(stdout);
+		co.progress = ps.tty ? progress : NULL; /* no line per measuring run in a log */
+		co.progress_arg = &ps;
+	}
+	r = ceiling_measure(&co, c, &err);
+	if (ps.tty && !quiet)
+		printf("\r\033[K");
+	if (r == 0 && ceiling_store(st, machine_id, c) < 0) {
+		err = xasprintf("storing the ceiling: %s", sqlite3_errmsg(store_db(st)));
+		r = -EIO;
+	}
+	if (r == 0 && !quiet)
+		ceiling_print(c, stdout);
+	else if (r == -EINTR)
+		log_error("interrupted while measuring the ceiling");
+	else if (r < 0)
+		log_error("%s", err ? err : "measuring the ceiling failed");
+	free(err);
+	free(c);
+	return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "scale", required_argument, NULL, 's' },
+		{ "no-probe", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cli_opts o = { .db = DEFAULT_DB };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	struct store *st = NULL;
+	struct machine_info mi;
+	struct conditions cond;
+	struct plan plan = { 0 };
+	struct runner_summary sum;
+	struct progress_state ps = { 0 };
+	int64_t machine_id, campaign_id;
+	char *err = NULL;
+	int ex, r, sigfd = -1, lockfd = -1, i = cli_parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	ex = cli_campaign_operand(argc, argv, i, usage_run, o.scale, &topo, &c);
+	if (ex)
+		return ex;
+	{
+		char *what = xasprintf("campaign '%s' from %s", c->name, c->source);
+
+		lockfd = cli_take_experiment_lock(what);
+		free(what);
+	}
+	if (lockfd == -EBUSY) {
+		campaign_free(c);
+		topology_free(topo);
+		return EXIT_RUNTIME;
+	}
+	r = store_open(o.db, &st, &err);
+	if (r < 0) {
+		log_error("%s", err);
+		free(err);
+		campaign_free(c);
+		topology_free(topo);
+		if (lockfd >= 0)
+			close(lockfd);
+		return EXIT_BADINPUT;
+	}
+	sigfd = signals_fd();
+	machine_info_read(topo, &mi);
+	conditions_read(campaign_uses_python(c), &cond);
+	ex = 0;
+	{
+		char *user = user_name(getuid());
+
+		r = store_machine(st, &mi, &machine_id);
+		if (r == 0)
+			r = store_campaign_begin(st, machine_id, c, &cond, &campaign_id);
+		if (r == 0)
+			r = store_campaign_submitter(st, campaign_id, user, getuid());
+		free(user);
+	}
+	if (r < 0) {
+		log_error("database '%s': %s", o.db, store_errmsg(st));
+		ex = EXIT_RUNTIME;
+		goto out;
+	}
+	if (!o.no_probe && !ceiling_known(st, machine_id)) {
+		r = measure_ceiling(topo, st, machine_id, 1.0, sigfd, o.quiet);
+		if (r < 0) {
+			store_campaign_end(st, campaign_id, r == -EINTR ? "interrupted" : "failed",
+					   "measuring the machine's ceiling failed");
+			ex = r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
+			goto out;
+		}
+	}
+	plan_build(c, topology_cores(topo), &plan);
+	ps.tty = isatty(STDOUT_FILENO);
+	if (!o.quiet)
+		printf("campaign '%s' (id %lld): %zu runs into %s\n", c->name, (long long)campaign_id, plan.nruns,
+		       o.db);
+	{
+		struct runner_opts ro = {
+			.campaign = c, .topo = topo, .store = st, .campaign_id = campaign_id, .sigfd = sigfd,
+			.progress = o.quiet ? NULL : progress, .progress_arg = &ps,
+			/* the cache co-runner keeps half the measured usable cache hot */
+			.cache_hog_bytes = store_usable_llc(st, machine_id) / 2,
+		};
+		r = runner_run_campaign(&ro, &plan, &sum, &err);
+	}
+	if (ps.tty && !o.quiet)
+		printf("\r\033[K");
+	if (r == -EINTR) {
+		store_campaign_end(st, campaign_id, "interrupted", "interrupted by a signal");
+		log_error("interrupted: %zu of %zu runs stored; the campaign is marked interrupted", sum.runs_done,
+			  plan.nruns);
+		ex = EXIT_INTERRUPTED;
+	} else if (r < 0) {
+		log_error("%s", err);
+		if (store_campaign_end(st, campaign_id, "failed", err) < 0)
+			log_error("database '%s': %s", o.db, store_errmsg(st));
+		ex = EXIT_RUNTIME;
+	} else {
+		if (store_campaign_end(st, campaign_id, "done", NULL) < 0) {
+			log_error("database '%s': %s", o.db, store_errmsg(st));
+			ex = EXIT_RUNTIME;
+		}
+		if (sum.runs_ok != sum.runs_done) {
+			log_error("%zu of %zu runs did not succeed (%zu failed, %zu timed out): see the runs and workers "
+				  "tables",
+				  sum.runs_done - sum.runs_ok, sum.runs_done, sum.runs_failed, sum.runs_timeout);
+			ex = EXIT_RUNTIME;
+		}
+	}
+	free(err);
+	if (sum.runs_done > 0) {
+		char *verr = NULL;
+
+		/* judged from what was stored, whatever became of the campaign */
+		if (report_store_verdicts(st, campaign_id, scalprof_version(), &verr) < 0) {
+			log_error("database '%s': %s", o.db, verr);
+			free(verr);
+			ex = EXIT_RUNTIME;
+		}
+		putchar('\n');
+		if (report_campaign(st, campaign_id, REPORT_TEXT, stdout) < 0)
+			log_error("cannot print the result table: %s", store_errmsg(st));
+	}
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	plan_clear(&plan);
+	machine_info_clear(&mi);
+	conditions_clear(&cond);
+	store_close(st);
+	campaign_free(c);
+	topology_free(topo);
+	if (sigfd >= 0)
+		close(sigfd);
+	return ex;
+}
+
+/* ---- probe ---- */
+
+int cmd_probe(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "scale", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cli_opts o = { .db = DEFAULT_DB };
+	struct topology *topo = NULL;
+	struct store *st = NULL;
+	struct machine_info mi;
+	int64_t machine_id;
+	double scale;
+	char *err = NULL;
+	int r, sigfd, ex, lockfd, i = cli_parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (i != argc) {
+		log_error("probe: unexpected argument '%s'", argv[i]);
+		return EXIT_BADINPUT;
+	}
+	if (cli_parse_scale("probe", o.scale, &scale) < 0)
+		return EXIT_BADINPUT;
+	if (cli_load_topology(&topo) < 0)
+		return EXIT_RUNTIME;
+	lockfd = cli_take_experiment_lock("measuring the ceiling (scalprof probe)");
+	if (lockfd == -EBUSY) {
+		topology_free(topo);
+		return EXIT_RUNTIME;
+	}
+	if (store_open(o.db, &st, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		topology_free(topo);
+		if (lockfd >= 0)
+			close(lockfd);
+		return EXIT_BADINPUT;
+	}
+	sigfd = signals_fd();
+	machine_info_read(topo, &mi);
+	if (store_machine(st, &mi, &machine_id) < 0) {
+		log_error("database '%s': %s", o.db, store_errmsg(st));
+		r = -EIO;
+	} else {
+		r = measure_ceiling(topo, st, machine_id, scale, sigfd, o.quiet);
+	}
+	machine_info_clear(&mi);
+	store_close(st);
+	topology_free(topo);
+	close(sigfd);
+	if (lockfd >= 0)
+		close(lockfd);
+	return r == 0 ? 0 : r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
+}
