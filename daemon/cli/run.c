@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "engine/ceiling.h"
 #include "engine/runner.h"
+#include "engine/session.h"
 #include "host/hostinfo.h"
 #include "model/plan.h"
 #include "store/store.h"
@@ -132,39 +133,94 @@ static void progress(void *arg, const struct runner_progress *p)
 	fflush(stdout);
 }
 
-/* Measures and stores the machine's ceiling; logs why on failure.
- * Returns 0, -EINTR or another -errno. */
-static int measure_ceiling(const struct topology *topo, struct store *st, int64_t machine_id, double scale,
-			   int sigfd, int quiet)
-{
-	struct ceiling_opts co = { .topo = topo, .scale = scale, .sigfd = sigfd };
-	struct progress_state ps = { .tty = isatty(STDOUT_FILENO) };
-	struct ceiling *c = xcalloc(1, sizeof(*c));
-	char *err = NULL;
-	int r;
+/* What scalprof run and probe say along the session (session.h). */
+struct run_ui {
+	struct progress_state ps;
+	int quiet, started;
+	const char *db, *name;
+};
 
-	if (!quiet) {
-		printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)...\n");
-		fflush(stdout);
-		co.progress = ps.tty ? progress : NULL; /* no line per measuring run in a log */
-		co.progress_arg = &ps;
-	}
-	r = ceiling_measure(&co, c, &err);
-	if (ps.tty && !quiet)
+static void ui_ceiling_start(void *arg, struct ceiling_opts *co)
+{
+	struct run_ui *ui = arg;
+
+	if (ui->quiet)
+		return;
+	printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)...\n");
+	fflush(stdout);
+	co->progress = ui->ps.tty ? progress : NULL; /* no line per measuring run in a log */
+	co->progress_arg = &ui->ps;
+}
+
+static void ui_ceiling_end(void *arg, int r, const struct ceiling *c, const char *why)
+{
+	struct run_ui *ui = arg;
+
+	if (ui->ps.tty && !ui->quiet)
 		printf("\r\033[K");
-	if (r == 0 && ceiling_store(st, machine_id, c) < 0) {
-		err = xasprintf("storing the ceiling: %s", sqlite3_errmsg(store_db(st)));
-		r = -EIO;
-	}
-	if (r == 0 && !quiet)
+	if (r == 0 && !ui->quiet)
 		ceiling_print(c, stdout);
 	else if (r == -EINTR)
 		log_error("interrupted while measuring the ceiling");
 	else if (r < 0)
-		log_error("%s", err ? err : "measuring the ceiling failed");
-	free(err);
-	free(c);
-	return r;
+		log_error("%s", why ? why : "measuring the ceiling failed");
+}
+
+static void ui_runs_start(void *arg, int64_t campaign_id, size_t nruns)
+{
+	struct run_ui *ui = arg;
+
+	ui->started = 1;
+	if (!ui->quiet)
+		printf("campaign '%s' (id %lld): %zu runs into %s\n", ui->name, (long long)campaign_id, nruns, ui->db);
+}
+
+/* Opens the database for a command that holds lockfd, closing lockfd when
+ * it cannot. Returns the store or NULL after logging why. */
+static struct store *open_store(const char *path, int lockfd)
+{
+	struct store *st = NULL;
+	char *err = NULL;
+
+	if (store_open(path, &st, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		if (lockfd >= 0)
+			close(lockfd);
+		return NULL;
+	}
+	return st;
+}
+
+/* The exit status of a session that ended as res says, after logging why
+ * it was not a success. */
+static int run_outcome(int r, const struct session_result *res, const char *db)
+{
+	int ex = 0;
+
+	if (res->in_ceiling) {
+		ex = r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME; /* the hook said why */
+	} else if (r == -EINTR) {
+		log_error("interrupted: %zu of %zu runs stored; the campaign is marked interrupted", res->sum.runs_done,
+			  res->nruns);
+		ex = EXIT_INTERRUPTED;
+	} else if (r < 0 || res->db_error) {
+		if (res->db_error)
+			log_error("database '%s': %s", db, res->error);
+		else
+			log_error("%s", res->error ? res->error : "failed");
+		ex = EXIT_RUNTIME;
+	} else if (res->sum.runs_ok != res->sum.runs_done) {
+		log_error("%zu of %zu runs did not succeed (%zu failed, %zu timed out): see the runs and workers tables",
+			  res->sum.runs_done - res->sum.runs_ok, res->sum.runs_done, res->sum.runs_failed,
+			  res->sum.runs_timeout);
+		ex = EXIT_RUNTIME;
+	}
+	if (res->verdict_error) {
+		log_error("database '%s': %s", db, res->verdict_error);
+		ex = ex ? ex : EXIT_RUNTIME;
+	}
+	return ex;
 }
 
 int cmd_run(int argc, char **argv)
@@ -180,128 +236,53 @@ int cmd_run(int argc, char **argv)
 	struct cli_opts o = { .db = DEFAULT_DB };
 	struct topology *topo = NULL;
 	struct campaign *c = NULL;
-	struct store *st = NULL;
-	struct machine_info mi;
-	struct conditions cond;
-	struct plan plan = { 0 };
-	struct runner_summary sum;
-	struct progress_state ps = { 0 };
-	int64_t machine_id, campaign_id;
-	char *err = NULL;
-	int ex, r, sigfd = -1, lockfd = -1, i = cli_parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
+	struct store *st;
+	struct session_result res;
+	char *user, *what;
+	int ex, r, sigfd, lockfd, i = cli_parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
 	ex = cli_campaign_operand(argc, argv, i, usage_run, o.scale, &topo, &c);
 	if (ex)
 		return ex;
-	{
-		char *what = xasprintf("campaign '%s' from %s", c->name, c->source);
-
-		lockfd = cli_take_experiment_lock(what);
-		free(what);
-	}
-	if (lockfd == -EBUSY) {
+	what = xasprintf("campaign '%s' from %s", c->name, c->source);
+	lockfd = cli_take_experiment_lock(what);
+	free(what);
+	st = lockfd == -EBUSY ? NULL : open_store(o.db, lockfd);
+	if (!st) {
 		campaign_free(c);
 		topology_free(topo);
-		return EXIT_RUNTIME;
-	}
-	r = store_open(o.db, &st, &err);
-	if (r < 0) {
-		log_error("%s", err);
-		free(err);
-		campaign_free(c);
-		topology_free(topo);
-		if (lockfd >= 0)
-			close(lockfd);
-		return EXIT_BADINPUT;
+		return lockfd == -EBUSY ? EXIT_RUNTIME : EXIT_BADINPUT;
 	}
 	sigfd = signals_fd();
-	machine_info_read(topo, &mi);
-	conditions_read(campaign_uses_python(c), &cond);
-	ex = 0;
+	user = user_name(getuid());
 	{
-		char *user = user_name(getuid());
-
-		r = store_machine(st, &mi, &machine_id);
-		if (r == 0)
-			r = store_campaign_begin(st, machine_id, c, &cond, &campaign_id);
-		if (r == 0)
-			r = store_campaign_submitter(st, campaign_id, user, getuid());
-		free(user);
-	}
-	if (r < 0) {
-		log_error("database '%s': %s", o.db, store_errmsg(st));
-		ex = EXIT_RUNTIME;
-		goto out;
-	}
-	if (!o.no_probe && !ceiling_known(st, machine_id)) {
-		r = measure_ceiling(topo, st, machine_id, 1.0, sigfd, o.quiet);
-		if (r < 0) {
-			store_campaign_end(st, campaign_id, r == -EINTR ? "interrupted" : "failed",
-					   "measuring the machine's ceiling failed");
-			ex = r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
-			goto out;
-		}
-	}
-	plan_build(c, topology_cores(topo), &plan);
-	ps.tty = isatty(STDOUT_FILENO);
-	if (!o.quiet)
-		printf("campaign '%s' (id %lld): %zu runs into %s\n", c->name, (long long)campaign_id, plan.nruns,
-		       o.db);
-	{
-		struct runner_opts ro = {
-			.campaign = c, .topo = topo, .store = st, .campaign_id = campaign_id, .sigfd = sigfd,
-			.progress = o.quiet ? NULL : progress, .progress_arg = &ps,
-			/* the cache co-runner keeps half the measured usable cache hot */
-			.cache_hog_bytes = store_usable_llc(st, machine_id) / 2,
+		struct run_ui ui = { .ps.tty = isatty(STDOUT_FILENO), .quiet = o.quiet, .db = o.db, .name = c->name };
+		struct session_hooks hooks = {
+			.arg = &ui, .ceiling_start = ui_ceiling_start, .ceiling_end = ui_ceiling_end,
+			.runs_start = ui_runs_start, .progress = o.quiet ? NULL : progress,
 		};
-		r = runner_run_campaign(&ro, &plan, &sum, &err);
-	}
-	if (ps.tty && !o.quiet)
-		printf("\r\033[K");
-	if (r == -EINTR) {
-		store_campaign_end(st, campaign_id, "interrupted", "interrupted by a signal");
-		log_error("interrupted: %zu of %zu runs stored; the campaign is marked interrupted", sum.runs_done,
-			  plan.nruns);
-		ex = EXIT_INTERRUPTED;
-	} else if (r < 0) {
-		log_error("%s", err);
-		if (store_campaign_end(st, campaign_id, "failed", err) < 0)
-			log_error("database '%s': %s", o.db, store_errmsg(st));
-		ex = EXIT_RUNTIME;
-	} else {
-		if (store_campaign_end(st, campaign_id, "done", NULL) < 0) {
-			log_error("database '%s': %s", o.db, store_errmsg(st));
-			ex = EXIT_RUNTIME;
-		}
-		if (sum.runs_ok != sum.runs_done) {
-			log_error("%zu of %zu runs did not succeed (%zu failed, %zu timed out): see the runs and workers "
-				  "tables",
-				  sum.runs_done - sum.runs_ok, sum.runs_done, sum.runs_failed, sum.runs_timeout);
-			ex = EXIT_RUNTIME;
-		}
-	}
-	free(err);
-	if (sum.runs_done > 0) {
-		char *verr = NULL;
+		struct session_opts so = {
+			.kind = SESSION_FOREGROUND, .campaign = c, .topo = topo, .store = st, .user = user,
+			.uid = getuid(), .measure_ceiling = !o.no_probe, .sigfd = sigfd, .version = scalprof_version(),
+			.hooks = &hooks,
+		};
 
-		/* judged from what was stored, whatever became of the campaign */
-		if (report_store_verdicts(st, campaign_id, scalprof_version(), &verr) < 0) {
-			log_error("database '%s': %s", o.db, verr);
-			free(verr);
-			ex = EXIT_RUNTIME;
-		}
+		r = session_run(&so, &res);
+		if (ui.ps.tty && !o.quiet && ui.started)
+			printf("\r\033[K");
+	}
+	ex = run_outcome(r, &res, o.db);
+	if (res.runs_before + res.sum.runs_done > 0) {
 		putchar('\n');
-		if (report_campaign(st, campaign_id, REPORT_TEXT, stdout) < 0)
+		if (report_campaign(st, res.campaign_id, REPORT_TEXT, stdout) < 0)
 			log_error("cannot print the result table: %s", store_errmsg(st));
 	}
-out:
+	session_result_clear(&res);
+	free(user);
 	if (lockfd >= 0)
 		close(lockfd);
-	plan_clear(&plan);
-	machine_info_clear(&mi);
-	conditions_clear(&cond);
 	store_close(st);
 	campaign_free(c);
 	topology_free(topo);
@@ -323,11 +304,10 @@ int cmd_probe(int argc, char **argv)
 	};
 	struct cli_opts o = { .db = DEFAULT_DB };
 	struct topology *topo = NULL;
-	struct store *st = NULL;
+	struct store *st;
 	struct machine_info mi;
 	int64_t machine_id;
 	double scale;
-	char *err = NULL;
 	int r, sigfd, ex, lockfd, i = cli_parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
 
 	if (i < 0)
@@ -341,17 +321,10 @@ int cmd_probe(int argc, char **argv)
 	if (cli_load_topology(&topo) < 0)
 		return EXIT_RUNTIME;
 	lockfd = cli_take_experiment_lock("measuring the ceiling (scalprof probe)");
-	if (lockfd == -EBUSY) {
+	st = lockfd == -EBUSY ? NULL : open_store(o.db, lockfd);
+	if (!st) {
 		topology_free(topo);
-		return EXIT_RUNTIME;
-	}
-	if (store_open(o.db, &st, &err) < 0) {
-		log_error("%s", err);
-		free(err);
-		topology_free(topo);
-		if (lockfd >= 0)
-			close(lockfd);
-		return EXIT_BADINPUT;
+		return lockfd == -EBUSY ? EXIT_RUNTIME : EXIT_BADINPUT;
 	}
 	sigfd = signals_fd();
 	machine_info_read(topo, &mi);
@@ -359,12 +332,17 @@ int cmd_probe(int argc, char **argv)
 		log_error("database '%s': %s", o.db, store_errmsg(st));
 		r = -EIO;
 	} else {
-		r = measure_ceiling(topo, st, machine_id, scale, sigfd, o.quiet);
+		struct run_ui ui = { .ps.tty = isatty(STDOUT_FILENO), .quiet = o.quiet };
+		struct session_hooks hooks = { .arg = &ui, .ceiling_start = ui_ceiling_start, .ceiling_end = ui_ceiling_end };
+		struct session_opts so = { .topo = topo, .store = st, .sigfd = sigfd, .hooks = &hooks };
+
+		r = session_measure_ceiling(&so, machine_id, scale);
 	}
 	machine_info_clear(&mi);
 	store_close(st);
 	topology_free(topo);
-	close(sigfd);
+	if (sigfd >= 0)
+		close(sigfd);
 	if (lockfd >= 0)
 		close(lockfd);
 	return r == 0 ? 0 : r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;

@@ -9,16 +9,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "engine/ceiling.h"
 #include "service/executor.h"
-#include "host/hostinfo.h"
 #include "engine/lock.h"
 #include "base/log.h"
-#include "model/plan.h"
 #include "service/proto.h"
 #include "store/queue.h"
-#include "analysis/report.h"
 #include "engine/runner.h"
+#include "engine/session.h"
 #include "store/store.h"
 #include "host/topology.h"
 #include "base/util.h"
@@ -28,6 +25,7 @@ struct exec_ctx {
 	const struct executor_args *a;
 	struct store *st;
 	int64_t qid;
+	const struct queue_item *it;
 	int runs_before;        /* runs stored before a resume */
 	int total;
 };
@@ -135,80 +133,158 @@ static void free_strv(char **v)
 	free(v);
 }
 
-/* Drops from plan the runs a resumed campaign already has (ok, failed or
- * timed out), and numbers the rest after the last stored seq. */
-static int filter_done(sqlite3 *db, int64_t cid, const struct campaign *c, struct plan *plan, int *ret_before)
+/* The session's hooks (session.h): the queue entry follows the campaign,
+ * and the daemon hears of it as JSON lines. */
+static int on_begun(void *arg, int64_t cid, size_t nruns, size_t runs_before, char **ret_error)
 {
-	sqlite3_stmt *s;
-	int max_seq = 0, kept = 0;
+	struct exec_ctx *x = arg;
 
-	if (sqlite3_prepare_v2(db, "SELECT ifnull(max(seq), 0) FROM runs WHERE campaign_id = ?", -1, &s, NULL) !=
-	    SQLITE_OK)
+	x->runs_before = (int)runs_before;
+	x->total = (int)(nruns + runs_before);
+	if (x->it->campaign_id == 0 && queue_set_campaign(x->st, x->qid, cid, x->total) < 0) {
+		*ret_error = xasprintf("database: %s", store_errmsg(x->st));
 		return -EIO;
-	sqlite3_bind_int64(s, 1, cid);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		max_seq = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db,
-			       "SELECT 1 FROM runs WHERE campaign_id = ?1 AND workload = ?2 AND n_workers = ?3"
-			       " AND repetition = ?4 AND ifnull(corunner, '') = ?5 AND status IN ('ok', 'failed', 'timeout')",
-			       -1, &s, NULL) != SQLITE_OK)
-		return -EIO;
-	for (size_t i = 0; i < plan->nruns; i++) {
-		struct plan_run *pr = &plan->runs[i];
-		const char *k = corunner_name(pr->corunner);
-		int done;
-
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, cid);
-		sqlite3_bind_text(s, 2, c->workloads[pr->workload].name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, pr->n_workers);
-		sqlite3_bind_int(s, 4, pr->repetition);
-		sqlite3_bind_text(s, 5, k ? k : "", -1, SQLITE_STATIC);
-		done = sqlite3_step(s) == SQLITE_ROW;
-		if (!done) {
-			plan->runs[kept] = *pr;
-			plan->runs[kept].seq = max_seq + kept + 1;
-			kept++;
-		}
 	}
-	sqlite3_finalize(s);
-	*ret_before = (int)plan->nruns - kept;
-	plan->nruns = (size_t)kept;
+	if (x->it->campaign_id)
+		log_info("queue %lld: resuming campaign %lld: %d of %d runs stored, %zu to go", (long long)x->qid,
+			 (long long)cid, x->runs_before, x->total, nruns);
+	if (queue_set_status(x->st, x->qid, "running", NULL) < 0) {
+		*ret_error = xasprintf("database: %s", store_errmsg(x->st));
+		return -EIO;
+	}
 	return 0;
 }
 
-/* The campaign running again; returns its machine's id, or -EIO. */
-static int64_t resume_campaign(sqlite3 *db, int64_t cid)
+static void on_ceiling_start(void *arg, struct ceiling_opts *co)
 {
-	sqlite3_stmt *s;
-	int64_t machine_id = -EIO;
+	struct exec_ctx *x = arg;
+	json_object *o = json_object_new_object();
 
-	if (sqlite3_prepare_v2(db,
-			       "UPDATE campaigns SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?"
-			       " RETURNING machine_id",
-			       -1, &s, NULL) != SQLITE_OK)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, cid);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		machine_id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return machine_id;
+	json_object_object_add(o, "event", json_object_new_string("ceiling"));
+	emit(x->a->progress_fd, o);
+}
+
+static void on_ceiling_end(void *arg, int r, const struct ceiling *c, const char *why)
+{
+	struct exec_ctx *x = arg;
+
+	/* the campaign goes on without it, unless it was stopped */
+	if (r < 0 && r != -EINTR)
+		log_error("queue %lld: measuring the ceiling: %s", (long long)x->qid, why ? why : "failed");
+}
+
+/* Workers without a cwd start beside their campaign file, as relative cwds
+ * are taken from there. */
+static void enter_campaign_dir(const struct queue_item *it)
+{
+	char *dir = xstrdup(it->source), *slash = strrchr(dir, '/');
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (chdir(dir) < 0)
+		log_warnx("queue %lld: cannot change to %s: %s; workers without cwd start in /", (long long)it->id, dir,
+			  strerror(errno));
+	free(dir);
+}
+
+/* The experiment lock for queue entry it: its descriptor, -EBUSY after
+ * telling the daemon who holds it, or another -errno after a warning (the
+ * campaign runs unguarded). */
+static int take_lock(const struct executor_args *a, const struct queue_item *it)
+{
+	char *who = xasprintf("scalprofd (pid %d): queue %lld, campaign '%s' of user %s", (int)a->daemon_pid,
+			      (long long)it->id, it->name, it->user);
+	char *holder = NULL;
+	int fd = lock_take(a->lock_path, who, &holder);
+
+	if (fd == -EBUSY) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "event", json_object_new_string("waiting"));
+		json_object_object_add(o, "holder", json_object_new_string(holder));
+		emit(a->progress_fd, o);
+	} else if (fd < 0) {
+		log_warnx("queue %lld: %s: running without the experiment lock", (long long)it->id, holder);
+	}
+	free(holder);
+	free(who);
+	return fd;
+}
+
+/* The queued campaign as submitted, with the defaults it was submitted
+ * under: a reload since must not change its plan, least of all when it
+ * resumes. Returns 0, or -errno with a fresh *ret_error. */
+static int load_queued(const struct queue_item *it, struct topology **ret_topo, struct campaign **ret_c,
+		       char **ret_error)
+{
+	int r = topology_new(ret_topo);
+
+	if (r < 0) {
+		*ret_error = xasprintf("cannot read the machine's topology: %s", strerror(-r));
+		return r;
+	}
+	r = campaign_parse_defaults(it->source, it->yaml, strlen(it->yaml), *ret_topo, &it->defaults, ret_c,
+				    ret_error);
+	if (r == 0 && it->scale > 0)
+		r = campaign_set_scale(*ret_c, it->scale);
+	if (r < 0 && !*ret_error)
+		*ret_error = xasprintf("invalid scale %g", it->scale);
+	return r;
+}
+
+/* The queue entry's end after the session: its status, and the exit status
+ * of the executor. */
+static int queue_outcome(struct exec_ctx *x, int r, const struct session_result *res)
+{
+	const char *status = r == -EINTR ? "interrupted" : r < 0 ? "failed" : "done";
+	char *db = res->db_error ? xasprintf("database: %s", res->error) : NULL;
+	const char *msg = db ? db : res->error ? res->error : r < 0 ? "failed" : NULL;
+
+	if (r < 0 && r != -EINTR)
+		log_error("queue %lld: %s", (long long)x->qid, msg);
+	if (queue_set_status(x->st, x->qid, status, msg) < 0)
+		log_error("queue %lld: %s", (long long)x->qid, store_errmsg(x->st));
+	if (res->verdict_error)
+		log_error("queue %lld: %s", (long long)x->qid, res->verdict_error);
+	free(db);
+	return r == -EINTR ? EXECUTOR_INTERRUPTED : r < 0 ? EXECUTOR_FAILED : EXECUTOR_DONE;
+}
+
+/* The campaign of queue entry x->it, as its submitter, through the
+ * session; returns the executor's exit status. */
+static int run_queued(struct exec_ctx *x, const struct topology *topo, const struct campaign *c, int sigfd)
+{
+	const struct queue_item *it = x->it;
+	struct spawn_creds creds = { .uid = it->uid, .gid = it->gid, .groups = it->groups, .ngroups = it->ngroups };
+	char **env = submitter_env(it->uid);
+	struct session_hooks hooks = {
+		.arg = x, .begun = on_begun, .ceiling_start = on_ceiling_start, .ceiling_end = on_ceiling_end,
+		.progress = on_progress,
+	};
+	struct session_opts so = {
+		.kind = SESSION_DAEMON, .campaign = c, .topo = topo, .store = x->st, .user = it->user, .uid = it->uid,
+		.resume_id = it->campaign_id, .measure_ceiling = 1, .ceiling_optional = 1, .sigfd = sigfd,
+		.creds = &creds, .base_env = env, .version = scalprof_version(), .hooks = &hooks,
+	};
+	struct session_result res;
+	int r, ex;
+
+	enter_campaign_dir(it);
+	r = session_run(&so, &res);
+	ex = queue_outcome(x, r, &res);
+	session_result_clear(&res);
+	free_strv(env);
+	return ex;
 }
 
 int executor_main(const struct executor_args *a)
 {
-	struct exec_ctx x = { .a = a, .qid = a->queue_id };
 	struct queue_item it = { 0 };
+	struct exec_ctx x = { .a = a, .qid = a->queue_id, .it = &it };
 	struct topology *topo = NULL;
 	struct campaign *c = NULL;
-	struct plan plan = { 0 };
-	struct runner_summary sum = { 0 };
-	struct spawn_creds creds;
-	char *err = NULL, *holder = NULL, *who = NULL;
-	char **env = NULL;
-	int64_t machine_id, cid;
-	int ex = EXECUTOR_FAILED, sigfd, lockfd = -1, r;
+	char *err = NULL;
+	int ex = EXECUTOR_FAILED, sigfd, lockfd = -1;
 
 	/* dies with the daemon, and its workers with it (they have the same
 	 * signal for us) */
@@ -218,173 +294,33 @@ int executor_main(const struct executor_args *a)
 	if (store_open(a->db_path, &x.st, &err) < 0) {
 		log_error("queue %lld: %s", (long long)a->queue_id, err);
 		free(err);
+		if (sigfd >= 0)
+			close(sigfd);
 		return EXECUTOR_FAILED;
 	}
 	store_persist_wal(x.st);
 	/* runs come seconds apart: a small page cache keeps a long campaign's
 	 * memory flat (the 64 MiB of store_open serve bulk ingest) */
-	sqlite3_exec(store_db(x.st), "PRAGMA cache_size = -1024", NULL, NULL, NULL);
+	if (store_set_cache_kib(x.st, 1024) < 0)
+		log_warnx("queue %lld: %s", (long long)a->queue_id, store_errmsg(x.st));
 	if (queue_get(x.st, a->queue_id, &it) < 0) {
-		log_error("queue %lld: %s", (long long)a->queue_id, sqlite3_errmsg(store_db(x.st)));
+		log_error("queue %lld: %s", (long long)a->queue_id, store_errmsg(x.st));
 		goto out;
 	}
-	who = xasprintf("scalprofd (pid %d): queue %lld, campaign '%s' of user %s", (int)a->daemon_pid,
-			(long long)it.id, it.name, it.user);
-	lockfd = lock_take(a->lock_path, who, &holder);
+	lockfd = take_lock(a, &it);
 	if (lockfd == -EBUSY) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "event", json_object_new_string("waiting"));
-		json_object_object_add(o, "holder", json_object_new_string(holder));
-		emit(a->progress_fd, o);
 		ex = EXECUTOR_LOCKED;
 		goto out;
 	}
-	if (lockfd < 0)
-		log_warnx("queue %lld: %s: running without the experiment lock", (long long)it.id, holder);
+	if (load_queued(&it, &topo, &c, &err) < 0) {
+		struct session_result none = { .error = err };
 
-	r = topology_new(&topo);
-	if (r < 0) {
-		err = xasprintf("cannot read the machine's topology: %s", strerror(-r));
-		goto fail;
+		ex = queue_outcome(&x, -EINVAL, &none);
+		goto out;
 	}
-	/* the defaults it was submitted under: a reload since must not
-	 * change its plan, least of all when it resumes */
-	r = campaign_parse_defaults(it.source, it.yaml, strlen(it.yaml), topo, &it.defaults, &c, &err);
-	if (r == 0 && it.scale > 0)
-		r = campaign_set_scale(c, it.scale);
-	if (r < 0) {
-		if (!err)
-			err = xasprintf("invalid scale %g", it.scale);
-		goto fail;
-	}
-	plan_build(c, topology_cores(topo), &plan);
-	x.total = (int)plan.nruns;
-	if (it.campaign_id == 0) {
-		struct machine_info mi;
-		struct conditions cond;
-
-		machine_info_read(topo, &mi);
-		conditions_read(campaign_uses_python(c), &cond);
-		r = store_machine(x.st, &mi, &machine_id);
-		if (r == 0)
-			r = store_campaign_begin(x.st, machine_id, c, &cond, &cid);
-		if (r == 0)
-			r = store_campaign_submitter(x.st, cid, it.user, it.uid);
-		machine_info_clear(&mi);
-		conditions_clear(&cond);
-		if (r == 0 && queue_set_campaign(x.st, it.id, cid, x.total) < 0)
-			r = -EIO;
-		if (r < 0) {
-			err = xasprintf("database: %s", store_errmsg(x.st));
-			goto fail;
-		}
-		if (queue_set_status(x.st, it.id, "running", NULL) < 0) {
-			err = xasprintf("database: %s", sqlite3_errmsg(store_db(x.st)));
-			goto fail;
-		}
-		if (!ceiling_known(x.st, machine_id)) {
-			json_object *o = json_object_new_object();
-
-			json_object_object_add(o, "event", json_object_new_string("ceiling"));
-			emit(a->progress_fd, o);
-		}
-		if (!ceiling_known(x.st, machine_id)) {
-			struct ceiling_opts co = { .topo = topo, .scale = 1.0, .sigfd = sigfd };
-			struct ceiling *ce = xcalloc(1, sizeof(*ce));
-
-			r = ceiling_measure(&co, ce, &err);
-			if (r == 0 && ceiling_store(x.st, machine_id, ce) < 0)
-				log_error("storing the ceiling: %s", sqlite3_errmsg(store_db(x.st)));
-			else if (r < 0 && r != -EINTR)
-				log_error("queue %lld: measuring the ceiling: %s", (long long)it.id, err);
-			free(ce);
-			free(err);
-			err = NULL;
-			if (r == -EINTR) {
-				/* a stop or a cancel while measuring: nothing run yet */
-				store_campaign_end(x.st, cid, "interrupted", "stopped by scalprofd (SIGTERM or cancel)");
-				queue_set_status(x.st, it.id, "interrupted",
-						 "stopped by scalprofd (SIGTERM or cancel)");
-				ex = EXECUTOR_INTERRUPTED;
-				goto out;
-			}
-		}
-	} else {
-		cid = it.campaign_id;
-		machine_id = resume_campaign(store_db(x.st), cid);
-		if (machine_id < 0 ||
-		    filter_done(store_db(x.st), cid, c, &plan, &x.runs_before) < 0) {
-			err = xasprintf("resuming: %s", sqlite3_errmsg(store_db(x.st)));
-			goto fail;
-		}
-		log_info("queue %lld: resuming campaign %lld: %d of %d runs stored, %zu to go", (long long)it.id,
-			 (long long)cid, x.runs_before, x.total, plan.nruns);
-	}
-	if (queue_set_status(x.st, it.id, "running", NULL) < 0) {
-		err = xasprintf("database: %s", sqlite3_errmsg(store_db(x.st)));
-		goto fail;
-	}
-	{
-		/* workers without a cwd start beside their campaign file, as
-		 * relative cwds are taken from there */
-		char *dir = xstrdup(it.source), *slash = strrchr(dir, '/');
-
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		if (chdir(dir) < 0)
-			log_warnx("queue %lld: cannot change to %s: %s; workers without cwd start in /", (long long)it.id,
-				  dir, strerror(errno));
-		free(dir);
-	}
-	creds = (struct spawn_creds){ .uid = it.uid, .gid = it.gid, .groups = it.groups, .ngroups = it.ngroups };
-	env = submitter_env(it.uid);
-	{
-		struct runner_opts ro = {
-			.campaign = c, .topo = topo, .store = x.st, .campaign_id = cid, .sigfd = sigfd,
-			.progress = on_progress, .progress_arg = &x,
-			.cache_hog_bytes = store_usable_llc(x.st, machine_id) / 2,
-			.creds = &creds, .base_env = env,
-		};
-
-		r = runner_run_campaign(&ro, &plan, &sum, &err);
-	}
-	if (r == -EINTR) {
-		store_campaign_end(x.st, cid, "interrupted", "stopped by scalprofd (SIGTERM or cancel)");
-		queue_set_status(x.st, it.id, "interrupted", "stopped by scalprofd (SIGTERM or cancel)");
-		ex = EXECUTOR_INTERRUPTED;
-	} else if (r < 0) {
-		store_campaign_end(x.st, cid, "failed", err);
-		goto fail;
-	} else {
-		char *msg = sum.runs_ok == sum.runs_done ? NULL
-			: xasprintf("%zu of %zu runs did not succeed", sum.runs_done - sum.runs_ok, sum.runs_done);
-
-		store_campaign_end(x.st, cid, "done", NULL);
-		queue_set_status(x.st, it.id, "done", msg);
-		free(msg);
-		ex = EXECUTOR_DONE;
-	}
-	{
-		char *verr = NULL;
-
-		if (report_store_verdicts(x.st, cid, scalprof_version(), &verr) < 0) {
-			log_error("queue %lld: %s", (long long)it.id, verr);
-			free(verr);
-		}
-	}
-	goto out;
-fail:
-	log_error("queue %lld: %s", (long long)it.id, err ? err : "failed");
-	if (queue_set_status(x.st, it.id, "failed", err ? err : "failed") < 0)
-		log_error("queue %lld: %s", (long long)it.id, sqlite3_errmsg(store_db(x.st)));
-	ex = EXECUTOR_FAILED;
+	ex = run_queued(&x, topo, c, sigfd);
 out:
-	free_strv(env);
 	free(err);
-	free(holder);
-	free(who);
-	plan_clear(&plan);
 	campaign_free(c);
 	topology_free(topo);
 	queue_item_clear(&it);

@@ -60,6 +60,19 @@ int store_campaign_submitter(struct store *st, int64_t campaign_id, const char *
 /* Sets the campaign's final status ("done", "failed", "interrupted"). */
 int store_campaign_end(struct store *st, int64_t campaign_id, const char *status, const char *error);
 
+/* A campaign taken up again (resume.c): its row is 'running' again, with
+ * no end and no error. Returns 0 and *ret_machine_id, -ENOENT when there
+ * is no such campaign, or -EIO. */
+int store_campaign_resume(struct store *st, int64_t campaign_id, int64_t *ret_machine_id);
+/* Drops from plan the runs the campaign already has (ok, failed or timed
+ * out) and numbers the rest after its last stored seq; *ret_dropped says
+ * how many were dropped. Returns 0 or -EIO (plan unchanged). */
+struct plan;
+int store_plan_drop_stored(struct store *st, int64_t campaign_id, const struct campaign *c, struct plan *plan,
+			   size_t *ret_dropped);
+/* Sets the connection's page cache to kib KiB. Returns 0 or -EIO. */
+int store_set_cache_kib(struct store *st, int kib);
+
 /* One run's transaction: begin, the run and its workers, each probe's rows
  * (store_counter), then commit; rollback on any failure. */
 int store_run_begin(struct store *st);
