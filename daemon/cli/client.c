@@ -83,20 +83,6 @@ static int parse_id(const char *cmd, const char *text, int64_t *ret)
 	return 0;
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
-}
-
-static int64_t jint(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : 0;
-}
-
 /* Sends req and reads the first reply; 0 with *ret (ok true) and the open
  * *ret_fd, or the exit status after saying why. */
 static int exchange(const char *cmd, const struct cli_opts *o, const struct request *req, int *ret_fd, char **buf,
@@ -104,7 +90,7 @@ static int exchange(const char *cmd, const struct cli_opts *o, const struct requ
 {
 	char *err = NULL;
 	json_object *ok;
-	int fd = client_send(client_socket_path(o->socket), req, &err), r;
+	int fd = client_request(client_socket_path(o->socket), req, &err), r;
 
 	if (fd < 0) {
 		log_error("%s: %s", cmd, err);
@@ -121,7 +107,7 @@ static int exchange(const char *cmd, const struct cli_opts *o, const struct requ
 		return EXIT_RUNTIME;
 	}
 	if (!json_object_object_get_ex(*ret, "ok", &ok) || !json_object_get_boolean(ok)) {
-		log_error("%s: %s", cmd, jstr(*ret, "error") ? jstr(*ret, "error") : "refused");
+		log_error("%s: %s", cmd, proto_str(*ret, "error") ? proto_str(*ret, "error") : "refused");
 		json_object_put(*ret);
 		close(fd);
 		free(*buf);
@@ -134,26 +120,26 @@ static int exchange(const char *cmd, const struct cli_opts *o, const struct requ
 
 static void print_event(json_object *e)
 {
-	const char *ev = jstr(e, "event");
+	const char *ev = proto_str(e, "event");
 
 	if (!ev)
 		return;
 	if (strcmp(ev, "ceiling") == 0) {
 		printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)\n");
 	} else if (strcmp(ev, "waiting") == 0) {
-		printf("waiting for the experiment lock, held by %s\n", jstr(e, "holder") ? jstr(e, "holder") : "?");
+		printf("waiting for the experiment lock, held by %s\n", proto_str(e, "holder") ? proto_str(e, "holder") : "?");
 	} else if (strcmp(ev, "run") == 0) {
 		json_object *w;
 
-		printf("run %lld/%lld: %s, %lld worker%s%s%s, rep %lld: %s", (long long)jint(e, "index"),
-		       (long long)jint(e, "total"), jstr(e, "workload"), (long long)jint(e, "n_workers"),
-		       jint(e, "n_workers") == 1 ? "" : "s", jstr(e, "corunner") ? " beside " : "",
-		       jstr(e, "corunner") ? jstr(e, "corunner") : "", (long long)jint(e, "repetition"),
-		       jstr(e, "status"));
+		printf("run %lld/%lld: %s, %lld worker%s%s%s, rep %lld: %s", (long long)proto_int(e, "index"),
+		       (long long)proto_int(e, "total"), proto_str(e, "workload"), (long long)proto_int(e, "n_workers"),
+		       proto_int(e, "n_workers") == 1 ? "" : "s", proto_str(e, "corunner") ? " beside " : "",
+		       proto_str(e, "corunner") ? proto_str(e, "corunner") : "", (long long)proto_int(e, "repetition"),
+		       proto_str(e, "status"));
 		if (json_object_object_get_ex(e, "wall_s", &w) && w)
 			printf(", %.3f s", json_object_get_double(w));
-		if (jstr(e, "error"))
-			printf(" (%s)", jstr(e, "error"));
+		if (proto_str(e, "error"))
+			printf(" (%s)", proto_str(e, "error"));
 		putchar('\n');
 	}
 	fflush(stdout);
@@ -167,17 +153,17 @@ static int follow(const char *cmd, int fd, char **buf, size_t *len)
 	int r;
 
 	while ((r = client_next(fd, buf, len, &e, &err)) > 0) {
-		const char *ev = jstr(e, "event");
+		const char *ev = proto_str(e, "event");
 
 		if (ev && strcmp(ev, "end") == 0) {
-			const char *st = jstr(e, "status");
+			const char *st = proto_str(e, "status");
 			/* done with failed runs is not a success either, as for run */
-			int ex = st && strcmp(st, "done") == 0 && !jstr(e, "error") ? 0 : EXIT_RUNTIME;
+			int ex = st && strcmp(st, "done") == 0 && !proto_str(e, "error") ? 0 : EXIT_RUNTIME;
 
-			if (jstr(e, "table"))
-				printf("\n%s", jstr(e, "table"));
-			printf("campaign %s%s%s\n", st ? st : "ended", jstr(e, "error") ? ": " : "",
-			       jstr(e, "error") ? jstr(e, "error") : "");
+			if (proto_str(e, "table"))
+				printf("\n%s", proto_str(e, "table"));
+			printf("campaign %s%s%s\n", st ? st : "ended", proto_str(e, "error") ? ": " : "",
+			       proto_str(e, "error") ? proto_str(e, "error") : "");
 			json_object_put(e);
 			return ex;
 		}
@@ -236,10 +222,10 @@ int cmd_submit(int argc, char **argv)
 	req.path = abs;
 	ex = exchange("submit", &o, &req, &fd, &buf, &len, &reply);
 	if (ex == 0) {
-		int64_t id = jint(reply, "id");
+		int64_t id = proto_int(reply, "id");
 
-		printf("queued campaign '%s' as %lld (%lld runs); follow it with: scalprof watch %lld\n", jstr(reply, "name"),
-		       (long long)id, (long long)jint(reply, "runs"), (long long)id);
+		printf("queued campaign '%s' as %lld (%lld runs); follow it with: scalprof watch %lld\n", proto_str(reply, "name"),
+		       (long long)id, (long long)proto_int(reply, "runs"), (long long)id);
 		fflush(stdout);
 		close(fd);
 		json_object_put(reply);
@@ -289,10 +275,10 @@ int cmd_list(int argc, char **argv)
 			json_object *it = json_object_array_get_idx(a, k);
 			char runs[32];
 
-			snprintf(runs, sizeof(runs), "%lld/%lld", (long long)jint(it, "runs_done"),
-				 (long long)jint(it, "runs_total"));
-			printf("%5lld  %-24s  %-12s  %-11s  %9s  %s\n", (long long)jint(it, "id"), jstr(it, "name"),
-			       jstr(it, "user"), jstr(it, "status"), runs, jstr(it, "submitted_at"));
+			snprintf(runs, sizeof(runs), "%lld/%lld", (long long)proto_int(it, "runs_done"),
+				 (long long)proto_int(it, "runs_total"));
+			printf("%5lld  %-24s  %-12s  %-11s  %9s  %s\n", (long long)proto_int(it, "id"), proto_str(it, "name"),
+			       proto_str(it, "user"), proto_str(it, "status"), runs, proto_str(it, "submitted_at"));
 		}
 	json_object_put(reply);
 	return 0;
@@ -355,8 +341,8 @@ int cmd_watch(int argc, char **argv)
 	if (ex)
 		return ex;
 	if (json_object_object_get_ex(reply, "campaign", &c))
-		printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)jint(c, "id"), jstr(c, "name"),
-		       jstr(c, "user"), jstr(c, "status"), (long long)jint(c, "runs_done"), (long long)jint(c, "runs_total"));
+		printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)proto_int(c, "id"), proto_str(c, "name"),
+		       proto_str(c, "user"), proto_str(c, "status"), (long long)proto_int(c, "runs_done"), (long long)proto_int(c, "runs_total"));
 	fflush(stdout);
 	json_object_put(reply);
 	ex = follow("watch", fd, &buf, &len);
@@ -388,7 +374,7 @@ int cmd_cancel(int argc, char **argv)
 		return ex;
 	close(fd);
 	free(buf);
-	printf("campaign %lld cancelled\n", (long long)jint(reply, "id"));
+	printf("campaign %lld cancelled\n", (long long)proto_int(reply, "id"));
 	json_object_put(reply);
 	return 0;
 }

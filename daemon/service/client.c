@@ -16,12 +16,12 @@ const char *client_socket_path(const char *path)
 	return path ? path : env && *env ? env : CLIENT_DEFAULT_SOCKET;
 }
 
-int client_send(const char *path, const struct request *req, char **ret_error)
+/* Connects to scalprofd at path. Returns the descriptor, or -errno with a
+ * fresh *ret_error saying what to do about it. */
+static int connect_daemon(const char *path, char **ret_error)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *line;
-	size_t len, off = 0;
-	int fd;
+	int fd, e;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		*ret_error = xasprintf("socket path too long: %s", path);
@@ -30,26 +30,31 @@ int client_send(const char *path, const struct request *req, char **ret_error)
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		*ret_error = xasprintf("socket: %s", strerror(errno));
-		return -errno;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		if (e == EACCES || e == EPERM)
-			*ret_error = xasprintf("permission denied on %s: using scalprofd needs membership of its group "
-					       "(group in /etc/scalprof/scalprofd.yaml, by default scalprof)", path);
-		else if (e == ENOENT || e == ECONNREFUSED)
-			*ret_error = xasprintf("scalprofd is not running (nothing answers on %s): start it "
-					       "(systemctl start scalprofd), or run campaigns in the foreground with "
-					       "scalprof run", path);
-		else
-			*ret_error = xasprintf("cannot connect to scalprofd on %s: %s", path, strerror(e));
+		e = errno;
+		*ret_error = xasprintf("socket: %s", strerror(e));
 		return -e;
 	}
-	line = proto_format_request(req);
-	len = strlen(line);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	if (e == EACCES || e == EPERM)
+		*ret_error = xasprintf("permission denied on %s: using scalprofd needs membership of its group "
+				       "(group in /etc/scalprof/scalprofd.yaml, by default scalprof)", path);
+	else if (e == ENOENT || e == ECONNREFUSED)
+		*ret_error = xasprintf("scalprofd is not running (nothing answers on %s): start it "
+				       "(systemctl start scalprofd), or run campaigns in the foreground with "
+				       "scalprof run", path);
+	else
+		*ret_error = xasprintf("cannot connect to scalprofd on %s: %s", path, strerror(e));
+	return -e;
+}
+
+/* Sends all of line on fd. Returns 0, or -errno with a fresh *ret_error. */
+static int send_line(int fd, const char *line, char **ret_error)
+{
+	size_t len = strlen(line), off = 0;
+
 	while (off < len) {
 		ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL);
 
@@ -61,14 +66,30 @@ int client_send(const char *path, const struct request *req, char **ret_error)
 			int e = n < 0 ? errno : EPIPE;
 
 			*ret_error = xasprintf("sending to scalprofd: %s", strerror(e));
-			free(line);
-			close(fd);
 			return -e;
 		}
 		off += (size_t)n;
 	}
+	return 0;
+}
+
+int client_request(const char *path, const struct request *req, char **ret_error)
+{
+	char *line;
+	int r, fd = connect_daemon(path, ret_error);
+
+	if (fd < 0)
+		return fd;
+	line = proto_format_request(req);
+	r = send_line(fd, line, ret_error);
 	free(line);
-	shutdown(fd, SHUT_WR);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	/* the request is complete: the daemon may answer and close; a failure
+	 * means it hung up already, and its answer, read next, says why */
+	(void)shutdown(fd, SHUT_WR);
 	return fd;
 }
 

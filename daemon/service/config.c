@@ -84,13 +84,11 @@ static char *absolute(struct yamlerr *e, const char *key, const char *v, const c
 	return xstrdup(v);
 }
 
-static int check(struct yamlerr *e, const struct raw_config *raw, struct config *c)
+/* The paths and the group: absolute, and a group that exists. */
+static int check_places(struct yamlerr *e, const struct raw_config *raw, struct config *c)
 {
 	int r = 0;
 
-	if (yamlerr_check_int(e, "max_runs") < 0 || yamlerr_check_int(e, "max_request_bytes") < 0 ||
-	    yamlerr_check_int(e, "defaults.repetitions") < 0 || yamlerr_check_bool(e, "resume_interrupted") < 0)
-		return -EINVAL;
 	c->database = absolute(e, "database", raw->database, "/var/lib/scalprof/scalprof.db", &r);
 	c->socket = absolute(e, "socket", raw->socket, "/run/scalprof/scalprofd.sock", &r);
 	c->lock = absolute(e, "lock", raw->lock, LOCK_DEFAULT_PATH, &r);
@@ -105,6 +103,12 @@ static int check(struct yamlerr *e, const struct raw_config *raw, struct config 
 					  given(e, "group") ? "" : " (the default; create it: systemd-sysusers, or groupadd)");
 		c->gid = g->gr_gid;
 	}
+	return 0;
+}
+
+/* The numbers: each given one within its range, the others defaulted. */
+static int check_limits(struct yamlerr *e, const struct raw_config *raw, struct config *c)
+{
 	c->max_runs = 100000;
 	if (given(e, "max_runs")) {
 		if (raw->max_runs < 1)
@@ -140,6 +144,17 @@ static int check(struct yamlerr *e, const struct raw_config *raw, struct config 
 		c->defaults.timeout_s = raw->defaults->timeout_s;
 	}
 	return 0;
+}
+
+static int check(struct yamlerr *e, const struct raw_config *raw, struct config *c)
+{
+	int r;
+
+	if (yamlerr_check_int(e, "max_runs") < 0 || yamlerr_check_int(e, "max_request_bytes") < 0 ||
+	    yamlerr_check_int(e, "defaults.repetitions") < 0 || yamlerr_check_bool(e, "resume_interrupted") < 0)
+		return -EINVAL;
+	r = check_places(e, raw, c);
+	return r < 0 ? r : check_limits(e, raw, c);
 }
 
 int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error)

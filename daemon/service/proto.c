@@ -67,68 +67,89 @@ static int parse_submit(json_object *o, struct request *req, char **ret_error)
 	return 0;
 }
 
-int proto_parse_request(const char *line, size_t len, struct request *req, char **ret_error)
+/* The line as one JSON object, depth-limited: *ret (fresh), or -EINVAL
+ * (-ENOMEM) with a fresh *ret_error. */
+static int parse_object(const char *line, size_t len, json_object **ret, char **ret_error)
 {
 	struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
-	json_object *o, *op;
 	enum json_tokener_error jerr;
-	int r = -EINVAL;
-	size_t i;
+	json_object *o;
+	size_t end;
 
-	memset(req, 0, sizeof(*req));
-	*ret_error = NULL;
 	if (!tok) {
 		*ret_error = xasprintf("out of memory");
 		return -ENOMEM;
 	}
 	o = json_tokener_parse_ex(tok, line, (int)len);
 	jerr = json_tokener_get_error(tok);
-	if (!o || jerr != json_tokener_success) {
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!o || jerr != json_tokener_success)
 		*ret_error = xasprintf("malformed request: %s (expected one JSON object on one line)",
 				       jerr == json_tokener_continue ? "incomplete JSON" : json_tokener_error_desc(jerr));
-		goto out;
-	}
-	if (json_tokener_get_parse_end(tok) < len && line[json_tokener_get_parse_end(tok)] != '\n' &&
-	    line[json_tokener_get_parse_end(tok)] != '\r') {
+	else if (end < len && line[end] != '\n' && line[end] != '\r')
 		*ret_error = xasprintf("malformed request: text after the JSON object");
-		goto out;
-	}
-	if (!json_object_is_type(o, json_type_object)) {
+	else if (!json_object_is_type(o, json_type_object))
 		*ret_error = xasprintf("malformed request: expected a JSON object, got %s",
 				       json_type_to_name(json_object_get_type(o)));
-		goto out;
+	else {
+		*ret = o;
+		return 0;
 	}
+	if (o)
+		json_object_put(o);
+	return -EINVAL;
+}
+
+/* The "request" member: which operation. */
+static int parse_op(json_object *o, enum proto_op *ret, char **ret_error)
+{
+	json_object *op;
+	size_t i;
+
 	if (!json_object_object_get_ex(o, "request", &op) || !json_object_is_type(op, json_type_string)) {
 		*ret_error = xasprintf("\"request\" is missing: one of submit, list, status, watch, cancel");
-		goto out;
+		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(op_names) && strcmp(op_names[i], json_object_get_string(op)) != 0; i++)
 		;
 	if (i == ARRAY_SIZE(op_names)) {
 		*ret_error = xasprintf("unknown request '%.64s': one of submit, list, status, watch, cancel",
 				       json_object_get_string(op));
-		goto out;
+		return -EINVAL;
 	}
-	req->op = (enum proto_op)i;
-	switch (req->op) {
-	case OP_SUBMIT:
-		r = parse_submit(o, req, ret_error);
-		break;
-	case OP_LIST:
-		r = 0;
-		break;
-	case OP_STATUS:
-		r = want_id(o, 0, &req->id, ret_error);
-		break;
-	case OP_WATCH:
-	case OP_CANCEL:
-		r = want_id(o, 1, &req->id, ret_error);
-		break;
+	*ret = (enum proto_op)i;
+	return 0;
+}
+
+int proto_parse_request(const char *line, size_t len, struct request *req, char **ret_error)
+{
+	json_object *o = NULL;
+	int r;
+
+	memset(req, 0, sizeof(*req));
+	*ret_error = NULL;
+	r = parse_object(line, len, &o, ret_error);
+	if (r == 0)
+		r = parse_op(o, &req->op, ret_error);
+	if (r == 0) {
+		switch (req->op) {
+		case OP_SUBMIT:
+			r = parse_submit(o, req, ret_error);
+			break;
+		case OP_LIST:
+			break;
+		case OP_STATUS:
+			r = want_id(o, 0, &req->id, ret_error);
+			break;
+		case OP_WATCH:
+		case OP_CANCEL:
+			r = want_id(o, 1, &req->id, ret_error);
+			break;
+		}
 	}
-out:
 	if (o)
 		json_object_put(o);
-	json_tokener_free(tok);
 	if (r < 0)
 		request_clear(req);
 	return r;
@@ -173,4 +194,23 @@ char *proto_error_line(const char *msg)
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(msg));
 	return proto_line(o);
+}
+
+const char *proto_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+int64_t proto_int(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : 0;
+}
+
+json_object *proto_new_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
 }

@@ -23,8 +23,10 @@ struct request {
 };
 
 /* Parses one request line of len bytes. Returns 0 and fills *req
- * (request_clear it), or -EINVAL with a fresh *ret_error. */
+ * (request_clear it), or -EINVAL (-ENOMEM) with a fresh *ret_error and
+ * *req cleared. Does not log. */
 int proto_parse_request(const char *line, size_t len, struct request *req, char **ret_error);
+/* Frees what proto_parse_request filled and zeroes req. */
 void request_clear(struct request *req);
 
 /* The request as one line (with its '\n'), for clients; free it. */
@@ -35,5 +37,14 @@ char *proto_error_line(const char *msg);
 
 /* obj as one line, then releases obj; free the result. */
 char *proto_line(json_object *obj);
+
+/* The protocol's JSON, read and written the same way on both sides. */
+/* key's value in o as a string (the JSON text of a non-string), or NULL
+ * when o lacks key or it is null; o owns it. */
+const char *proto_str(json_object *o, const char *key);
+/* key's value in o as an integer, 0 when o lacks key or it is null. */
+int64_t proto_int(json_object *o, const char *key);
+/* A JSON string holding s, or JSON null (NULL) when s is NULL. */
+json_object *proto_new_str(const char *s);
 
 #endif

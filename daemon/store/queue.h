@@ -24,16 +24,24 @@ struct queue_item {
 	int runs_total, runs_done;
 };
 
+/* Adds it as a queued entry (it->id, campaign_id, status, error and
+ * runs_done are not read). Returns 0 and *ret_id, or -EIO. */
 int queue_add(struct store *st, const struct queue_item *it, int64_t *ret_id);
+/* Entry id into *ret (fresh strings: queue_item_clear it; cleared too on
+ * failure). Returns 0, -ENOENT or -EIO. */
 int queue_get(struct store *st, int64_t id, struct queue_item *ret);
+/* Frees what queue_get filled and zeroes it. */
 void queue_item_clear(struct queue_item *it);
 
 /* The oldest queued entry's id, or -ENOENT. */
 int queue_next(struct store *st, int64_t *ret_id);
+/* How many entries have status ("queued", ...) into *ret_n; 0 or -EIO. */
+int queue_count(struct store *st, const char *status, int *ret_n);
 
 /* Sets status (and error, may be NULL); started_at on 'running',
  * finished_at on the final ones. */
 int queue_set_status(struct store *st, int64_t id, const char *status, const char *error);
+/* Links the entry to its campaigns row once the executor created it. */
 int queue_set_campaign(struct store *st, int64_t id, int64_t campaign_id, int runs_total);
 
 /* Ends qid's campaign with status and error if it is still marked running
@@ -47,6 +55,7 @@ struct queue_current {
 	int n, repetition;
 };
 int queue_set_current(struct store *st, int64_t id, const struct queue_current *cur, int runs_done);
+/* The process groups of the run in progress, for queue_recover to kill. */
 int queue_set_pgids(struct store *st, int64_t id, const pid_t *pgids, size_t n);
 
 /* Every entry as a JSON array of objects (the list request), or one entry

@@ -1,0 +1,43 @@
+/* daemon.h: the state of one scalprofd, shared by the modules that serve
+ * it (man scalprofd(8)): conn (client connections), requests (what clients
+ * ask), watch (clients following a campaign), sched (the executor child
+ * that runs the queue) and listener (the socket), under the event loop of
+ * scalprofd.c, which owns the one instance. */
+#ifndef SCALPROF_DAEMON_H
+#define SCALPROF_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "host/topology.h"
+#include "service/config.h"
+#include "store/store.h"
+
+struct conn;
+
+struct daemon {
+	struct config cfg;
+	const char *config_path;
+	struct store *st;
+	struct topology *topo;
+	int epfd, listen_fd, sig_fd; /* epoll tags: &listen_fd, &sig_fd, &exec_fd */
+	int listen_owned;            /* bound by us, not handed over by systemd */
+	struct conn *conns;
+	size_t nconns;
+	pid_t exec_pid;              /* the executor child, 0 none */
+	int exec_fd;                 /* progress lines from the executor */
+	char *exec_buf;
+	size_t exec_len;
+	int64_t exec_qid;
+	char *cancelled_by;          /* a cancel of the running campaign, by whom */
+	int64_t retry_at_ns;         /* the experiment lock was busy: not before then */
+	char *waiting_for;           /* who holds it */
+	char status_line[512];
+	int stopping;
+	int64_t stop_deadline_ns;
+	uint64_t watchdog_usec;
+	int64_t next_watchdog_ns;
+};
+
+#endif
