@@ -1,0 +1,22 @@
+/* sqlend.c: the ends of a query and of a transaction (see sqlend.h). */
+#include <errno.h>
+
+#include "store/sqlend.h"
+
+int sql_rows_end(struct store *st, sqlite3_stmt *s, int rc, const char *what)
+{
+	int r = rc == SQLITE_DONE ? 0 : store_fail(st, what);
+
+	sqlite3_finalize(s);
+	return r;
+}
+
+int sql_commit_or_rollback(struct store *st, int r, const char *what)
+{
+	if (r == 0 && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		r = store_fail(st, what);
+	/* st->errmsg is a copy: the rollback does not replace it */
+	if (r < 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
