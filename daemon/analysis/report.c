@@ -1,7 +1,7 @@
 /* report.c: the result table of a campaign, its runs and a run's timeline
  * (see report.h), formatted as text, CSV or JSON. Everything shown is read
  * by the store (store/reports.h, store/verdicts.h) through the database's
- * views, so what is printed is what a user finds with sqlite3; this file
+ * views, so what is printed is what a user finds in the database; this file
  * only judges (verdict.h) and formats.
  *
  * Sections: formatting helpers; the text table; CSV; metrics and
