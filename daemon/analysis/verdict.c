@@ -372,6 +372,16 @@ static void bandwidth_ceiling(struct verdict *v, const struct vinput *in, const 
 		    pn->gbps, pn->ceiling * 100, pn->n);
 }
 
+/* LLC misses per 1000 instructions at pn over at 1 worker: 1 and
+ * *ret_ratio when both were counted, else 0. */
+static int mpki_ratio(const struct vpoint *p1, const struct vpoint *pn, double *ret_ratio)
+{
+	if (isnan(p1->mpki) || isnan(pn->mpki) || p1->mpki <= 0)
+		return 0;
+	*ret_ratio = pn->mpki / p1->mpki;
+	return 1;
+}
+
 /* LLC misses per 1000 instructions: rising points at the cache, steady
  * while each miss waits longer at the memory bus. */
 static void bandwidth_mpki(struct verdict *v, const struct vpoint *p1, const struct vpoint *pn)
@@ -379,9 +389,8 @@ static void bandwidth_mpki(struct verdict *v, const struct vpoint *p1, const str
 	char src[96];
 	double ratio;
 
-	if (isnan(p1->mpki) || isnan(pn->mpki) || p1->mpki <= 0)
+	if (!mpki_ratio(p1, pn, &ratio))
 		return;
-	ratio = pn->mpki / p1->mpki;
 	src_runs(pn, "llc_mpki", src, sizeof(src));
 	if (ratio >= TH(mpki_rise) && pn->mpki >= TH(mpki_min))
 		add(v, H_BANDWIDTH, ST_AGAINST, "llc_mpki_ratio", pn->n, ratio, THR(">=", mpki_rise), src,
@@ -449,9 +458,8 @@ static void cache_mpki(struct verdict *v, const struct vpoint *p1, const struct 
 	char src[96];
 	double ratio;
 
-	if (isnan(p1->mpki) || isnan(pn->mpki) || p1->mpki <= 0)
+	if (!mpki_ratio(p1, pn, &ratio))
 		return;
-	ratio = pn->mpki / p1->mpki;
 	src_runs(pn, "llc_mpki", src, sizeof(src));
 	if (ratio >= TH(mpki_rise) && pn->mpki >= TH(mpki_min) && (isnan(pn->ceiling) || pn->ceiling < TH(ceiling_near)))
 		add(v, H_CACHE, ST_FOR, "llc_mpki_ratio", pn->n, ratio, THR(">=", mpki_rise), src,

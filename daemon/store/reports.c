@@ -12,7 +12,7 @@
 #include "base/util.h"
 #include "store/reports.h"
 #include "store/sql.h"
-#include "store/sqlend.h"
+#include "store/query.h"
 
 /* ---- the campaign ---------------------------------------------------------- */
 
@@ -36,12 +36,11 @@ int store_report_head(struct store *st, int64_t cid, struct report_head *ret)
 {
 	static const char what[] = "reading the campaign";
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, what, "SELECT name, status, started_at, finished_at, error FROM campaigns WHERE id = ?",
-				&s);
+	int rc, r = sql_prepare_id(st, what,
+				   "SELECT name, status, started_at, finished_at, error FROM campaigns WHERE id = ?", cid, &s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		ret->name = sql_col_strdup(s, 0);
@@ -63,18 +62,17 @@ int store_report_head(struct store *st, int64_t cid, struct report_head *ret)
 static int load_events(struct store *st, int64_t cid, struct report_table *t)
 {
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, TABLE,
+	int rc, r = sql_prepare_id(st, TABLE,
 				"SELECT c.event, max(c.status IN ('ok','multiplexed')),"
 				" (SELECT c2.reason FROM counters c2 JOIN runs r2 ON r2.id = c2.run_id"
 				"   WHERE r2.campaign_id = ?1 AND c2.event = c.event AND c2.reason IS NOT NULL"
 				"   AND c2.status NOT IN ('ok','multiplexed') LIMIT 1)"
 				" FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.campaign_id = ?1"
-				" GROUP BY c.event ORDER BY min(c.id)",
+				" GROUP BY c.event ORDER BY min(c.id)", cid,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct report_event *e;
 
@@ -111,7 +109,7 @@ static int load_rows(struct store *st, int64_t cid, struct report_table *t)
 
 	/* every (workload, n) planned, in campaign order, with its scaling
 	 * figures when at least one run of it was ok */
-	r = sql_prepare(st, TABLE,
+	r = sql_prepare_id(st, TABLE,
 			"SELECT r.workload, r.mode, r.n_workers, sum(r.status = 'ok'), sum(r.status != 'ok'),"
 			" s.median_wall_s, s.speedup, s.efficiency,"
 			" 1.0 * max(r.working_set_bytes) * CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END /"
@@ -122,10 +120,9 @@ static int load_rows(struct store *st, int64_t cid, struct report_table *t)
 			" WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
 			" ORDER BY (SELECT min(seq) FROM runs x WHERE x.campaign_id = r.campaign_id"
 			"  AND x.workload = r.workload), r.n_workers",
-			&s);
+			cid, &s);
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		t->rows = xreallocarray(t->rows, t->nrows + 1, sizeof(*t->rows));
 		row_init(&t->rows[t->nrows++], s);
@@ -201,14 +198,13 @@ static int load_medians(struct store *st, int64_t cid, struct report_table *t)
 static int load_notes(struct store *st, int64_t cid, struct report_table *t)
 {
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, TABLE,
+	int rc, r = sql_prepare_id(st, TABLE,
 				"SELECT DISTINCT b.source, b.reason FROM bandwidth b JOIN runs r ON r.id = b.run_id"
-				" WHERE r.campaign_id = ? AND b.reason IS NOT NULL",
+				" WHERE r.campaign_id = ? AND b.reason IS NOT NULL", cid,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		t->notes = xreallocarray(t->notes, t->nnotes + 1, sizeof(*t->notes));
 		t->notes[t->nnotes].source = sql_col_strdup(s, 0);
@@ -242,18 +238,17 @@ int store_report_table(struct store *st, int64_t cid, struct report_table *ret)
 int store_report_runs(struct store *st, int64_t cid, void (*fn)(const struct report_run *, void *), void *arg)
 {
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, "reading the runs",
+	int rc, r = sql_prepare_id(st, "reading the runs",
 				"SELECT r.id, r.workload, r.n_workers, r.repetition, ifnull(r.corunner, '-'), r.status,"
 				" r.wall_ns / 1e9, b.gb_per_s, b.source, b.ceiling_fraction, i.slowdown, i.rate_alone,"
 				" i.rate_beside, i.rate_unit"
 				" FROM runs r LEFT JOIN run_bandwidth b ON b.run_id = r.id"
 				" LEFT JOIN interference i ON i.run_id = r.id"
-				" WHERE r.campaign_id = ? ORDER BY r.seq",
+				" WHERE r.campaign_id = ? ORDER BY r.seq", cid,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct report_run run = {
 			.id = sqlite3_column_int64(s, 0),
@@ -280,11 +275,10 @@ int store_report_runs(struct store *st, int64_t cid, void (*fn)(const struct rep
 int store_run_exists(struct store *st, int64_t run_id)
 {
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, "reading the run", "SELECT 1 FROM runs WHERE id = ?", &s);
+	int rc, r = sql_prepare_id(st, "reading the run", "SELECT 1 FROM runs WHERE id = ?", run_id, &s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, run_id);
 	rc = sqlite3_step(s);
 	r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_fail(st, "reading the run");
 	sqlite3_finalize(s);
@@ -295,15 +289,14 @@ int store_report_samples(struct store *st, int64_t run_id, const char *event,
 			 void (*fn)(const struct report_sample *, void *), void *arg)
 {
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, "reading the timeline",
+	int rc, r = sql_prepare_id(st, "reading the timeline",
 				"SELECT m.t_ns, ifnull(w.slot, 0), m.event, m.delta, m.time_enabled_delta,"
 				" m.time_running_delta FROM samples m LEFT JOIN workers w ON w.id = m.worker_id"
-				" WHERE m.run_id = ?1 AND (?2 IS NULL OR m.event = ?2) ORDER BY m.t_ns, w.slot, m.rowid",
+				" WHERE m.run_id = ?1 AND (?2 IS NULL OR m.event = ?2) ORDER BY m.t_ns, w.slot, m.rowid", run_id,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, run_id);
 	sql_bind_text(s, 2, event);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct report_sample m = {
@@ -328,14 +321,13 @@ int store_machine_ceilings(struct store *st, int64_t cid, struct report_ceiling 
 	struct report_ceiling *c = NULL;
 	size_t n = 0;
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, what,
+	int rc, r = sql_prepare_id(st, what,
 				"SELECT mb.n_workers, max(mb.mb_per_s) / 1000 FROM machine_bandwidth mb JOIN campaigns c"
-				" ON c.machine_id = mb.machine_id WHERE c.id = ?1 GROUP BY mb.n_workers",
+				" ON c.machine_id = mb.machine_id WHERE c.id = ?1 GROUP BY mb.n_workers", cid,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		c = xreallocarray(c, n + 1, sizeof(*c));
 		c[n].n = sqlite3_column_int(s, 0);

@@ -13,7 +13,7 @@
 
 #include "base/util.h"
 #include "store/sql.h"
-#include "store/sqlend.h"
+#include "store/query.h"
 #include "store/verdicts.h"
 
 #define LOADING "judging the campaign"
@@ -94,16 +94,15 @@ static int load_workloads(struct store *st, int64_t cid, struct vinput **ret, si
 	sqlite3_stmt *s;
 	struct vinput *in = NULL;
 	size_t n = 0;
-	int rc, r = sql_prepare(st, LOADING,
+	int rc, r = sql_prepare_id(st, LOADING,
 				"SELECT r.workload, r.mode, m.cores,"
 				" (SELECT count(*) FROM machine_bandwidth mb WHERE mb.machine_id = m.id)"
 				" FROM runs r JOIN campaigns c ON c.id = r.campaign_id JOIN machines m ON m.id = c.machine_id"
-				" WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload ORDER BY min(r.seq)",
+				" WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload ORDER BY min(r.seq)", cid,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		in = xreallocarray(in, n + 1, sizeof(*in));
 		memset(&in[n], 0, sizeof(*in));
@@ -142,10 +141,9 @@ static int load_run_metrics(struct store *st, int64_t cid, struct vinput *in, si
 	snprintf(sql + len, sizeof(sql) - len,
 		 " FROM run_metrics WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL"
 		 " ORDER BY workload, n_workers");
-	r = sql_prepare(st, LOADING, sql, &s);
+	r = sql_prepare_id(st, LOADING, sql, cid, &s);
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
 		int n = sqlite3_column_int(s, 1);
@@ -170,14 +168,13 @@ static int load_run_metrics(struct store *st, int64_t cid, struct vinput *in, si
 static int load_scaling(struct store *st, int64_t cid, struct vinput *in, size_t nin)
 {
 	sqlite3_stmt *s;
-	int rc, r = sql_prepare(st, LOADING,
+	int rc, r = sql_prepare_id(st, LOADING,
 				"SELECT workload, n_workers, runs, median_wall_s, speedup, efficiency FROM scaling"
-				" WHERE campaign_id = ?",
+				" WHERE campaign_id = ?", cid,
 				&s);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(s, 1, cid);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
 		struct vpoint *p = w ? vinput_point(w, sqlite3_column_int(s, 1), 1) : NULL;
@@ -421,11 +418,10 @@ static int insert_all(struct store *st, int64_t cid, const struct verdict *v, si
 {
 	struct vstmts q = { 0 };
 	sqlite3_stmt *del;
-	int r = sql_prepare(st, STORING, "DELETE FROM verdicts WHERE campaign_id = ?", &del);
+	int r = sql_prepare_id(st, STORING, "DELETE FROM verdicts WHERE campaign_id = ?", cid, &del);
 
 	if (r < 0)
 		return r;
-	sqlite3_bind_int64(del, 1, cid);
 	r = sql_step_once(st, del, STORING);
 	if (r == 0)
 		r = vstmts_prepare(st, &q);

@@ -1,7 +1,17 @@
-/* sqlend.c: the ends of a query and of a transaction (see sqlend.h). */
+/* query.c: the start and end of a query, the end of a transaction (see
+ * query.h). */
 #include <errno.h>
 
-#include "store/sqlend.h"
+#include "store/query.h"
+
+int sql_prepare_id(struct store *st, const char *what, const char *sql, int64_t id, sqlite3_stmt **ret)
+{
+	int r = sql_prepare(st, what, sql, ret);
+
+	if (r == 0)
+		sqlite3_bind_int64(*ret, 1, id);
+	return r;
+}
 
 int sql_rows_end(struct store *st, sqlite3_stmt *s, int rc, const char *what)
 {
