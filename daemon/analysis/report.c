@@ -567,7 +567,8 @@ static double ceiling_at(const struct report_ceiling *c, size_t nc, int n)
 	return NAN;
 }
 
-/* One panel per workload; each panel's points are *ret_pts[i]. */
+/* One panel per workload, panel i drawing the points pts[i] (allocated
+ * here, freed by the caller). */
 static void plot_panels(const struct vinput *in, const struct verdict *v, size_t nin, const struct report_ceiling *c,
 			size_t nc, struct plot_panel *panels, struct plot_point **pts)
 {

@@ -3,12 +3,16 @@
  * for it, one that fails clearly is a figure against it, one in between is
  * kept as context. A hypothesis with figures for and none against is
  * supported; with both, mixed; with only figures against, contradicted; with
- * none at all, untestable, and the reason says what was missing. */
-#include <errno.h>
+ * none at all, untestable, and the reason says what was missing. It reads
+ * and writes nothing: store/verdicts.c loads the inputs and stores the
+ * verdicts.
+ *
+ * Sections: thresholds; evidence (add, and the two shapes most tests take:
+ * weigh, weigh_slowdown); the hypotheses, one judge_* each; the verdict
+ * (settle each hypothesis, then conclude). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -58,7 +62,6 @@ void verdict_thresholds(const char *const **names, const double **values, const 
 	*ret_n = TH_COUNT;
 }
 
-/* ---- judging ------------------------------------------------------------ */
 /* ---- evidence ------------------------------------------------------------ */
 
 static void add(struct verdict *v, enum hypothesis h, enum stance st, const char *figure, int n, double value,
@@ -505,10 +508,10 @@ static void cache_interference(struct verdict *v, const struct vpoint *pi)
 	if (!isnan(c)) {
 		st = weigh_slowdown(c, cpu, thr);
 		add(v, H_CACHE, st, "slowdown_cache", pi->n, c, thr, src_coruns(pi, CO_CACHE, src, sizeof(src)),
-		    st == ST_FOR	   ? "%.2fx slower beside the cache co-runner (%.2fx beside the CPU hog)"
-		    : st == ST_AGAINST ? "%.2fx beside the cache co-runner (%.2fx beside the CPU hog): losing cache hardly "
-					 "slows it"
-				       : "%.2fx beside the cache co-runner, %.2fx beside the CPU hog: within the noise",
+		    st == ST_FOR ? "%.2fx slower beside the cache co-runner (%.2fx beside the CPU hog)"
+		    : st == ST_AGAINST
+			    ? "%.2fx beside the cache co-runner (%.2fx beside the CPU hog): losing cache hardly slows it"
+			    : "%.2fx beside the cache co-runner, %.2fx beside the CPU hog: within the noise",
 		    c, cpu);
 	}
 	if (!isnan(bw) && !isnan(pi->wset_llc) && pi->wset_llc <= 1 && weigh_slowdown(bw, cpu, thr) == ST_FOR)
