@@ -1,6 +1,12 @@
-/* report.c: the result table of a campaign (see report.h). Everything is
- * read back from the database through the scaling view, so what is printed
- * is what a user finds with sqlite3. */
+/* report.c: the result table of a campaign, its runs and a run's timeline
+ * (see report.h), formatted as text, CSV or JSON. Everything shown is read
+ * by the store (store/reports.h, store/verdicts.h) through the database's
+ * views, so what is printed is what a user finds in the database; this file
+ * only judges (verdict.h) and formats.
+ *
+ * Sections: formatting helpers; the text table; CSV; metrics and
+ * verdicts; JSON; the report; the plot and the stored verdicts; runs;
+ * the timeline. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -10,221 +16,12 @@
 
 #include "analysis/plot.h"
 #include "analysis/report.h"
-#include "base/util.h"
 #include "analysis/verdict.h"
+#include "base/util.h"
+#include "store/reports.h"
+#include "store/verdicts.h"
 
-struct ev_col {
-	char *name;
-	int counted;   /* some value was counted somewhere */
-	char *reason;  /* first reason it was not, if never counted */
-};
-
-struct row {
-	char *workload, *mode;
-	int n, runs, not_ok;
-	double wall, speedup, efficiency;
-	double *ev; /* per-worker median per event column; NAN if none */
-	double gbps, ceiling;   /* median bandwidth and its fraction of the ceiling */
-	char *bw_source;
-	double slowdown[3];     /* median beside the bandwidth, cache, cpu co-runner */
-	double cache_load;      /* workers x working set / usable LLC; NAN unknown */
-};
-
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **s)
-{
-	return sqlite3_prepare_v2(db, sql, -1, s, NULL) == SQLITE_OK ? 0 : -EIO;
-}
-
-/* 1 when sql (one ? for id) yields a row, 0 when not, -EIO on failure. */
-static int row_exists(sqlite3 *db, const char *sql, int64_t id)
-{
-	sqlite3_stmt *s;
-	int found;
-
-	if (prepare(db, sql, &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, id);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
-}
-
-int report_latest_campaign(struct store *st, int64_t *ret_id)
-{
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
-	int r;
-
-	if (prepare(db, "SELECT max(id) FROM campaigns", &s) < 0)
-		return -EIO;
-	r = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ? 0 : -ENOENT;
-	if (r == 0)
-		*ret_id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return r;
-}
-
-static int load_events(sqlite3 *db, int64_t cid, struct ev_col **ret, size_t *ret_n)
-{
-	sqlite3_stmt *s;
-	struct ev_col *cols = NULL;
-	size_t n = 0;
-
-	if (prepare(db,
-		    "SELECT c.event, max(c.status IN ('ok','multiplexed')),"
-		    " (SELECT c2.reason FROM counters c2 JOIN runs r2 ON r2.id = c2.run_id"
-		    "   WHERE r2.campaign_id = ?1 AND c2.event = c.event AND c2.reason IS NOT NULL"
-		    "   AND c2.status NOT IN ('ok','multiplexed') LIMIT 1)"
-		    " FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.campaign_id = ?1"
-		    " GROUP BY c.event ORDER BY min(c.id)",
-		    &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, cid);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *reason = (const char *)sqlite3_column_text(s, 2);
-
-		cols = xreallocarray(cols, n + 1, sizeof(*cols));
-		cols[n].name = xstrdup((const char *)sqlite3_column_text(s, 0));
-		cols[n].counted = sqlite3_column_int(s, 1);
-		cols[n].reason = reason ? xstrdup(reason) : NULL;
-		n++;
-	}
-	sqlite3_finalize(s);
-	*ret = cols;
-	*ret_n = n;
-	return 0;
-}
-
-/* The median of the first column of s's rows, s bound to (campaign,
- * workload, n, ?4) by the caller's key; NAN when there are none. */
-static double median_rows(sqlite3_stmt *s, int64_t cid, const struct row *row, const char *key)
-{
-	double *vals = NULL, m;
-	size_t n = 0;
-
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, cid);
-	sqlite3_bind_text(s, 2, row->workload, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, row->n);
-	if (key)
-		sqlite3_bind_text(s, 4, key, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
-			vals = xreallocarray(vals, n + 1, sizeof(double));
-			vals[n++] = sqlite3_column_double(s, 0);
-		}
-	m = median_double(vals, n);
-	free(vals);
-	return m;
-}
-
-/* The ordinary ok runs of a row: ?1 campaign, ?2 workload, ?3 n */
-#define OK_RUNS " r.campaign_id = ?1 AND r.workload = ?2 AND r.n_workers = ?3 AND r.status = 'ok'"
-
-/* The queries behind one row's event medians and bandwidth source,
- * prepared once per report. Its bandwidth, ceiling fraction and slowdowns
- * are the verdict's medians of run_metrics (row_take_point). */
-struct row_queries {
-	sqlite3_stmt *ev, *src;
-};
-
-static void row_queries_free(struct row_queries *q)
-{
-	sqlite3_finalize(q->ev);
-	sqlite3_finalize(q->src);
-}
-
-/* Returns 0 or -EIO (with every statement finalized). */
-static int row_queries_prepare(sqlite3 *db, struct row_queries *q)
-{
-	memset(q, 0, sizeof(*q));
-	if (prepare(db,
-		    "SELECT c.scaled_value FROM counters c JOIN runs r ON r.id = c.run_id WHERE" OK_RUNS
-		    " AND r.corunner IS NULL AND c.event = ?4 AND c.status IN ('ok','multiplexed')",
-		    &q->ev) < 0 ||
-	    prepare(db, "SELECT group_concat(DISTINCT b.source) FROM runs r JOIN bandwidth b ON b.run_id = r.id"
-			" WHERE" OK_RUNS " AND r.corunner IS NULL", &q->src) < 0) {
-		row_queries_free(q);
-		return -EIO;
-	}
-	return 0;
-}
-
-/* The verdict's medians of a row's (workload, N), or NULL when it has no
- * ok run. */
-static const struct vpoint *find_point(const struct vinput *in, size_t nin, const struct row *r)
-{
-	for (size_t w = 0; w < nin; w++)
-		if (strcmp(in[w].workload, r->workload) == 0)
-			for (size_t k = 0; k < in[w].npts; k++)
-				if (in[w].pts[k].n == r->n)
-					return &in[w].pts[k];
-	return NULL;
-}
-
-/* Per-worker median of each event of one row, its bandwidth source, and
- * the bandwidth and slowdown medians the verdict took (p may be NULL). */
-static void load_medians(struct row_queries *q, int64_t cid, struct row *row, const struct ev_col *cols,
-			 size_t ncols, const struct vpoint *p)
-{
-	row->ev = xcalloc(ncols, sizeof(double));
-	for (size_t e = 0; e < ncols; e++)
-		row->ev[e] = median_rows(q->ev, cid, row, cols[e].name);
-	row->gbps = p ? p->gbps : NAN;
-	row->ceiling = p ? p->ceiling : NAN;
-	for (int k = 0; k < 3; k++)
-		row->slowdown[k] = p ? p->slowdown[k] : NAN;
-	sqlite3_reset(q->src);
-	sqlite3_bind_int64(q->src, 1, cid);
-	sqlite3_bind_text(q->src, 2, row->workload, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q->src, 3, row->n);
-	if (sqlite3_step(q->src) == SQLITE_ROW && sqlite3_column_type(q->src, 0) != SQLITE_NULL)
-		row->bw_source = xstrdup((const char *)sqlite3_column_text(q->src, 0));
-}
-
-static int load_rows(sqlite3 *db, int64_t cid, struct row **ret, size_t *ret_n)
-{
-	sqlite3_stmt *s;
-	struct row *rows = NULL;
-	size_t n = 0;
-
-	/* every (workload, n) planned, in campaign order, with its scaling
-	 * figures when at least one run of it was ok */
-	if (prepare(db,
-		    "SELECT r.workload, r.mode, r.n_workers, sum(r.status = 'ok'), sum(r.status != 'ok'),"
-		    " s.median_wall_s, s.speedup, s.efficiency,"
-		    " 1.0 * max(r.working_set_bytes) * CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END /"
-		    "  (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c ON c.machine_id = m.id"
-		    "   WHERE c.id = r.campaign_id)"
-		    " FROM runs r LEFT JOIN scaling s ON s.campaign_id = r.campaign_id"
-		    "  AND s.workload = r.workload AND s.n_workers = r.n_workers"
-		    " WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
-		    " ORDER BY (SELECT min(seq) FROM runs x WHERE x.campaign_id = r.campaign_id"
-		    "  AND x.workload = r.workload), r.n_workers",
-		    &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, cid);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct row *rw;
-
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		rw = &rows[n++];
-		memset(rw, 0, sizeof(*rw));
-		rw->workload = xstrdup((const char *)sqlite3_column_text(s, 0));
-		rw->mode = xstrdup((const char *)sqlite3_column_text(s, 1));
-		rw->n = sqlite3_column_int(s, 2);
-		rw->runs = sqlite3_column_int(s, 3);
-		rw->not_ok = sqlite3_column_int(s, 4);
-		rw->wall = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 5);
-		rw->speedup = sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6);
-		rw->efficiency = sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7);
-		rw->cache_load = sqlite3_column_type(s, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 8);
-	}
-	sqlite3_finalize(s);
-	*ret = rows;
-	*ret_n = n;
-	return 0;
-}
+/* ---- formatting helpers --------------------------------------------------- */
 
 static void fmt_fixed(double v, int prec, char *buf, size_t len)
 {
@@ -234,8 +31,13 @@ static void fmt_fixed(double v, int prec, char *buf, size_t len)
 		snprintf(buf, len, "%.*f", prec, v);
 }
 
+static void fmt_pct(double v, char *buf, size_t len)
+{
+	fmt_fixed(isnan(v) ? v : v * 100, 0, buf, len);
+}
+
 /* task-clock and cpu-clock count nanoseconds: shown in seconds */
-static void fmt_event(const struct ev_col *col, double v, char *buf, size_t len)
+static void fmt_event(const struct report_event *col, double v, char *buf, size_t len)
 {
 	size_t nl = strlen(col->name);
 
@@ -247,88 +49,30 @@ static void fmt_event(const struct ev_col *col, double v, char *buf, size_t len)
 		format_count(v, buf, len);
 }
 
-static int any_interference(const struct row *rows, size_t nrows)
+/* an event column's width in the text table */
+static int event_width(const struct report_event *col)
 {
-	for (size_t i = 0; i < nrows; i++)
+	return (int)(strlen(col->name) > 7 ? strlen(col->name) : 7);
+}
+
+static int any_interference(const struct report_table *t)
+{
+	for (size_t i = 0; i < t->nrows; i++)
 		for (int k = 0; k < 3; k++)
-			if (!isnan(rows[i].slowdown[k]))
+			if (!isnan(t->rows[i].slowdown[k]))
 				return 1;
 	return 0;
 }
 
-/* One line per distinct bandwidth source and reason of the campaign. */
-static void print_bandwidth_notes(sqlite3 *db, int64_t cid, FILE *out)
+/* The verdict's medians of a (workload, N), or NULL when it has no ok run. */
+static const struct vpoint *find_point(const struct vinput *in, size_t nin, const char *workload, int n)
 {
-	sqlite3_stmt *s;
-
-	if (prepare(db, "SELECT DISTINCT b.source, b.reason FROM bandwidth b JOIN runs r ON r.id = b.run_id"
-			" WHERE r.campaign_id = ? AND b.reason IS NOT NULL", &s) < 0)
-		return;
-	sqlite3_bind_int64(s, 1, cid);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		fprintf(out, "bandwidth (%s): %s\n", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1));
-	sqlite3_finalize(s);
-}
-
-static void print_text(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols,
-		       size_t ncols)
-{
-	int wname = 8, intf = any_interference(rows, nrows);
-	char b1[32], b2[32], b3[32], b4[32], b5[32];
-
-	for (size_t i = 0; i < nrows; i++)
-		if ((int)strlen(rows[i].workload) > wname)
-			wname = (int)strlen(rows[i].workload);
-	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, "workload", "mode", "N", "runs",
-		"wall_s", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source", "wset/LLC");
-	for (size_t e = 0; e < ncols; e++)
-		fprintf(out, "  %*s", (int)(strlen(cols[e].name) > 7 ? strlen(cols[e].name) : 7), cols[e].name);
-	if (intf)
-		fprintf(out, "  %7s  %10s  %8s", "slow:bw", "slow:cache", "slow:cpu");
-	fputc('\n', out);
-	for (size_t i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-
-		fmt_fixed(r->wall, 3, b1, sizeof(b1));
-		fmt_fixed(r->speedup, 2, b2, sizeof(b2));
-		fmt_fixed(r->efficiency, 2, b3, sizeof(b3));
-		fmt_fixed(r->gbps, 2, b4, sizeof(b4));
-		fmt_fixed(r->ceiling * 100, 0, b5, sizeof(b5));
-		{
-			char b6[32];
-
-			fmt_fixed(r->cache_load, 2, b6, sizeof(b6));
-			fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, r->workload, r->mode,
-				r->n, r->runs, b1, b2, b3, b4, b5, r->bw_source ? r->bw_source : "-", b6);
-		}
-		for (size_t e = 0; e < ncols; e++) {
-			char v[32];
-
-			fmt_event(&cols[e], r->ev ? r->ev[e] : NAN, v, sizeof(v));
-			fprintf(out, "  %*s", (int)(strlen(cols[e].name) > 7 ? strlen(cols[e].name) : 7), v);
-		}
-		if (intf) {
-			char s0[16], s1[16], s2[16];
-
-			fmt_fixed(r->slowdown[0], 2, s0, sizeof(s0));
-			fmt_fixed(r->slowdown[1], 2, s1, sizeof(s1));
-			fmt_fixed(r->slowdown[2], 2, s2, sizeof(s2));
-			fprintf(out, "  %7s  %10s  %8s", s0, s1, s2);
-		}
-		if (r->not_ok)
-			fprintf(out, "  (%d run%s not ok)", r->not_ok, r->not_ok > 1 ? "s" : "");
-		fputc('\n', out);
-	}
-	fprintf(out, "\nwall_s: median wall time of the ok runs; events: per-worker medians.\n"
-		     "copies: speedup = N x T1/TN, efficiency = T1/TN; team: speedup = T1/TN, efficiency = speedup/N.\n"
-		     "bw_GB/s: median memory traffic of all sockets; ceil%%: of this machine's measured ceiling at N.\n"
-		     "wset/LLC: workers x a builtin's working set / this machine's measured usable last-level cache.\n");
-	if (intf)
-		fprintf(out, "slow:X: median wall beside the X co-runner on the free cores / wall alone.\n");
-	for (size_t e = 0; e < ncols; e++)
-		if (!cols[e].counted)
-			fprintf(out, "n/s: %s not counted: %s\n", cols[e].name,
-				cols[e].reason ? cols[e].reason : "no value");
+	for (size_t w = 0; w < nin; w++)
+		if (strcmp(in[w].workload, workload) == 0)
+			for (size_t k = 0; k < in[w].npts; k++)
+				if (in[w].pts[k].n == n)
+					return &in[w].pts[k];
+	return NULL;
 }
 
 static void csv_text(FILE *out, const char *s)
@@ -352,7 +96,80 @@ static void csv_num(FILE *out, double v)
 		fprintf(out, "%.9g", v);
 }
 
-static void csv_verdict_cols(FILE *out, const struct row *r, const struct verdict *v, size_t nv)
+/* ---- the text table ------------------------------------------------------- */
+
+static void text_header(FILE *out, const struct report_table *t, int wname, int intf)
+{
+	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, "workload", "mode", "N", "runs",
+		"wall_s", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source", "wset/LLC");
+	for (size_t e = 0; e < t->nevents; e++)
+		fprintf(out, "  %*s", event_width(&t->events[e]), t->events[e].name);
+	if (intf)
+		fprintf(out, "  %7s  %10s  %8s", "slow:bw", "slow:cache", "slow:cpu");
+	fputc('\n', out);
+}
+
+static void text_row(FILE *out, const struct report_table *t, const struct report_row *r, int wname, int intf)
+{
+	char b[6][32];
+
+	fmt_fixed(r->wall, 3, b[0], sizeof(b[0]));
+	fmt_fixed(r->speedup, 2, b[1], sizeof(b[1]));
+	fmt_fixed(r->efficiency, 2, b[2], sizeof(b[2]));
+	fmt_fixed(r->gbps, 2, b[3], sizeof(b[3]));
+	fmt_fixed(r->ceiling * 100, 0, b[4], sizeof(b[4]));
+	fmt_fixed(r->cache_load, 2, b[5], sizeof(b[5]));
+	fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, r->workload, r->mode, r->n,
+		r->runs, b[0], b[1], b[2], b[3], b[4], r->bw_source ? r->bw_source : "-", b[5]);
+	for (size_t e = 0; e < t->nevents; e++) {
+		char v[32];
+
+		fmt_event(&t->events[e], r->ev ? r->ev[e] : NAN, v, sizeof(v));
+		fprintf(out, "  %*s", event_width(&t->events[e]), v);
+	}
+	if (intf) {
+		for (int k = 0; k < 3; k++)
+			fmt_fixed(r->slowdown[k], 2, b[k], sizeof(b[k]));
+		fprintf(out, "  %7s  %10s  %8s", b[0], b[1], b[2]);
+	}
+	if (r->not_ok)
+		fprintf(out, "  (%d run%s not ok)", r->not_ok, r->not_ok > 1 ? "s" : "");
+	fputc('\n', out);
+}
+
+/* What the columns mean, what was not counted, and the bandwidth notes. */
+static void text_legend(FILE *out, const struct report_table *t, int intf)
+{
+	fprintf(out, "\nwall_s: median wall time of the ok runs; events: per-worker medians.\n"
+		     "copies: speedup = N x T1/TN, efficiency = T1/TN; team: speedup = T1/TN, efficiency = speedup/N.\n"
+		     "bw_GB/s: median memory traffic of all sockets; ceil%%: of this machine's measured ceiling at N.\n"
+		     "wset/LLC: workers x a builtin's working set / this machine's measured usable last-level cache.\n");
+	if (intf)
+		fprintf(out, "slow:X: median wall beside the X co-runner on the free cores / wall alone.\n");
+	for (size_t e = 0; e < t->nevents; e++)
+		if (!t->events[e].counted)
+			fprintf(out, "n/s: %s not counted: %s\n", t->events[e].name,
+				t->events[e].reason ? t->events[e].reason : "no value");
+	for (size_t i = 0; i < t->nnotes; i++)
+		fprintf(out, "bandwidth (%s): %s\n", t->notes[i].source, t->notes[i].reason);
+}
+
+static void print_text(FILE *out, const struct report_table *t)
+{
+	int wname = 8, intf = any_interference(t);
+
+	for (size_t i = 0; i < t->nrows; i++)
+		if ((int)strlen(t->rows[i].workload) > wname)
+			wname = (int)strlen(t->rows[i].workload);
+	text_header(out, t, wname, intf);
+	for (size_t i = 0; i < t->nrows; i++)
+		text_row(out, t, &t->rows[i], wname, intf);
+	text_legend(out, t, intf);
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+static void csv_verdict_cols(FILE *out, const struct report_row *r, const struct verdict *v, size_t nv)
 {
 	for (size_t i = 0; i < nv; i++)
 		if (strcmp(v[i].workload, r->workload) == 0) {
@@ -363,54 +180,48 @@ static void csv_verdict_cols(FILE *out, const struct row *r, const struct verdic
 	fputs(",,,", out);
 }
 
-static void print_csv(FILE *out, const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols,
-		      const struct verdict *v, size_t nv)
+static void csv_row(FILE *out, const struct report_table *t, const struct report_row *r, const struct verdict *v,
+		    size_t nv)
+{
+	const double before_source[] = { r->wall, r->speedup, r->efficiency, r->gbps, r->ceiling };
+
+	csv_text(out, r->workload);
+	fprintf(out, ",%s,%d,%d,%d", r->mode, r->n, r->runs, r->not_ok);
+	for (size_t k = 0; k < ARRAY_SIZE(before_source); k++) {
+		fputc(',', out);
+		csv_num(out, before_source[k]);
+	}
+	fputc(',', out);
+	csv_text(out, r->bw_source ? r->bw_source : "");
+	for (int k = 0; k < 3; k++) {
+		fputc(',', out);
+		csv_num(out, r->slowdown[k]);
+	}
+	fputc(',', out);
+	csv_num(out, r->cache_load);
+	csv_verdict_cols(out, r, v, nv);
+	for (size_t e = 0; e < t->nevents; e++) {
+		fputc(',', out);
+		csv_num(out, r->ev ? r->ev[e] : NAN);
+	}
+	fputc('\n', out);
+}
+
+static void print_csv(FILE *out, const struct report_table *t, const struct verdict *v, size_t nv)
 {
 	fputs("workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,"
 	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc,"
 	      "verdict,confidence,memory_bandwidth", out);
-	for (size_t e = 0; e < ncols; e++) {
+	for (size_t e = 0; e < t->nevents; e++) {
 		fputc(',', out);
-		csv_text(out, cols[e].name);
+		csv_text(out, t->events[e].name);
 	}
 	fputc('\n', out);
-	for (size_t i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-
-		csv_text(out, r->workload);
-		fprintf(out, ",%s,%d,%d,%d,", r->mode, r->n, r->runs, r->not_ok);
-		csv_num(out, r->wall);
-		fputc(',', out);
-		csv_num(out, r->speedup);
-		fputc(',', out);
-		csv_num(out, r->efficiency);
-		fputc(',', out);
-		csv_num(out, r->gbps);
-		fputc(',', out);
-		csv_num(out, r->ceiling);
-		fputc(',', out);
-		csv_text(out, r->bw_source ? r->bw_source : "");
-		for (int k = 0; k < 3; k++) {
-			fputc(',', out);
-			csv_num(out, r->slowdown[k]);
-		}
-		fputc(',', out);
-		csv_num(out, r->cache_load);
-		csv_verdict_cols(out, r, v, nv);
-		for (size_t e = 0; e < ncols; e++) {
-			fputc(',', out);
-			csv_num(out, r->ev ? r->ev[e] : NAN);
-		}
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < t->nrows; i++)
+		csv_row(out, t, &t->rows[i], v, nv);
 }
 
-/* ---- metrics and verdicts ---------------------------------------------- */
-
-static void fmt_pct(double v, char *buf, size_t len)
-{
-	fmt_fixed(isnan(v) ? v : v * 100, 0, buf, len);
-}
+/* ---- metrics and verdicts ------------------------------------------------- */
 
 /* The medians the verdicts weigh, per workload and N. */
 static void print_metrics(FILE *out, const struct vinput *in, size_t nin)
@@ -454,6 +265,29 @@ static void format_evidence_value(const struct evidence *e, char *buf, size_t le
 		snprintf(buf, len, "%.3g", e->value);
 }
 
+/* One hypothesis of a verdict: its status, and each figure it weighed. */
+static void print_hypothesis(FILE *out, const struct verdict *v, enum hypothesis h)
+{
+	const struct hyp_result *hr = &v->hyp[h];
+
+	fprintf(out, "  %-16s  %s", hypothesis_name(h), hyp_status_name(hr->status));
+	if (hr->status == HS_UNTESTABLE && h == H_BANDWIDTH)
+		fprintf(out, " (why: the memory-bandwidth line)");
+	else if (hr->status == HS_UNTESTABLE || hr->status == HS_UNCLEAR)
+		fprintf(out, ": %s", hr->reason);
+	fputc('\n', out);
+	for (size_t k = 0; k < v->nev; k++) {
+		const struct evidence *e = &v->ev[k];
+		char val[32];
+
+		if (e->hyp != h)
+			continue;
+		format_evidence_value(e, val, sizeof(val));
+		fprintf(out, "    %-7s  %s = %s at N=%d%s%s%s: %s\n", stance_name(e->stance), e->figure, val, e->n,
+			e->threshold[0] ? " (" : "", e->threshold, e->threshold[0] ? ")" : "", e->note);
+	}
+}
+
 static void print_verdicts(FILE *out, const struct verdict *v, size_t nv)
 {
 	fprintf(out, "\nverdicts (how they are reached: man scalprof-verdict)\n");
@@ -461,30 +295,12 @@ static void print_verdicts(FILE *out, const struct verdict *v, size_t nv)
 		fprintf(out, "\n%s (%s): %s, %s confidence\n", v[i].workload, v[i].mode, v[i].verdict, v[i].confidence);
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
-		for (int h = 0; h < H_COUNT; h++) {
-			const struct hyp_result *hr = &v[i].hyp[h];
-
-			fprintf(out, "  %-16s  %s", hypothesis_name(h), hyp_status_name(hr->status));
-			if (hr->status == HS_UNTESTABLE && h == H_BANDWIDTH)
-				fprintf(out, " (why: the memory-bandwidth line)");
-			else if (hr->status == HS_UNTESTABLE || hr->status == HS_UNCLEAR)
-				fprintf(out, ": %s", hr->reason);
-			fputc('\n', out);
-			for (size_t k = 0; k < v[i].nev; k++) {
-				const struct evidence *e = &v[i].ev[k];
-				char val[32];
-
-				if (e->hyp != (enum hypothesis)h)
-					continue;
-				format_evidence_value(e, val, sizeof(val));
-				fprintf(out, "    %-7s  %s = %s at N=%d%s%s%s: %s\n", stance_name(e->stance), e->figure, val, e->n,
-					e->threshold[0] ? " (" : "", e->threshold, e->threshold[0] ? ")" : "", e->note);
-			}
-		}
+		for (int h = 0; h < H_COUNT; h++)
+			print_hypothesis(out, &v[i], h);
 	}
 }
 
-/* ---- JSON --------------------------------------------------------------- */
+/* ---- JSON ----------------------------------------------------------------- */
 
 static json_object *jnum(double v)
 {
@@ -496,275 +312,313 @@ static json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *json_rows(const struct row *rows, size_t nrows, const struct ev_col *cols, size_t ncols,
-			      const struct vinput *in, size_t nin)
+/* The medians the verdict weighs at a row's point; empty without one. */
+static json_object *json_metrics(const struct vpoint *p)
 {
-	json_object *a = json_object_new_array();
+	json_object *m = json_object_new_object();
 
-	for (size_t i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-		json_object *o = json_object_new_object(), *ev = json_object_new_object(),
-			    *sl = json_object_new_object(), *m = json_object_new_object();
-		const struct vpoint *p = find_point(in, nin, r);
-
-		json_object_object_add(o, "workload", jstr(r->workload));
-		json_object_object_add(o, "mode", jstr(r->mode));
-		json_object_object_add(o, "n_workers", json_object_new_int(r->n));
-		json_object_object_add(o, "runs_ok", json_object_new_int(r->runs));
-		json_object_object_add(o, "runs_not_ok", json_object_new_int(r->not_ok));
-		json_object_object_add(o, "median_wall_s", jnum(r->wall));
-		json_object_object_add(o, "speedup", jnum(r->speedup));
-		json_object_object_add(o, "efficiency", jnum(r->efficiency));
-		json_object_object_add(o, "gb_per_s", jnum(r->gbps));
-		json_object_object_add(o, "ceiling_fraction", jnum(r->ceiling));
-		json_object_object_add(o, "bandwidth_source", jstr(r->bw_source));
-		json_object_object_add(o, "working_set_per_llc", jnum(r->cache_load));
-		json_object_object_add(sl, "bandwidth", jnum(r->slowdown[0]));
-		json_object_object_add(sl, "cache", jnum(r->slowdown[1]));
-		json_object_object_add(sl, "cpu", jnum(r->slowdown[2]));
-		json_object_object_add(o, "slowdown", sl);
-		for (size_t e = 0; e < ncols; e++)
-			json_object_object_add(ev, cols[e].name, cols[e].counted && r->ev ? jnum(r->ev[e]) : NULL);
-		json_object_object_add(o, "events", ev);
-		if (p) {
-			json_object_object_add(m, "cpu_utilisation", jnum(p->cpu_util));
-			json_object_object_add(m, "kernel_share", jnum(p->kernel_share));
-			json_object_object_add(m, "kernel_s_per_unit", jnum(p->kernel_s_per_unit));
-			json_object_object_add(m, "page_faults_per_cpu_s", jnum(p->faults_per_cpu_s));
-			json_object_object_add(m, "context_switches_per_unit", jnum(p->switches_per_unit));
-			json_object_object_add(m, "context_switches_per_cpu_ms", jnum(p->switches_per_cpu_ms));
-			json_object_object_add(m, "run_delay_ratio", jnum(p->run_delay_ratio));
-			json_object_object_add(m, "migrations_per_s", jnum(p->migrations_per_s));
-			json_object_object_add(m, "ipc", jnum(p->ipc));
-			json_object_object_add(m, "llc_mpki", jnum(p->mpki));
-		}
-		json_object_object_add(o, "metrics", m);
-		json_object_array_add(a, o);
-	}
-	return a;
+	if (!p)
+		return m;
+	json_object_object_add(m, "cpu_utilisation", jnum(p->cpu_util));
+	json_object_object_add(m, "kernel_share", jnum(p->kernel_share));
+	json_object_object_add(m, "kernel_s_per_unit", jnum(p->kernel_s_per_unit));
+	json_object_object_add(m, "page_faults_per_cpu_s", jnum(p->faults_per_cpu_s));
+	json_object_object_add(m, "context_switches_per_unit", jnum(p->switches_per_unit));
+	json_object_object_add(m, "context_switches_per_cpu_ms", jnum(p->switches_per_cpu_ms));
+	json_object_object_add(m, "run_delay_ratio", jnum(p->run_delay_ratio));
+	json_object_object_add(m, "migrations_per_s", jnum(p->migrations_per_s));
+	json_object_object_add(m, "ipc", jnum(p->ipc));
+	json_object_object_add(m, "llc_mpki", jnum(p->mpki));
+	return m;
 }
 
-static json_object *json_verdicts(const struct verdict *v, size_t nv)
+static json_object *json_row(const struct report_table *t, const struct report_row *r, const struct vpoint *p)
 {
-	json_object *a = json_object_new_array();
+	json_object *o = json_object_new_object(), *ev = json_object_new_object(), *sl = json_object_new_object();
 
-	for (size_t i = 0; i < nv; i++) {
-		json_object *o = json_object_new_object(), *bw = json_object_new_object(), *hs = json_object_new_array();
-
-		json_object_object_add(o, "workload", jstr(v[i].workload));
-		json_object_object_add(o, "mode", jstr(v[i].mode));
-		json_object_object_add(o, "verdict", jstr(v[i].verdict));
-		json_object_object_add(o, "confidence", jstr(v[i].confidence));
-		json_object_object_add(o, "n_workers", v[i].n ? json_object_new_int(v[i].n) : NULL);
-		json_object_object_add(o, "efficiency", jnum(v[i].efficiency));
-		json_object_object_add(o, "reason", jstr(v[i].reason));
-		json_object_object_add(bw, "status", jstr(hyp_status_name(v[i].hyp[H_BANDWIDTH].status)));
-		json_object_object_add(bw, "line", jstr(v[i].bw_line));
-		json_object_object_add(o, "memory_bandwidth", bw);
-		for (int h = 0; h < H_COUNT; h++) {
-			json_object *ho = json_object_new_object(), *ea = json_object_new_array();
-
-			json_object_object_add(ho, "hypothesis", jstr(hypothesis_name(h)));
-			json_object_object_add(ho, "status", jstr(hyp_status_name(v[i].hyp[h].status)));
-			json_object_object_add(ho, "reason", v[i].hyp[h].reason[0] ? jstr(v[i].hyp[h].reason) : NULL);
-			for (size_t k = 0; k < v[i].nev; k++) {
-				const struct evidence *e = &v[i].ev[k];
-				json_object *eo;
-
-				if (e->hyp != (enum hypothesis)h)
-					continue;
-				eo = json_object_new_object();
-				json_object_object_add(eo, "figure", jstr(e->figure));
-				json_object_object_add(eo, "n_workers", json_object_new_int(e->n));
-				json_object_object_add(eo, "value", jnum(e->value));
-				json_object_object_add(eo, "threshold", e->threshold[0] ? jstr(e->threshold) : NULL);
-				json_object_object_add(eo, "stance", jstr(stance_name(e->stance)));
-				json_object_object_add(eo, "source", jstr(e->source));
-				json_object_object_add(eo, "note", jstr(e->note));
-				json_object_array_add(ea, eo);
-			}
-			json_object_object_add(ho, "evidence", ea);
-			json_object_array_add(hs, ho);
-		}
-		json_object_object_add(o, "hypotheses", hs);
-		json_object_array_add(a, o);
-	}
-	return a;
+	json_object_object_add(o, "workload", jstr(r->workload));
+	json_object_object_add(o, "mode", jstr(r->mode));
+	json_object_object_add(o, "n_workers", json_object_new_int(r->n));
+	json_object_object_add(o, "runs_ok", json_object_new_int(r->runs));
+	json_object_object_add(o, "runs_not_ok", json_object_new_int(r->not_ok));
+	json_object_object_add(o, "median_wall_s", jnum(r->wall));
+	json_object_object_add(o, "speedup", jnum(r->speedup));
+	json_object_object_add(o, "efficiency", jnum(r->efficiency));
+	json_object_object_add(o, "gb_per_s", jnum(r->gbps));
+	json_object_object_add(o, "ceiling_fraction", jnum(r->ceiling));
+	json_object_object_add(o, "bandwidth_source", jstr(r->bw_source));
+	json_object_object_add(o, "working_set_per_llc", jnum(r->cache_load));
+	json_object_object_add(sl, "bandwidth", jnum(r->slowdown[0]));
+	json_object_object_add(sl, "cache", jnum(r->slowdown[1]));
+	json_object_object_add(sl, "cpu", jnum(r->slowdown[2]));
+	json_object_object_add(o, "slowdown", sl);
+	for (size_t e = 0; e < t->nevents; e++)
+		json_object_object_add(ev, t->events[e].name, t->events[e].counted && r->ev ? jnum(r->ev[e]) : NULL);
+	json_object_object_add(o, "events", ev);
+	json_object_object_add(o, "metrics", json_metrics(p));
+	return o;
 }
 
-static int print_json(sqlite3 *db, int64_t cid, FILE *out, const struct row *rows, size_t nrows,
-		      const struct ev_col *cols, size_t ncols, const struct vinput *in, size_t nin,
-		      const struct verdict *v, size_t nv)
+static json_object *json_evidence(const struct evidence *e)
 {
-	json_object *root = json_object_new_object(), *c = json_object_new_object(), *ev = json_object_new_array(),
-		    *th = json_object_new_object();
-	const char *const *names, *const *meanings;
-	const double *values;
-	sqlite3_stmt *s;
-	size_t nth;
+	json_object *eo = json_object_new_object();
 
-	if (prepare(db, "SELECT name, status, started_at, finished_at, error FROM campaigns WHERE id = ?", &s) < 0) {
-		json_object_put(root);
-		json_object_put(c);
-		json_object_put(ev);
-		json_object_put(th);
-		return -EIO;
-	}
-	sqlite3_bind_int64(s, 1, cid);
+	json_object_object_add(eo, "figure", jstr(e->figure));
+	json_object_object_add(eo, "n_workers", json_object_new_int(e->n));
+	json_object_object_add(eo, "value", jnum(e->value));
+	json_object_object_add(eo, "threshold", e->threshold[0] ? jstr(e->threshold) : NULL);
+	json_object_object_add(eo, "stance", jstr(stance_name(e->stance)));
+	json_object_object_add(eo, "source", jstr(e->source));
+	json_object_object_add(eo, "note", jstr(e->note));
+	return eo;
+}
+
+static json_object *json_hypothesis(const struct verdict *v, enum hypothesis h)
+{
+	json_object *ho = json_object_new_object(), *ea = json_object_new_array();
+
+	json_object_object_add(ho, "hypothesis", jstr(hypothesis_name(h)));
+	json_object_object_add(ho, "status", jstr(hyp_status_name(v->hyp[h].status)));
+	json_object_object_add(ho, "reason", v->hyp[h].reason[0] ? jstr(v->hyp[h].reason) : NULL);
+	for (size_t k = 0; k < v->nev; k++)
+		if (v->ev[k].hyp == h)
+			json_object_array_add(ea, json_evidence(&v->ev[k]));
+	json_object_object_add(ho, "evidence", ea);
+	return ho;
+}
+
+static json_object *json_verdict(const struct verdict *v)
+{
+	json_object *o = json_object_new_object(), *bw = json_object_new_object(), *hs = json_object_new_array();
+
+	json_object_object_add(o, "workload", jstr(v->workload));
+	json_object_object_add(o, "mode", jstr(v->mode));
+	json_object_object_add(o, "verdict", jstr(v->verdict));
+	json_object_object_add(o, "confidence", jstr(v->confidence));
+	json_object_object_add(o, "n_workers", v->n ? json_object_new_int(v->n) : NULL);
+	json_object_object_add(o, "efficiency", jnum(v->efficiency));
+	json_object_object_add(o, "reason", jstr(v->reason));
+	json_object_object_add(bw, "status", jstr(hyp_status_name(v->hyp[H_BANDWIDTH].status)));
+	json_object_object_add(bw, "line", jstr(v->bw_line));
+	json_object_object_add(o, "memory_bandwidth", bw);
+	for (int h = 0; h < H_COUNT; h++)
+		json_object_array_add(hs, json_hypothesis(v, h));
+	json_object_object_add(o, "hypotheses", hs);
+	return o;
+}
+
+static json_object *json_campaign(int64_t cid, const struct report_head *head)
+{
+	json_object *c = json_object_new_object();
+
 	json_object_object_add(c, "id", json_object_new_int64(cid));
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		static const char *const keys[] = { "name", "status", "started_at", "finished_at", "error" };
+	json_object_object_add(c, "name", jstr(head->name));
+	json_object_object_add(c, "status", jstr(head->status));
+	json_object_object_add(c, "started_at", jstr(head->started_at));
+	json_object_object_add(c, "finished_at", jstr(head->finished_at));
+	json_object_object_add(c, "error", jstr(head->error));
+	return c;
+}
 
-		for (int k = 0; k < 5; k++)
-			json_object_object_add(c, keys[k], jstr((const char *)sqlite3_column_text(s, k)));
-	}
-	sqlite3_finalize(s);
-	json_object_object_add(root, "schema", json_object_new_string("scalprof-report/1"));
-	json_object_object_add(root, "campaign", c);
-	for (size_t e = 0; e < ncols; e++) {
+static json_object *json_events(const struct report_table *t)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t e = 0; e < t->nevents; e++) {
 		json_object *eo = json_object_new_object();
 
-		json_object_object_add(eo, "name", jstr(cols[e].name));
-		json_object_object_add(eo, "counted", json_object_new_boolean(cols[e].counted));
-		json_object_object_add(eo, "reason", jstr(cols[e].reason));
-		json_object_array_add(ev, eo);
+		json_object_object_add(eo, "name", jstr(t->events[e].name));
+		json_object_object_add(eo, "counted", json_object_new_boolean(t->events[e].counted));
+		json_object_object_add(eo, "reason", jstr(t->events[e].reason));
+		json_object_array_add(a, eo);
 	}
-	json_object_object_add(root, "events", ev);
-	json_object_object_add(root, "rows", json_rows(rows, nrows, cols, ncols, in, nin));
-	json_object_object_add(root, "verdicts", json_verdicts(v, nv));
-	verdict_thresholds(&names, &values, &meanings, &nth);
-	for (size_t i = 0; i < nth; i++)
+	return a;
+}
+
+static json_object *json_thresholds(void)
+{
+	json_object *th = json_object_new_object();
+	const char *const *names, *const *meanings;
+	const double *values;
+	size_t n;
+
+	verdict_thresholds(&names, &values, &meanings, &n);
+	for (size_t i = 0; i < n; i++)
 		json_object_object_add(th, names[i], json_object_new_double(values[i]));
-	json_object_object_add(root, "thresholds", th);
-	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), out);
-	fputc('\n', out);
-	json_object_put(root);
-	return 0;
+	return th;
 }
 
 /* ---- the report ----------------------------------------------------------- */
 
-int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out)
+/* Everything one report shows, read and judged before anything is printed. */
+struct report {
+	int64_t cid;
+	struct report_head head;
+	struct report_table table;
+	struct vinput *in;
+	size_t nin;
+	struct verdict *v; /* one per input */
+};
+
+static void report_free(struct report *rp)
 {
-	sqlite3 *db = store_db(st);
-	struct ev_col *cols = NULL;
-	struct row *rows = NULL;
-	struct vinput *in = NULL;
-	struct verdict *v = NULL;
-	size_t ncols = 0, nrows = 0, nin = 0;
-	int r, exists;
+	report_head_clear(&rp->head);
+	report_table_clear(&rp->table);
+	verdicts_free(rp->v, rp->nin);
+	vinputs_free(rp->in, rp->nin);
+}
 
-	exists = row_exists(db, "SELECT 1 FROM campaigns WHERE id = ?", campaign_id);
-	if (exists <= 0)
-		return exists < 0 ? -EIO : -ENOENT;
+/* Reads the verdict's inputs of cid and judges them. Returns 0 or -EIO
+ * (store_errmsg(st) says why). */
+static int judge_campaign(struct store *st, int64_t cid, struct vinput **ret_in, size_t *ret_nin,
+			  struct verdict **ret_v)
+{
+	int r = store_verdict_inputs(st, cid, ret_in, ret_nin);
 
-	r = load_events(db, campaign_id, &cols, &ncols);
 	if (r == 0)
-		r = load_rows(db, campaign_id, &rows, &nrows);
-	if (r == 0)
-		r = verdict_load(db, campaign_id, &in, &nin);
-	if (r == 0) {
-		struct row_queries q;
-
-		r = row_queries_prepare(db, &q);
-		for (size_t i = 0; r == 0 && i < nrows; i++)
-			load_medians(&q, campaign_id, &rows[i], cols, ncols, find_point(in, nin, &rows[i]));
-		if (r == 0)
-			row_queries_free(&q);
-	}
-	if (r == 0) {
-		v = xcalloc(nin ? nin : 1, sizeof(*v));
-		for (size_t i = 0; i < nin; i++)
-			verdict_judge(&in[i], &v[i]);
-		if (fmt == REPORT_CSV) {
-			print_csv(out, rows, nrows, cols, ncols, v, nin);
-		} else if (fmt == REPORT_JSON) {
-			r = print_json(db, campaign_id, out, rows, nrows, cols, ncols, in, nin, v, nin);
-		} else {
-			print_text(out, rows, nrows, cols, ncols);
-			print_bandwidth_notes(db, campaign_id, out);
-			print_metrics(out, in, nin);
-			print_verdicts(out, v, nin);
-		}
-	}
-	if (v)
-		verdicts_free(v, nin);
-	vinputs_free(in, nin);
-	for (size_t i = 0; i < nrows; i++) {
-		free(rows[i].workload);
-		free(rows[i].mode);
-		free(rows[i].ev);
-		free(rows[i].bw_source);
-	}
-	free(rows);
-	for (size_t e = 0; e < ncols; e++) {
-		free(cols[e].name);
-		free(cols[e].reason);
-	}
-	free(cols);
+		*ret_v = verdict_judge_all(*ret_in, *ret_nin);
 	return r;
 }
 
-int report_plot(struct store *st, int64_t campaign_id, const char *path, char **ret_error)
+/* Returns 0, -ENOENT when there is no campaign cid, or -EIO; rp is to be
+ * freed with report_free() in every case. */
+static int report_load(struct store *st, int64_t cid, struct report *rp)
 {
-	sqlite3 *db = store_db(st);
-	struct vinput *in = NULL;
-	struct verdict *v = NULL;
-	struct plot_panel *panels;
-	struct plot_point **pts;
-	sqlite3_stmt *s = NULL;
-	char *title = NULL;
-	size_t nin = 0;
 	int r;
 
-	if (verdict_load(db, campaign_id, &in, &nin) < 0 ||
-	    prepare(db, "SELECT max(mb.mb_per_s) / 1000 FROM machine_bandwidth mb JOIN campaigns c"
-			" ON c.machine_id = mb.machine_id WHERE c.id = ?1 AND mb.n_workers = ?2", &s) < 0) {
-		*ret_error = xasprintf("database: %s", sqlite3_errmsg(db));
-		vinputs_free(in, nin);
-		return -EIO;
+	memset(rp, 0, sizeof(*rp));
+	rp->cid = cid;
+	r = store_report_head(st, cid, &rp->head);
+	if (r == 0)
+		r = store_report_table(st, cid, &rp->table);
+	if (r == 0)
+		r = judge_campaign(st, cid, &rp->in, &rp->nin, &rp->v);
+	if (r < 0)
+		return r;
+	/* a row's bandwidth, ceiling fraction and slowdowns are the verdict's
+	 * medians of run_metrics, not the same figures taken again */
+	for (size_t i = 0; i < rp->table.nrows; i++) {
+		struct report_row *row = &rp->table.rows[i];
+		const struct vpoint *p = find_point(rp->in, rp->nin, row->workload, row->n);
+
+		if (!p)
+			continue;
+		row->gbps = p->gbps;
+		row->ceiling = p->ceiling;
+		for (int k = 0; k < 3; k++)
+			row->slowdown[k] = p->slowdown[k];
 	}
-	panels = xcalloc(nin ? nin : 1, sizeof(*panels));
-	pts = xcalloc(nin ? nin : 1, sizeof(*pts));
-	v = xcalloc(nin ? nin : 1, sizeof(*v));
+	return 0;
+}
+
+static void print_json(FILE *out, const struct report *rp)
+{
+	json_object *root = json_object_new_object(), *rows = json_object_new_array(),
+		    *verdicts = json_object_new_array();
+
+	for (size_t i = 0; i < rp->table.nrows; i++) {
+		const struct report_row *r = &rp->table.rows[i];
+
+		json_object_array_add(rows, json_row(&rp->table, r, find_point(rp->in, rp->nin, r->workload, r->n)));
+	}
+	for (size_t i = 0; i < rp->nin; i++)
+		json_object_array_add(verdicts, json_verdict(&rp->v[i]));
+	json_object_object_add(root, "schema", json_object_new_string("scalprof-report/1"));
+	json_object_object_add(root, "campaign", json_campaign(rp->cid, &rp->head));
+	json_object_object_add(root, "events", json_events(&rp->table));
+	json_object_object_add(root, "rows", rows);
+	json_object_object_add(root, "verdicts", verdicts);
+	json_object_object_add(root, "thresholds", json_thresholds());
+	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+	fputc('\n', out);
+	json_object_put(root);
+}
+
+int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out)
+{
+	struct report rp;
+	int r = report_load(st, campaign_id, &rp);
+
+	if (r == 0 && fmt == REPORT_CSV) {
+		print_csv(out, &rp.table, rp.v, rp.nin);
+	} else if (r == 0 && fmt == REPORT_JSON) {
+		print_json(out, &rp);
+	} else if (r == 0) {
+		print_text(out, &rp.table);
+		print_metrics(out, rp.in, rp.nin);
+		print_verdicts(out, rp.v, rp.nin);
+	}
+	report_free(&rp);
+	return r;
+}
+
+int report_latest_campaign(struct store *st, int64_t *ret_id)
+{
+	return store_latest_campaign(st, ret_id);
+}
+
+/* ---- the plot and the stored verdicts -------------------------------------- */
+
+static double ceiling_at(const struct report_ceiling *c, size_t nc, int n)
+{
+	for (size_t i = 0; i < nc; i++)
+		if (c[i].n == n)
+			return c[i].gbps;
+	return NAN;
+}
+
+/* One panel per workload, panel i drawing the points pts[i] (allocated
+ * here, freed by the caller). */
+static void plot_panels(const struct vinput *in, const struct verdict *v, size_t nin, const struct report_ceiling *c,
+			size_t nc, struct plot_panel *panels, struct plot_point **pts)
+{
 	for (size_t i = 0; i < nin; i++) {
-		verdict_judge(&in[i], &v[i]);
 		pts[i] = xcalloc(in[i].npts ? in[i].npts : 1, sizeof(**pts));
-		for (size_t k = 0; k < in[i].npts; k++) {
-			pts[i][k].n = in[i].pts[k].n;
-			pts[i][k].speedup = in[i].pts[k].speedup;
-			pts[i][k].gbps = in[i].pts[k].gbps;
-			sqlite3_reset(s);
-			sqlite3_bind_int64(s, 1, campaign_id);
-			sqlite3_bind_int(s, 2, in[i].pts[k].n);
-			pts[i][k].ceiling_gbps = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL
-				? sqlite3_column_double(s, 0) : NAN;
-		}
+		for (size_t k = 0; k < in[i].npts; k++)
+			pts[i][k] = (struct plot_point){ .n = in[i].pts[k].n, .speedup = in[i].pts[k].speedup,
+							 .gbps = in[i].pts[k].gbps,
+							 .ceiling_gbps = ceiling_at(c, nc, in[i].pts[k].n) };
 		panels[i] = (struct plot_panel){ .workload = in[i].workload, .mode = in[i].mode,
 						 .verdict = v[i].verdict, .pts = pts[i], .npts = in[i].npts,
 						 .bw_note = in[i].bw_reason ? "bandwidth not measured on this host"
 									    : "no bandwidth figures" };
 	}
-	sqlite3_finalize(s);
-	{
-		sqlite3_stmt *n;
+}
 
-		if (prepare(db, "SELECT name FROM campaigns WHERE id = ?", &n) == 0) {
-			sqlite3_bind_int64(n, 1, campaign_id);
-			if (sqlite3_step(n) == SQLITE_ROW)
-				title = xasprintf("scalprof: campaign %lld, %s", (long long)campaign_id,
-						  (const char *)sqlite3_column_text(n, 0));
-			sqlite3_finalize(n);
-		}
+int report_plot(struct store *st, int64_t campaign_id, const char *path, char **ret_error)
+{
+	struct report_head head = { 0 };
+	struct report_ceiling *c = NULL;
+	struct plot_panel *panels = NULL;
+	struct plot_point **pts = NULL;
+	struct vinput *in = NULL;
+	struct verdict *v = NULL;
+	size_t nin = 0, nc = 0;
+	char *title;
+	int r = judge_campaign(st, campaign_id, &in, &nin, &v);
+
+	if (r == 0)
+		r = store_machine_ceilings(st, campaign_id, &c, &nc);
+	if (r == 0 && (r = store_report_head(st, campaign_id, &head)) == -ENOENT)
+		r = 0; /* a title without the name */
+	if (r < 0) {
+		*ret_error = xasprintf("database: %s", store_errmsg(st));
+		goto out;
 	}
-	if (!title)
-		title = xasprintf("scalprof: campaign %lld", (long long)campaign_id);
+	panels = xcalloc(nin ? nin : 1, sizeof(*panels));
+	pts = xcalloc(nin ? nin : 1, sizeof(*pts));
+	plot_panels(in, v, nin, c, nc, panels, pts);
+	title = head.name ? xasprintf("scalprof: campaign %lld, %s", (long long)campaign_id, head.name)
+			  : xasprintf("scalprof: campaign %lld", (long long)campaign_id);
 	r = plot_campaign(path, title, panels, nin, ret_error);
 	free(title);
 	for (size_t i = 0; i < nin; i++)
 		free(pts[i]);
+out:
 	free(pts);
 	free(panels);
+	free(c);
+	report_head_clear(&head);
 	verdicts_free(v, nin);
 	vinputs_free(in, nin);
 	return r;
@@ -772,126 +626,135 @@ int report_plot(struct store *st, int64_t campaign_id, const char *path, char **
 
 int report_store_verdicts(struct store *st, int64_t campaign_id, const char *version, char **ret_error)
 {
-	sqlite3 *db = store_db(st);
-	struct verdict *v;
-	size_t n;
-	int r;
+	struct vinput *in = NULL;
+	struct verdict *v = NULL;
+	size_t n = 0;
+	int r = judge_campaign(st, campaign_id, &in, &n, &v);
 
-	if (verdict_campaign(db, campaign_id, &v, &n) < 0) {
-		*ret_error = xasprintf("judging the campaign: %s", sqlite3_errmsg(db));
-		return -EIO;
-	}
-	r = verdict_store(db, campaign_id, v, n, version, ret_error);
+	if (r == 0)
+		r = store_verdicts(st, campaign_id, v, n, version);
+	if (r < 0)
+		*ret_error = xstrdup(store_errmsg(st));
 	verdicts_free(v, n);
+	vinputs_free(in, n);
 	return r;
+}
+
+/* ---- runs ------------------------------------------------------------------ */
+
+/* The columns of `report --runs`, the header printed once before the
+ * first line. */
+struct listing {
+	FILE *out;
+	enum report_format fmt;
+	int started;
+	int lines;
+};
+
+#define RUNS_LINE "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n"
+
+static void runs_header(struct listing *l)
+{
+	if (l->started++)
+		return;
+	fprintf(l->out, RUNS_LINE, "id", "workload", "N", "rep", "corunner", "status", "wall_s", "bw_GB/s", "bw_source",
+		"ceil%", "slowdown", "co-runner rate alone -> beside");
+}
+
+static void runs_line(const struct report_run *run, void *arg)
+{
+	struct listing *l = arg;
+	char id[24], n[16], rep[16], wall[32], gb[32], ceil[32], slow[32], rates[96] = "";
+
+	runs_header(l);
+	snprintf(id, sizeof(id), "%lld", (long long)run->id);
+	snprintf(n, sizeof(n), "%d", run->n);
+	snprintf(rep, sizeof(rep), "%d", run->repetition);
+	fmt_fixed(run->wall_s, 3, wall, sizeof(wall));
+	fmt_fixed(run->gbps, 2, gb, sizeof(gb));
+	fmt_fixed(run->ceiling * 100, 0, ceil, sizeof(ceil));
+	fmt_fixed(run->slowdown, 2, slow, sizeof(slow));
+	if (!isnan(run->rate_alone)) {
+		char a[16], b[16];
+
+		format_count(run->rate_alone, a, sizeof(a));
+		format_count(run->rate_beside, b, sizeof(b));
+		snprintf(rates, sizeof(rates), "%s -> %s %s", a, b, run->rate_unit ? run->rate_unit : "");
+	}
+	fprintf(l->out, RUNS_LINE, id, run->workload, n, rep, run->corunner, run->status, wall, gb,
+		run->bw_source ? run->bw_source : "-", ceil, slow, rates);
 }
 
 int report_runs(struct store *st, int64_t campaign_id, FILE *out)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
+	struct listing l = { .out = out };
+	int r = store_report_runs(st, campaign_id, runs_line, &l);
 
-	if (prepare(db,
-		    "SELECT r.id, r.workload, r.n_workers, r.repetition, ifnull(r.corunner, '-'), r.status,"
-		    " r.wall_ns / 1e9, b.gb_per_s, b.source, b.ceiling_fraction, i.slowdown, i.rate_alone, i.rate_beside,"
-		    " i.rate_unit"
-		    " FROM runs r LEFT JOIN run_bandwidth b ON b.run_id = r.id LEFT JOIN interference i ON i.run_id = r.id"
-		    " WHERE r.campaign_id = ? ORDER BY r.seq", /* runs.id: what timeline takes */
-		    &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, campaign_id);
-	fprintf(out, "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n", "id", "workload", "N", "rep",
-		"corunner", "status", "wall_s", "bw_GB/s", "bw_source", "ceil%", "slowdown", "co-runner rate alone -> beside");
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char wall[32], gb[32], ceil[32], slow[32], rates[96] = "";
+	if (r == 0)
+		runs_header(&l);
+	return r;
+}
 
-		fmt_fixed(sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6), 3, wall, sizeof(wall));
-		fmt_fixed(sqlite3_column_type(s, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 7), 2, gb, sizeof(gb));
-		fmt_fixed(sqlite3_column_type(s, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 9) * 100, 0, ceil,
-			  sizeof(ceil));
-		fmt_fixed(sqlite3_column_type(s, 10) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 10), 2, slow,
-			  sizeof(slow));
-		if (sqlite3_column_type(s, 11) != SQLITE_NULL) {
-			char a[16], b[16];
+/* ---- the timeline ---------------------------------------------------------- */
 
-			format_count(sqlite3_column_double(s, 11), a, sizeof(a));
-			format_count(sqlite3_column_type(s, 12) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 12), b,
-				     sizeof(b));
-			snprintf(rates, sizeof(rates), "%s -> %s %s", a, b, sqlite3_column_text(s, 13));
-		}
-		fprintf(out, "%4d  %-16s  %3d  %3d  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n", sqlite3_column_int(s, 0),
-			sqlite3_column_text(s, 1), sqlite3_column_int(s, 2), sqlite3_column_int(s, 3),
-			sqlite3_column_text(s, 4), sqlite3_column_text(s, 5), wall, gb,
-			sqlite3_column_type(s, 8) == SQLITE_NULL ? "-" : (const char *)sqlite3_column_text(s, 8), ceil, slow,
-			rates);
+static void timeline_header(struct listing *l)
+{
+	if (l->started++)
+		return;
+	if (l->fmt == REPORT_CSV)
+		fputs("t_ms,worker,event,delta,scaled_delta,running_fraction\n", l->out);
+	else
+		fprintf(l->out, "%10s  %6s  %-18s  %14s  %14s  %s\n", "t_ms", "worker", "event", "delta", "scaled",
+			"running");
+}
+
+static void timeline_line(const struct report_sample *m, void *arg)
+{
+	struct listing *l = arg;
+	double t_ms = (double)m->t_ns / 1e6, d = (double)m->delta, en = (double)m->enabled_delta,
+	       run = (double)m->running_delta;
+	/* scaled as the totals are: by enabled/running where it multiplexed */
+	double scaled = run > 0 && run < en ? d * en / run : run > 0 ? d : NAN, frac = en > 0 ? run / en : NAN;
+	char wbuf[16];
+
+	timeline_header(l);
+	l->lines++;
+	if (m->slot)
+		snprintf(wbuf, sizeof(wbuf), "%d", m->slot);
+	else
+		snprintf(wbuf, sizeof(wbuf), "system");
+	if (l->fmt == REPORT_CSV) {
+		fprintf(l->out, "%.3f,%s,", t_ms, wbuf);
+		csv_text(l->out, m->event);
+		fprintf(l->out, ",%.0f,", d);
+		if (!isnan(scaled))
+			fprintf(l->out, "%.0f", scaled);
+		fputc(',', l->out);
+		csv_num(l->out, frac);
+		fputc('\n', l->out);
+	} else {
+		char sbuf[32], rbuf[16];
+
+		fmt_fixed(scaled, 0, sbuf, sizeof(sbuf));
+		if (isnan(frac))
+			snprintf(rbuf, sizeof(rbuf), "-");
+		else
+			snprintf(rbuf, sizeof(rbuf), "%.0f%%", frac * 100);
+		fprintf(l->out, "%10.3f  %6s  %-18s  %14.0f  %14s  %s\n", t_ms, wbuf, m->event, d, sbuf, rbuf);
 	}
-	sqlite3_finalize(s);
-	return 0;
 }
 
 int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, FILE *out)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
-	int n = 0;
+	struct listing l = { .out = out, .fmt = fmt };
+	int r = store_run_exists(st, run_id);
 
-	n = row_exists(db, "SELECT 1 FROM runs WHERE id = ?", run_id);
-	if (n <= 0)
-		return n < 0 ? -EIO : -ENOENT;
-	if (prepare(db,
-		    "SELECT m.t_ns, ifnull(w.slot, 0), m.event, m.delta, m.time_enabled_delta, m.time_running_delta"
-		    " FROM samples m LEFT JOIN workers w ON w.id = m.worker_id"
-		    " WHERE m.run_id = ?1 AND (?2 IS NULL OR m.event = ?2) ORDER BY m.t_ns, w.slot, m.rowid",
-		    &s) < 0)
-		return -EIO;
-	sqlite3_bind_int64(s, 1, run_id);
-	if (event)
-		sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
-	if (fmt == REPORT_CSV)
-		fputs("t_ms,worker,event,delta,scaled_delta,running_fraction\n", out);
-	else
-		fprintf(out, "%10s  %6s  %-18s  %14s  %14s  %s\n", "t_ms", "worker", "event", "delta", "scaled", "running");
-	n = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		double t_ms = (double)sqlite3_column_int64(s, 0) / 1e6;
-		int slot = sqlite3_column_int(s, 1);
-		const char *ev = (const char *)sqlite3_column_text(s, 2);
-		double d = (double)sqlite3_column_int64(s, 3), en = (double)sqlite3_column_int64(s, 4),
-		       run = (double)sqlite3_column_int64(s, 5);
-		/* scaled as the totals are: by enabled/running where it multiplexed */
-		double scaled = run > 0 && run < en ? d * en / run : run > 0 ? d : NAN, frac = en > 0 ? run / en : NAN;
-		char wbuf[16];
-
-		if (slot)
-			snprintf(wbuf, sizeof(wbuf), "%d", slot);
-		else
-			snprintf(wbuf, sizeof(wbuf), "system");
-		if (fmt == REPORT_CSV) {
-			fprintf(out, "%.3f,%s,", t_ms, wbuf);
-			csv_text(out, ev);
-			fprintf(out, ",%.0f,", d);
-			if (!isnan(scaled))
-				fprintf(out, "%.0f", scaled);
-			fputc(',', out);
-			csv_num(out, frac);
-			fputc('\n', out);
-		} else {
-			char sbuf[32], rbuf[16];
-
-			if (isnan(scaled))
-				snprintf(sbuf, sizeof(sbuf), "-");
-			else
-				snprintf(sbuf, sizeof(sbuf), "%.0f", scaled);
-			if (isnan(frac))
-				snprintf(rbuf, sizeof(rbuf), "-");
-			else
-				snprintf(rbuf, sizeof(rbuf), "%.0f%%", frac * 100);
-			fprintf(out, "%10.3f  %6s  %-18s  %14.0f  %14s  %s\n", t_ms, wbuf, ev, d, sbuf, rbuf);
-		}
-		n++;
-	}
-	sqlite3_finalize(s);
-	if (n == 0 && fmt != REPORT_CSV)
+	if (r == 0)
+		r = store_report_samples(st, run_id, event, timeline_line, &l);
+	if (r < 0)
+		return r;
+	timeline_header(&l);
+	if (l.lines == 0 && fmt != REPORT_CSV)
 		fprintf(out, "(no samples%s%s%s: the campaign's interval_ms was 0, or the event was not counted)\n",
 			event ? " of '" : "", event ? event : "", event ? "'" : "");
 	return 0;

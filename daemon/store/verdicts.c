@@ -1,0 +1,448 @@
+/* verdicts.c: reading the verdict's inputs and writing its verdicts (see
+ * verdicts.h). Every failure goes through the store's one channel, under
+ * one name per direction, so the messages read as they always have:
+ * "judging the campaign: ..." and "storing the verdicts: ...".
+ *
+ * Sections: values gathered for a median; reading; writing. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "store/sql.h"
+#include "store/query.h"
+#include "store/verdicts.h"
+
+#define LOADING "judging the campaign"
+#define STORING "storing the verdicts"
+
+/* ---- values gathered for a median --------------------------------------- */
+
+struct vals {
+	double *v;
+	size_t n;
+};
+
+static void vals_push(struct vals *a, double x)
+{
+	if (isnan(x))
+		return;
+	a->v = xreallocarray(a->v, a->n + 1, sizeof(double));
+	a->v[a->n++] = x;
+}
+
+/* The median of what was pushed (NAN for nothing); a is emptied for the
+ * next group and keeps its buffer. */
+static double vals_take_median(struct vals *a)
+{
+	double m = median_double(a->v, a->n);
+
+	a->n = 0;
+	return m;
+}
+
+/* run_metrics columns read per run, in the order of struct vpoint's fields
+ * they fill (see col_ptr). */
+static const char *const run_cols[] = {
+	"cpu_utilisation", "kernel_share", "kernel_s_per_unit", "page_faults_per_cpu_s",
+	"context_switches_per_unit", "context_switches_per_cpu_ms", "run_delay_ratio", "migrations_per_s",
+	"ipc", "llc_mpki", "gb_per_s", "ceiling_fraction", "working_set_per_llc",
+};
+#define NCOLS ARRAY_SIZE(run_cols)
+
+static double *col_ptr(struct vpoint *p, size_t c)
+{
+	double *const f[NCOLS] = {
+		&p->cpu_util, &p->kernel_share, &p->kernel_s_per_unit, &p->faults_per_cpu_s,
+		&p->switches_per_unit, &p->switches_per_cpu_ms, &p->run_delay_ratio, &p->migrations_per_s,
+		&p->ipc, &p->mpki, &p->gbps, &p->ceiling, &p->wset_llc,
+	};
+	return f[c];
+}
+
+/* Values gathered for one (workload, n) before their medians are taken. */
+struct gather {
+	struct vals c[NCOLS];
+};
+
+/* Writes the medians into p (none when p is NULL) and empties g. */
+static void gather_flush(struct gather *g, struct vpoint *p)
+{
+	for (size_t c = 0; c < NCOLS; c++) {
+		double m = vals_take_median(&g->c[c]);
+
+		if (p)
+			*col_ptr(p, c) = m;
+	}
+}
+
+static void gather_free(struct gather *g)
+{
+	for (size_t c = 0; c < NCOLS; c++)
+		free(g->c[c].v);
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* One input per workload, in campaign order. *ret is set even on failure,
+ * for the caller to free. */
+static int load_workloads(struct store *st, int64_t cid, struct vinput **ret, size_t *ret_n)
+{
+	sqlite3_stmt *s;
+	struct vinput *in = NULL;
+	size_t n = 0;
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT r.workload, r.mode, m.cores,"
+				" (SELECT count(*) FROM machine_bandwidth mb WHERE mb.machine_id = m.id)"
+				" FROM runs r JOIN campaigns c ON c.id = r.campaign_id JOIN machines m ON m.id = c.machine_id"
+				" WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload ORDER BY min(r.seq)", cid,
+				&s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		in = xreallocarray(in, n + 1, sizeof(*in));
+		memset(&in[n], 0, sizeof(*in));
+		in[n].workload = sql_col_strdup(s, 0);
+		in[n].mode = sql_col_strdup(s, 1);
+		in[n].cores = sqlite3_column_int(s, 2);
+		in[n].ceiling_known = sqlite3_column_int(s, 3) > 0;
+		n++;
+	}
+	*ret = in;
+	*ret_n = n;
+	return sql_rows_end(st, s, rc, LOADING);
+}
+
+static struct vinput *find_workload(struct vinput *in, size_t n, const unsigned char *name)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (strcmp(in[i].workload, (const char *)name) == 0)
+			return &in[i];
+	return NULL;
+}
+
+/* Medians of run_metrics per (workload, n) over the ok ordinary runs. */
+static int load_run_metrics(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	char sql[1024];
+	size_t len;
+	sqlite3_stmt *s;
+	struct gather g = { 0 };
+	struct vinput *cur_w = NULL;
+	int cur_n = 0, rc, r;
+
+	len = (size_t)snprintf(sql, sizeof(sql), "SELECT workload, n_workers");
+	for (size_t c = 0; c < NCOLS; c++)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", %s", run_cols[c]);
+	snprintf(sql + len, sizeof(sql) - len,
+		 " FROM run_metrics WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL"
+		 " ORDER BY workload, n_workers");
+	r = sql_prepare_id(st, LOADING, sql, cid, &s);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
+		int n = sqlite3_column_int(s, 1);
+
+		if (!w)
+			continue;
+		/* rows come grouped by (workload, n): a group's medians are
+		 * written when the next begins (creating a point moves them) */
+		if (cur_w && (w != cur_w || n != cur_n))
+			gather_flush(&g, vinput_point(cur_w, cur_n, 1));
+		cur_w = w;
+		cur_n = n;
+		for (size_t c = 0; c < NCOLS; c++)
+			vals_push(&g.c[c], sql_col_double(s, (int)c + 2));
+	}
+	gather_flush(&g, cur_w ? vinput_point(cur_w, cur_n, 1) : NULL);
+	gather_free(&g);
+	return sql_rows_end(st, s, rc, LOADING);
+}
+
+/* The scaling view's runs, median wall, speedup and efficiency. */
+static int load_scaling(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT workload, n_workers, runs, median_wall_s, speedup, efficiency FROM scaling"
+				" WHERE campaign_id = ?", cid,
+				&s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
+		struct vpoint *p = w ? vinput_point(w, sqlite3_column_int(s, 1), 1) : NULL;
+
+		if (!p)
+			continue;
+		p->runs = sqlite3_column_int(s, 2);
+		p->wall = sql_col_double(s, 3);
+		p->speedup = sql_col_double(s, 4);
+		p->efficiency = sql_col_double(s, 5);
+	}
+	return sql_rows_end(st, s, rc, LOADING);
+}
+
+/* The median slowdown beside co-runner kind k of every point that has an
+ * ordinary run; s is bound to (cid, kind) and yields (workload, n,
+ * slowdown) grouped by point. */
+static int load_slowdowns(struct store *st, sqlite3_stmt *s, struct vinput *in, size_t nin, int k)
+{
+	struct vals vals = { 0 };
+	struct vpoint *cur = NULL;
+	int rc;
+
+	do {
+		struct vpoint *p = NULL;
+
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
+
+			p = w ? vinput_point(w, sqlite3_column_int(s, 1), 0) : NULL;
+		}
+		if (cur && p != cur) {
+			cur->coruns[k] = (int)vals.n;
+			cur->slowdown[k] = vals_take_median(&vals);
+		}
+		cur = p;
+		if (p)
+			vals_push(&vals, sql_col_double(s, 2));
+	} while (rc == SQLITE_ROW);
+	free(vals.v);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, LOADING);
+}
+
+static int load_interference(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	static const char *const kinds[CO_COUNT] = { "bandwidth", "cache", "cpu" };
+	sqlite3_stmt *s;
+	int r = sql_prepare(st, LOADING,
+			    "SELECT workload, n_workers, slowdown FROM run_metrics WHERE campaign_id = ?1"
+			    " AND status = 'ok' AND corunner = ?2 AND slowdown IS NOT NULL ORDER BY workload, n_workers",
+			    &s);
+
+	for (int k = 0; r == 0 && k < CO_COUNT; k++) {
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, cid);
+		sql_bind_text(s, 2, kinds[k]);
+		r = load_slowdowns(st, s, in, nin, k);
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Steps s, bound to (cid, workload), to its one row. */
+static int step_workload(struct store *st, sqlite3_stmt *s, int64_t cid, const char *workload)
+{
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, cid);
+	sql_bind_text(s, 2, workload);
+	return sqlite3_step(s) == SQLITE_ROW ? 0 : store_fail(st, LOADING);
+}
+
+/* Why bandwidth or LLC misses were not measured, per workload. */
+static int load_reasons(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	sqlite3_stmt *bw = NULL, *llc = NULL;
+	int r = sql_prepare(st, LOADING,
+			    "SELECT (SELECT group_concat(DISTINCT b.source) FROM bandwidth b JOIN runs r ON r.id = b.run_id"
+			    "   WHERE r.campaign_id = ?1 AND r.workload = ?2 AND (b.read_bytes IS NOT NULL"
+			    "   OR b.write_bytes IS NOT NULL)),"
+			    " (SELECT b.reason FROM bandwidth b JOIN runs r ON r.id = b.run_id"
+			    "   WHERE r.campaign_id = ?1 AND r.workload = ?2 AND b.read_bytes IS NULL"
+			    "   AND b.write_bytes IS NULL AND b.reason IS NOT NULL LIMIT 1),"
+			    " (SELECT count(*) FROM bandwidth b JOIN runs r ON r.id = b.run_id"
+			    "   WHERE r.campaign_id = ?1 AND r.workload = ?2)",
+			    &bw);
+
+	if (r == 0)
+		r = sql_prepare(st, LOADING,
+				"SELECT (SELECT c.event || ': ' || c.reason FROM counters c JOIN runs r ON r.id = c.run_id"
+				"   WHERE r.campaign_id = ?1 AND r.workload = ?2"
+				"   AND c.event IN ('LLC-load-misses', 'instructions')"
+				"   AND c.status NOT IN ('ok', 'multiplexed') AND c.reason IS NOT NULL LIMIT 1),"
+				" (SELECT count(DISTINCT c.event) FROM counters c JOIN runs r ON r.id = c.run_id"
+				"   WHERE r.campaign_id = ?1 AND r.workload = ?2"
+				"   AND c.event IN ('LLC-load-misses', 'instructions'))",
+				&llc);
+	for (size_t i = 0; r == 0 && i < nin; i++) {
+		r = step_workload(st, bw, cid, in[i].workload);
+		if (r < 0)
+			break;
+		in[i].bw_source = sql_col_strdup(bw, 0);
+		in[i].bw_reason = sql_col_strdup(bw, 1);
+		if (!in[i].bw_source && !in[i].bw_reason && sqlite3_column_int(bw, 2) == 0)
+			in[i].bw_reason = xstrdup("the campaign did not measure bandwidth (bandwidth: false?)");
+		r = step_workload(st, llc, cid, in[i].workload);
+		if (r < 0)
+			break;
+		in[i].llc_reason = sql_col_strdup(llc, 0);
+		if (!in[i].llc_reason && sqlite3_column_int(llc, 1) < 2)
+			in[i].llc_reason = xstrdup("instructions and LLC-load-misses are not among the campaign's events");
+	}
+	sqlite3_finalize(bw);
+	sqlite3_finalize(llc);
+	return r;
+}
+
+int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, size_t *ret_n)
+{
+	struct vinput *in = NULL;
+	size_t n = 0;
+	int r = load_workloads(st, cid, &in, &n);
+
+	if (r == 0)
+		r = load_run_metrics(st, cid, in, n);
+	if (r == 0)
+		r = load_scaling(st, cid, in, n);
+	if (r == 0)
+		r = load_interference(st, cid, in, n);
+	if (r == 0)
+		r = load_reasons(st, cid, in, n);
+	if (r < 0) {
+		vinputs_free(in, n);
+		return r;
+	}
+	*ret = in;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* The statements of one store_verdicts, prepared once. */
+struct vstmts {
+	sqlite3_stmt *verdict, *hyp, *ev;
+};
+
+static void vstmts_free(struct vstmts *q)
+{
+	sqlite3_finalize(q->verdict);
+	sqlite3_finalize(q->hyp);
+	sqlite3_finalize(q->ev);
+}
+
+static int vstmts_prepare(struct store *st, struct vstmts *q)
+{
+	int r;
+
+	memset(q, 0, sizeof(*q));
+	r = sql_prepare(st, STORING,
+			"INSERT INTO verdicts (campaign_id, workload, mode, verdict, confidence, n_workers,"
+			" efficiency, reason, bandwidth, bandwidth_reason, judged_by)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			&q->verdict);
+	if (r == 0)
+		r = sql_prepare(st, STORING,
+				"INSERT INTO hypotheses (verdict_id, hypothesis, status, reason) VALUES (?, ?, ?, ?)",
+				&q->hyp);
+	if (r == 0)
+		r = sql_prepare(st, STORING,
+				"INSERT INTO verdict_evidence (verdict_id, hypothesis, figure, n_workers, value, threshold,"
+				" stance, source, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				&q->ev);
+	return r;
+}
+
+/* An empty text is stored as NULL. */
+static const char *or_null(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+static int insert_verdict(struct store *st, sqlite3_stmt *s, int64_t cid, const struct verdict *v,
+			  const char *version, int64_t *ret_id)
+{
+	int r;
+
+	sqlite3_bind_int64(s, 1, cid);
+	sql_bind_text(s, 2, v->workload);
+	sql_bind_text(s, 3, v->mode);
+	sql_bind_text(s, 4, v->verdict);
+	sql_bind_text(s, 5, v->confidence);
+	sql_bind_long(s, 6, v->n ? v->n : LONG_MIN);
+	sql_bind_double(s, 7, v->efficiency);
+	sql_bind_text(s, 8, v->reason);
+	sql_bind_text(s, 9, hyp_status_name(v->hyp[H_BANDWIDTH].status));
+	sql_bind_text(s, 10, v->bw_line);
+	sql_bind_text(s, 11, version);
+	r = sql_step_cached(st, s, STORING);
+	if (r == 0)
+		*ret_id = sqlite3_last_insert_rowid(st->db);
+	return r;
+}
+
+static int insert_hypotheses(struct store *st, sqlite3_stmt *s, int64_t vid, const struct verdict *v)
+{
+	int r = 0;
+
+	for (int h = 0; r == 0 && h < H_COUNT; h++) {
+		sqlite3_bind_int64(s, 1, vid);
+		sql_bind_text(s, 2, hypothesis_name(h));
+		sql_bind_text(s, 3, hyp_status_name(v->hyp[h].status));
+		sql_bind_text(s, 4, or_null(v->hyp[h].reason));
+		r = sql_step_cached(st, s, STORING);
+	}
+	return r;
+}
+
+static int insert_evidence(struct store *st, sqlite3_stmt *s, int64_t vid, const struct verdict *v)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < v->nev; i++) {
+		const struct evidence *e = &v->ev[i];
+
+		sqlite3_bind_int64(s, 1, vid);
+		sql_bind_text(s, 2, hypothesis_name(e->hyp));
+		sql_bind_text(s, 3, e->figure);
+		sql_bind_long(s, 4, e->n);
+		sql_bind_double(s, 5, e->value);
+		sql_bind_text(s, 6, or_null(e->threshold));
+		sql_bind_text(s, 7, stance_name(e->stance));
+		sql_bind_text(s, 8, e->source);
+		sql_bind_text(s, 9, e->note);
+		r = sql_step_cached(st, s, STORING);
+	}
+	return r;
+}
+
+static int insert_all(struct store *st, int64_t cid, const struct verdict *v, size_t n, const char *version)
+{
+	struct vstmts q = { 0 };
+	sqlite3_stmt *del;
+	int r = sql_prepare_id(st, STORING, "DELETE FROM verdicts WHERE campaign_id = ?", cid, &del);
+
+	if (r < 0)
+		return r;
+	r = sql_step_once(st, del, STORING);
+	if (r == 0)
+		r = vstmts_prepare(st, &q);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		int64_t vid = -1;
+
+		r = insert_verdict(st, q.verdict, cid, &v[i], version, &vid);
+		if (r == 0)
+			r = insert_hypotheses(st, q.hyp, vid, &v[i]);
+		if (r == 0)
+			r = insert_evidence(st, q.ev, vid, &v[i]);
+	}
+	vstmts_free(&q);
+	return r;
+}
+
+int store_verdicts(struct store *st, int64_t cid, const struct verdict *v, size_t n, const char *version)
+{
+	int r = sql_exec(st, STORING, "BEGIN IMMEDIATE");
+
+	if (r < 0)
+		return r;
+	return sql_commit_or_rollback(st, insert_all(st, cid, v, n, version), STORING);
+}
