@@ -4,7 +4,13 @@
  * keeps each figure it used, for and against; it reads nothing and writes
  * nothing (store/verdicts.h loads its inputs and stores its verdicts), so
  * it can be tested on inputs made by hand. The rules and thresholds are
- * documented in man/scalprof-verdict.7. */
+ * documented in man/scalprof-verdict.7.
+ *
+ * The analysis layer (daemon/analysis/: verdict, thresholds.def, report,
+ * plot) explains what was measured. It reads through the store's
+ * functions, never SQL, and sits above the store, the model and the
+ * probes; the engine calls it once a campaign ends.
+ */
 #ifndef SCALPROF_VERDICT_H
 #define SCALPROF_VERDICT_H
 

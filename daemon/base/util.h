@@ -1,4 +1,10 @@
-/* util.h: small helpers shared by the engine: time, files, strings, hashing. */
+/* util.h: small helpers shared by the engine: time, files, strings, hashing.
+ *
+ * The base layer (daemon/base/: util, log, version) is the floor of the
+ * house: it includes nothing of scalprof's, and every other layer may use
+ * it. Only the programs' top levels log (log.h); library code returns
+ * -errno and leaves the message to its caller.
+ */
 #ifndef SCALPROF_UTIL_H
 #define SCALPROF_UTIL_H
 

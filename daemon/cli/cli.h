@@ -6,7 +6,12 @@
  * Exit codes, the same for every command: 0 done; 1 a run-time failure (a
  * run failed, the database could not be written, scalprofd unreachable); 2
  * bad input (usage, campaign, database path, a refused request); 130
- * interrupted by SIGINT or SIGTERM. */
+ * interrupted by SIGINT or SIGTERM.
+ *
+ * The cli layer (daemon/cli/) is the top of the house beneath the two
+ * mains: the only code besides them that prints for people and chooses
+ * exit codes. It may use every layer below; none of them includes it.
+ */
 #ifndef SCALPROF_CLI_H
 #define SCALPROF_CLI_H
 

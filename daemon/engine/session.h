@@ -6,7 +6,13 @@
  * campaign with its status and one message from one set, and judges and
  * stores the verdicts of whatever was stored. The callers differ only in
  * what they say along the way, which they do in the hooks. Nothing here
- * logs or prints. */
+ * logs or prints.
+ *
+ * The engine layer (daemon/engine/: session, runner, corunner, capture,
+ * spawn, ceiling, lock) measures: it forks, pins, releases and reaps the
+ * workers, drives the probes, and writes through the store. It never logs
+ * and never prints; the service and the cli above it say what happened.
+ */
 #ifndef SCALPROF_SESSION_H
 #define SCALPROF_SESSION_H
 

@@ -1,5 +1,12 @@
 /* topology.h: the machine's shape from hwloc (sockets, L3 domains, physical
- * cores and their hardware threads) and where each worker slot is placed. */
+ * cores and their hardware threads) and where each worker slot is placed.
+ *
+ * The host layer (daemon/host/: topology, hostinfo, perf, events, mcpmu)
+ * says what this machine is and can count: its shape, its identity, the
+ * kernel's perf_event_open and what its errors mean, libpfm4's event
+ * names, the memory-controller PMUs in sysfs. It knows nothing of
+ * campaigns or the database; it uses only base/.
+ */
 #ifndef SCALPROF_TOPOLOGY_H
 #define SCALPROF_TOPOLOGY_H
 

@@ -2,7 +2,14 @@
  * it (man scalprofd(8)): conn (client connections), requests (what clients
  * ask), watch (clients following a campaign), sched (the executor child
  * that runs the queue) and listener (the socket), under the event loop of
- * scalprofd.c, which owns the one instance. */
+ * scalprofd.c, which owns the one instance.
+ *
+ * The service layer (daemon/service/) is scalprofd's: the queue served to
+ * clients, the protocol, the configuration, and the executor that runs a
+ * queued campaign through the engine's session. The cli's client commands
+ * sit above it (they speak its protocol); the engine, analysis and store
+ * below it never include it.
+ */
 #ifndef SCALPROF_DAEMON_H
 #define SCALPROF_DAEMON_H
 
