@@ -22,7 +22,8 @@
 /* working sets of the latency sweep, up to 2x the largest L3 there is */
 static const double chase_mib[] = { 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512 };
 
-/* Runs a campaign given as YAML text into a fresh in-memory store. */
+/* Runs a campaign given as YAML text into a fresh in-memory store,
+ * returned in *ret_st. */
 static int run_text(const struct ceiling_opts *o, const char *yaml, struct store **ret_st, char **ret_error)
 {
 	struct campaign *c = NULL;
@@ -71,6 +72,23 @@ out:
 	}
 	*ret_st = st;
 	return 0;
+}
+
+/* Runs the measuring campaign yaml (freed here) and hands each of its runs
+ * to fn. Returns 0 or -errno with a fresh *ret_error. */
+static int measure(const struct ceiling_opts *o, char *yaml, ceiling_run_fn fn, void *arg, char **ret_error)
+{
+	struct store *st = NULL;
+	int r = run_text(o, yaml, &st, ret_error);
+
+	free(yaml);
+	if (r < 0)
+		return r;
+	r = ceiling_each_run(st, fn, arg);
+	if (r < 0)
+		*ret_error = xstrdup(store_errmsg(st));
+	store_close(st);
+	return r;
 }
 
 /* The value of "key=" in a worker's output. */
@@ -142,20 +160,15 @@ static int measure_bandwidth(const struct ceiling_opts *o, struct ceiling *ret, 
 			       "events: [task-clock]\nbandwidth: false\n"
 			       "workloads:\n  - name: stream\n    builtin: stream\n    args: [size=%llu, ntimes=10]\n",
 			       o->scale, (unsigned long long)size);
-	struct store *st = NULL;
-	int r = run_text(o, yaml, &st, ret_error);
+	int r;
 
-	free(yaml);
-	if (r < 0)
-		return r;
 	ret->array_bytes = size;
 	ret->ncounts = 0;
-	r = ceiling_each_run(st, on_stream_run, ret);
-	if (r < 0)
-		*ret_error = xstrdup(store_errmsg(st));
-	else if (ret->ncounts == 0)
-		*ret_error = xstrdup("probe: the stream kernel reported no bandwidth"), r = -EIO;
-	store_close(st);
+	r = measure(o, yaml, on_stream_run, ret, ret_error);
+	if (r == 0 && ret->ncounts == 0) {
+		*ret_error = xstrdup("probe: the stream kernel reported no bandwidth");
+		r = -EIO;
+	}
 	return r;
 }
 
@@ -221,25 +234,15 @@ static void find_usable_llc(struct ceiling *ret)
 
 static int measure_latency(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
 {
-	size_t nsizes = chase_sizes(o->topo);
-	char *yaml = chase_yaml(o->scale, nsizes);
-	struct store *st = NULL;
-	int r = run_text(o, yaml, &st, ret_error);
+	int r;
 
-	free(yaml);
-	if (r < 0)
-		return r;
-	ret->nsizes = nsizes;
-	for (size_t i = 0; i < nsizes; i++)
+	ret->nsizes = chase_sizes(o->topo);
+	for (size_t i = 0; i < ret->nsizes; i++)
 		ret->ns[i] = INFINITY;
-	r = ceiling_each_run(st, on_chase_run, ret);
-	if (r < 0)
-		*ret_error = xstrdup(store_errmsg(st));
-	store_close(st);
-	if (r < 0)
-		return r;
-	find_usable_llc(ret);
-	return 0;
+	r = measure(o, chase_yaml(o->scale, ret->nsizes), on_chase_run, ret, ret_error);
+	if (r == 0)
+		find_usable_llc(ret);
+	return r;
 }
 
 int ceiling_measure(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
