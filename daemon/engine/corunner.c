@@ -231,10 +231,11 @@ static void hogs_rates(const struct corunners *h, double *ret_rate, double *ret_
 
 static void hogs_free(struct corunners *h)
 {
-	for (size_t i = 0; h && i < h->n; i++)
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n; i++)
 		free(h->hogs[i].out.buf);
-	if (h)
-		free(h->hogs);
+	free(h->hogs);
 	free(h);
 }
 
