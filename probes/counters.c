@@ -255,48 +255,41 @@ static void counters_collect_at(void *state, int w, int64_t t_ns)
 
 /* ---- 4. storing --------------------------------------------------------- */
 
-static int counters_store(void *state, struct store *st, const struct run_result *run, int64_t run_id,
-			  const int64_t *worker_ids)
+/* The row of worker w's event e: its reading, or why there is none. */
+static void counter_row_of(struct counters *c, int w, size_t e, struct counter_row *row)
 {
-	struct counters *c = state;
+	struct counter_slot *s = slot(c, w, e);
 
-	for (int w = 0; w < c->nworkers; w++) {
-		for (size_t e = 0; e < c->nevents; e++) {
-			struct counter_slot *s = slot(c, w, e);
-			struct counter_row row = {
-				.event = c->events[e].name,
-				.encoding = c->events[e].encoding,
-				.status = s->status,
-				.reason = s->reason,
-			};
-			int r;
-
-			if (!s->attached)
-				continue;
-			if (s->read_ok && !s->reason) {
-				row.has_times = 1;
-				row.time_enabled = s->rd.time_enabled;
-				row.time_running = s->rd.time_running;
-				row.status = perf_scale(&s->rd, &row.scaled);
-				if (row.status != COUNTER_NOT_COUNTED) {
-					row.has_value = 1;
-					row.value = s->rd.value;
-					row.reason = s->note;
-				} else {
-					row.reason = s->rd.time_enabled == 0
-						? "never enabled: the worker did not exec"
-						: "never scheduled on the PMU (time_running is 0): too many hardware "
-						  "events in one group for its counters?";
-				}
-			} else if (!s->reason) {
-				row.status = s->fd >= 0 || s->read_ok ? COUNTER_ERROR : COUNTER_NOT_COUNTED;
-				row.reason = "never enabled: the worker did not exec";
-			}
-			r = store_counter(st, run_id, worker_ids[w], &row);
-			if (r < 0)
-				return r;
+	*row = (struct counter_row){
+		.event = c->events[e].name,
+		.encoding = c->events[e].encoding,
+		.status = s->status,
+		.reason = s->reason,
+	};
+	if (s->read_ok && !s->reason) {
+		row->has_times = 1;
+		row->time_enabled = s->rd.time_enabled;
+		row->time_running = s->rd.time_running;
+		row->status = perf_scale(&s->rd, &row->scaled);
+		if (row->status != COUNTER_NOT_COUNTED) {
+			row->has_value = 1;
+			row->value = s->rd.value;
+			row->reason = s->note;
+		} else {
+			row->reason = s->rd.time_enabled == 0
+				? "never enabled: the worker did not exec"
+				: "never scheduled on the PMU (time_running is 0): too many hardware "
+				  "events in one group for its counters?";
 		}
+	} else if (!s->reason) {
+		row->status = s->fd >= 0 || s->read_ok ? COUNTER_ERROR : COUNTER_NOT_COUNTED;
+		row->reason = "never enabled: the worker did not exec";
 	}
+}
+
+/* The timeline's points. */
+static int store_samples(const struct counters *c, struct store *st, int64_t run_id, const int64_t *worker_ids)
+{
 	for (size_t i = 0; i < c->nsamples; i++) {
 		const struct sample *sm = &c->samples[i];
 		struct sample_row row = {
@@ -313,6 +306,26 @@ static int counters_store(void *state, struct store *st, const struct run_result
 			return r;
 	}
 	return 0;
+}
+
+static int counters_store(void *state, struct store *st, const struct run_result *run, int64_t run_id,
+			  const int64_t *worker_ids)
+{
+	struct counters *c = state;
+
+	for (int w = 0; w < c->nworkers; w++)
+		for (size_t e = 0; e < c->nevents; e++) {
+			struct counter_row row;
+			int r;
+
+			if (!slot(c, w, e)->attached)
+				continue;
+			counter_row_of(c, w, e, &row);
+			r = store_counter(st, run_id, worker_ids[w], &row);
+			if (r < 0)
+				return r;
+		}
+	return store_samples(c, st, run_id, worker_ids);
 }
 
 /* ---- 5. the probe class ------------------------------------------------- */

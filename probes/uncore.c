@@ -168,6 +168,77 @@ static void uncore_stop(void *state)
 		}
 }
 
+/* What one socket's memory-controller counters add up to. */
+struct socket_sum {
+	double rbytes, wbytes;
+	int has_r, has_w;
+	double worst;            /* the least time_running / time_enabled */
+	const char *fail;        /* why nothing was counted; NULL when counted */
+};
+
+/* Sums socket s's counters into sum; on the first that failed, sets
+ * sum->fail and row->status instead. */
+static void sum_socket(const struct uncore *u, int s, struct socket_sum *sum, struct bandwidth_row *row)
+{
+	*sum = (struct socket_sum){ .worst = 1 };
+	for (size_t i = 0; i < u->set.nevents; i++) {
+		const struct mc_event *e = &u->set.events[i];
+		double scaled;
+		enum counter_status cs;
+
+		if (e->socket != s)
+			continue;
+		if (u->fds[i] < 0 || u->open_reason[i]) {
+			sum->fail = u->open_reason[i] ? u->open_reason[i] : "not opened";
+			row->status = u->open_status[i] == COUNTER_NO_PERMISSION ? "no_permission"
+				    : u->open_status[i] == COUNTER_UNSUPPORTED ? "unsupported" : "error";
+			return;
+		}
+		cs = perf_scale(&u->rd[i], &scaled);
+		if (cs == COUNTER_NOT_COUNTED) {
+			sum->fail = "never scheduled on the PMU (time_running is 0)";
+			row->status = "error";
+			return;
+		}
+		if (cs == COUNTER_MULTIPLEXED) {
+			double ratio = (double)u->rd[i].time_running / (double)u->rd[i].time_enabled;
+
+			if (ratio < sum->worst)
+				sum->worst = ratio;
+		}
+		if (e->is_write == 1) {
+			sum->wbytes += scaled * e->bytes_per_count;
+			sum->has_w = 1;
+		} else {
+			sum->rbytes += scaled * e->bytes_per_count;
+			sum->has_r = 1;
+		}
+	}
+}
+
+/* A counted socket's row: bytes, seconds, and what to know about them
+ * (multiplexing, AMD's reads and writes together) in reason. */
+static void fill_counted(const struct uncore *u, const struct socket_sum *sum, struct bandwidth_row *row,
+			 char *reason, size_t len)
+{
+	row->seconds = (double)(u->t_stop - u->t_start) / 1e9;
+	if (sum->has_r)
+		row->read_bytes = (int64_t)llround(sum->rbytes), row->has_read = 1;
+	if (sum->has_w)
+		row->write_bytes = (int64_t)llround(sum->wbytes), row->has_write = 1;
+	if (sum->worst < 1) {
+		row->status = "multiplexed";
+		snprintf(reason, len, "multiplexed: counted %.0f%% of the time at worst, scaled by enabled/running",
+			 sum->worst * 100);
+	}
+	if (strcmp(u->set.family, "amd_df") == 0) {
+		size_t n = strlen(reason);
+
+		snprintf(reason + n, len - n, "%sreads and writes counted together (in read_bytes)", n ? "; " : "");
+	}
+	row->reason = reason[0] ? reason : NULL;
+}
+
 /* Stores one row per socket from the memory-controller counters. */
 static int store_sockets(struct uncore *u, struct store *st, int64_t run_id)
 {
@@ -178,67 +249,14 @@ static int store_sockets(struct uncore *u, struct store *st, int64_t run_id)
 			.pmu = u->set.pmus,
 			.status = "ok",
 		};
-		double rbytes = 0, wbytes = 0, worst = 1;
-		int has_w = 0, has_r = 0;
-		const char *fail = NULL;
-
-		for (size_t i = 0; i < u->set.nevents; i++) {
-			const struct mc_event *e = &u->set.events[i];
-			double scaled;
-			enum counter_status cs;
-
-			if (e->socket != s)
-				continue;
-			if (u->fds[i] < 0 || u->open_reason[i]) {
-				fail = u->open_reason[i] ? u->open_reason[i] : "not opened";
-				row.status = u->open_status[i] == COUNTER_NO_PERMISSION ? "no_permission"
-					   : u->open_status[i] == COUNTER_UNSUPPORTED ? "unsupported" : "error";
-				break;
-			}
-			cs = perf_scale(&u->rd[i], &scaled);
-			if (cs == COUNTER_NOT_COUNTED) {
-				fail = "never scheduled on the PMU (time_running is 0)";
-				row.status = "error";
-				break;
-			}
-			if (cs == COUNTER_MULTIPLEXED) {
-				double ratio = (double)u->rd[i].time_running / (double)u->rd[i].time_enabled;
-
-				if (ratio < worst)
-					worst = ratio;
-			}
-			if (e->is_write == 1) {
-				wbytes += scaled * e->bytes_per_count;
-				has_w = 1;
-			} else {
-				rbytes += scaled * e->bytes_per_count;
-				has_r = 1;
-			}
-		}
+		struct socket_sum sum;
 		char reason[256] = "";
 
-		if (fail) {
-			row.reason = fail; /* no bytes and no seconds: nothing was counted */
-		} else {
-			row.seconds = (double)(u->t_stop - u->t_start) / 1e9;
-			if (has_r)
-				row.read_bytes = (int64_t)llround(rbytes), row.has_read = 1;
-			if (has_w)
-				row.write_bytes = (int64_t)llround(wbytes), row.has_write = 1;
-			if (worst < 1) {
-				row.status = "multiplexed";
-				snprintf(reason, sizeof(reason),
-					 "multiplexed: counted %.0f%% of the time at worst, scaled by enabled/running",
-					 worst * 100);
-			}
-			if (strcmp(u->set.family, "amd_df") == 0) {
-				size_t n = strlen(reason);
-
-				snprintf(reason + n, sizeof(reason) - n, "%sreads and writes counted together (in read_bytes)",
-					 n ? "; " : "");
-			}
-			row.reason = reason[0] ? reason : NULL;
-		}
+		sum_socket(u, s, &sum, &row);
+		if (sum.fail)
+			row.reason = sum.fail; /* no bytes and no seconds: nothing was counted */
+		else
+			fill_counted(u, &sum, &row, reason, sizeof(reason));
 		if (store_bandwidth(st, run_id, &row) < 0)
 			return -EIO;
 	}

@@ -1,8 +1,9 @@
-/* spawn.c: fork, pin, barrier, exec (see spawn.h). Everything the child
- * does is an async-signal-safe system call: no allocation, no stdio, no
- * logging, because another thread of the parent's libraries may have held a
- * lock at the moment of fork. */
+/* spawn.c: fork, pin, barrier, exec, and the pipes of a child (see
+ * spawn.h). Everything the child does is an async-signal-safe system call:
+ * no allocation, no stdio, no logging, because another thread of the
+ * parent's libraries may have held a lock at the moment of fork. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -86,4 +87,42 @@ pid_t spawn_worker(const struct spawn_req *req)
 	 * child's own setpgid */
 	setpgid(pid, pid);
 	return pid;
+}
+
+static int make_pipe(int fds[2], int nonblock_read)
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if (nonblock_read && fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return -e;
+	}
+	return 0;
+}
+
+int spawn_pipes(int fds[][2], const int *nonblock, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = make_pipe(fds[i], nonblock[i]);
+
+		if (r < 0) {
+			while (i-- > 0) {
+				close(fds[i][0]);
+				close(fds[i][1]);
+			}
+			return r;
+		}
+	}
+	return 0;
+}
+
+void spawn_close(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
 }

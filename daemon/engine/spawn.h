@@ -1,5 +1,5 @@
 /* spawn.h: forking one worker that pins itself, waits at the run's barrier
- * and execs its workload. Between fork and exec the child only makes
+ * and execs its workload, and the pipes such a child is given. Between fork and exec the child only makes
  * async-signal-safe system calls; it tells the parent through a status pipe
  * when it passed the barrier (its CLOCK_MONOTONIC start) or why it failed. */
 #ifndef SCALPROF_SPAWN_H
@@ -46,5 +46,13 @@ struct spawn_msg {
  * uid: it cannot go back), dies with its parent, pins itself, waits for
  * the barrier and execs. Returns its pid or -errno; does not log. */
 pid_t spawn_worker(const struct spawn_req *req);
+
+/* Makes n close-on-exec pipes, pipe i's read end non-blocking when
+ * nonblock[i]; on failure closes those already made. Returns 0 or -errno;
+ * does not log. */
+int spawn_pipes(int fds[][2], const int *nonblock, size_t n);
+
+/* Closes *fd unless it is -1, and sets it to -1. */
+void spawn_close(int *fd);
 
 #endif

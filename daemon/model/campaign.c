@@ -199,42 +199,32 @@ static int check_count(struct yamlerr *ctx, struct campaign *c, const char *path
 	return 0;
 }
 
-/* workers: "all", "N", "A..B" (B may be "all"), or a list of N and "all". */
-static int parse_workers_in(struct yamlerr *ctx, struct campaign *c, int ncores, uint8_t *seen)
+/* workers as one scalar: "all", "N", or "A..B" (B may be "all"). */
+static int parse_workers_scalar(struct yamlerr *ctx, struct campaign *c, const char *s, int ncores, uint8_t *seen)
 {
-	int line, col;
-	yaml_node_t *node = yamlloc_find(ctx->loc, "workers", &line, &col);
+	const char *dots = strstr(s, "..");
+	char first[32];
+	int a, b;
 
-	if (!node) {
-		/* default: 1 up to every physical core */
-		for (int n = 1; n <= ncores; n++)
-			add_worker_count(c, n);
-		return 0;
+	if (!dots) {
+		if (parse_count(s, ncores, &a) < 0)
+			return yamlerr_at(ctx, "workers",
+				       "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\", got '%s'", s);
+		return check_count(ctx, c, "workers", a, ncores, seen);
 	}
-	if (node->type == YAML_SCALAR_NODE) {
-		const char *s = (const char *)node->data.scalar.value;
-		const char *dots = strstr(s, "..");
-		int a, b;
+	snprintf(first, sizeof(first), "%.*s", (int)(dots - s), s);
+	if (dots - s >= (long)sizeof(first) || parse_count(first, ncores, &a) < 0 ||
+	    parse_count(dots + 2, ncores, &b) < 0 || a < 1 || b < a)
+		return yamlerr_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
+	for (int n = a; n <= b; n++)
+		if (check_count(ctx, c, "workers", n, ncores, seen) < 0)
+			return -EINVAL;
+	return 0;
+}
 
-		if (!dots) {
-			if (parse_count(s, ncores, &a) < 0)
-				return yamlerr_at(ctx, "workers",
-					       "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\", got '%s'", s);
-			return check_count(ctx, c, "workers", a, ncores, seen);
-		}
-		char first[32];
-
-		snprintf(first, sizeof(first), "%.*s", (int)(dots - s), s);
-		if (dots - s >= (long)sizeof(first) || parse_count(first, ncores, &a) < 0 ||
-		    parse_count(dots + 2, ncores, &b) < 0 || a < 1 || b < a)
-			return yamlerr_at(ctx, "workers", "bad range '%s': expected FIRST..LAST with 1 <= FIRST <= LAST", s);
-		for (int n = a; n <= b; n++)
-			if (check_count(ctx, c, "workers", n, ncores, seen) < 0)
-				return -EINVAL;
-		return 0;
-	}
-	if (node->type != YAML_SEQUENCE_NODE || yamlloc_len(node) == 0)
-		return yamlerr_at(ctx, "workers", "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\"");
+/* workers as a list of N and "all". */
+static int parse_workers_list(struct yamlerr *ctx, struct campaign *c, yaml_node_t *node, int ncores, uint8_t *seen)
+{
 	for (size_t i = 0; i < yamlloc_len(node); i++) {
 		yaml_node_t *item = yamlloc_item(ctx->loc, node, i);
 		char path[32];
@@ -250,6 +240,24 @@ static int parse_workers_in(struct yamlerr *ctx, struct campaign *c, int ncores,
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* workers: a scalar or a list; without it, 1 up to every physical core. */
+static int parse_workers_in(struct yamlerr *ctx, struct campaign *c, int ncores, uint8_t *seen)
+{
+	int line, col;
+	yaml_node_t *node = yamlloc_find(ctx->loc, "workers", &line, &col);
+
+	if (!node) {
+		for (int n = 1; n <= ncores; n++)
+			add_worker_count(c, n);
+		return 0;
+	}
+	if (node->type == YAML_SCALAR_NODE)
+		return parse_workers_scalar(ctx, c, (const char *)node->data.scalar.value, ncores, seen);
+	if (node->type != YAML_SEQUENCE_NODE || yamlloc_len(node) == 0)
+		return yamlerr_at(ctx, "workers", "expected a list like [1, 2, 4], a range like \"1..4\" or \"all\"");
+	return parse_workers_list(ctx, c, node, ncores, seen);
 }
 
 static int parse_workers(struct yamlerr *ctx, struct campaign *c, int ncores)
@@ -319,7 +327,8 @@ static int parse_events(struct yamlerr *ctx, struct campaign *c, const struct ra
 	return 0;
 }
 
-static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
+/* Workload i's name: not empty, not one an earlier workload has. */
+static int check_workload_name(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
 {
 	const struct raw_workload *w = &raw->workloads[i];
 	char p[64];
@@ -335,6 +344,16 @@ static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, s
 			snprintf(p, sizeof(p), "workloads[%zu].name", i);
 			return yamlerr_at(ctx, p, "duplicate workload name '%s' (first at line %d)", w->name, line);
 		}
+	return 0;
+}
+
+/* What workload i runs: a command or a builtin, and args only with the
+ * latter. */
+static int check_workload_program(struct yamlerr *ctx, const struct raw_workload *w, size_t i)
+{
+	char p[64];
+	int line, col;
+
 	snprintf(p, sizeof(p), "workloads[%zu].command", i);
 	if (yamlloc_find(ctx->loc, p, &line, &col) && (!w->command || w->command_count == 0 || !*w->command[0]))
 		return yamlerr_at(ctx, p, "empty command: give the program and its arguments");
@@ -347,35 +366,43 @@ static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, s
 		snprintf(p, sizeof(p), "workloads[%zu].args", i);
 		return yamlerr_at(ctx, p, "args belong to a builtin workload; put a command's arguments in command");
 	}
-	if (w->builtin) {
-		const struct builtin *b = builtin_find(w->builtin);
-		double values[BUILTIN_MAX_PARAMS];
-		char *why = NULL;
-		size_t bad;
+	return 0;
+}
 
-		if (!b) {
-			char names[256];
-			size_t used = 0;
+/* Workload i's builtin: one that exists, in the mode it needs, with
+ * arguments it takes. */
+static int check_builtin(struct yamlerr *ctx, const struct raw_workload *w, size_t i)
+{
+	const struct builtin *b = builtin_find(w->builtin);
+	double values[BUILTIN_MAX_PARAMS];
+	char *why = NULL, p[64];
+	size_t bad;
+	int r;
 
-			for (const struct builtin *k = builtin_list(); k->name && used < sizeof(names); k++)
-				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
-							 k->name);
-			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-			return yamlerr_at(ctx, p, "unknown builtin '%s' (builtins: %s)", w->builtin, names);
-		}
-		if (b->team_only && w->mode != MODE_TEAM) {
-			snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-			return yamlerr_at(ctx, p, "builtin %s makes its own processes: it needs mode: team", b->name);
-		}
-		if (builtin_parse_args(b, w->args, w->args_count, values, &bad, &why) < 0) {
-			int r;
+	snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+	if (!b) {
+		char names[256];
+		size_t used = 0;
 
-			snprintf(p, sizeof(p), "workloads[%zu].args[%zu]", i, bad);
-			r = yamlerr_at(ctx, p, "%s", why ? why : "bad argument");
-			free(why);
-			return r;
-		}
+		for (const struct builtin *k = builtin_list(); k->name && used < sizeof(names); k++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", k->name);
+		return yamlerr_at(ctx, p, "unknown builtin '%s' (builtins: %s)", w->builtin, names);
 	}
+	if (b->team_only && w->mode != MODE_TEAM)
+		return yamlerr_at(ctx, p, "builtin %s makes its own processes: it needs mode: team", b->name);
+	if (builtin_parse_args(b, w->args, w->args_count, values, &bad, &why) >= 0)
+		return 0;
+	snprintf(p, sizeof(p), "workloads[%zu].args[%zu]", i, bad);
+	r = yamlerr_at(ctx, p, "%s", why ? why : "bad argument");
+	free(why);
+	return r;
+}
+
+/* Workload i's env: NAME=VALUE each, none of the names scalprof sets. */
+static int check_env(struct yamlerr *ctx, const struct raw_workload *w, size_t i)
+{
+	char p[64];
+
 	for (size_t k = 0; k < w->env_count; k++) {
 		const char *eq = strchr(w->env[k], '=');
 
@@ -386,6 +413,20 @@ static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, s
 		    strncmp(w->env[k], "SCALPROF_SCALE=", 15) == 0)
 			return yamlerr_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
 	}
+	return 0;
+}
+
+static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
+{
+	const struct raw_workload *w = &raw->workloads[i];
+	char p[64];
+
+	if (check_workload_name(ctx, raw, i) < 0 || check_workload_program(ctx, w, i) < 0)
+		return -EINVAL;
+	if (w->builtin && check_builtin(ctx, w, i) < 0)
+		return -EINVAL;
+	if (check_env(ctx, w, i) < 0)
+		return -EINVAL;
 	if (w->cwd && !*w->cwd) {
 		snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
 		return yamlerr_at(ctx, p, "empty directory");
@@ -491,41 +532,36 @@ static char **terminated(char **v, size_t n)
 	return out;
 }
 
-static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
-		    const struct topology *topo, const struct campaign_defaults *d)
+/* memory_counters: at least one event, and names this machine's
+ * memory-controller PMUs can take. */
+static int validate_mc(struct yamlerr *ctx, struct campaign *c, const struct raw_mc *mc)
+{
+	struct mc_set probe_set;
+	char *why = NULL;
+
+	if (mc->read_count + mc->write_count == 0)
+		return yamlerr_at(ctx, "memory_counters", "name at least one read or write event");
+	if (mcpmu_from_names(NULL, mc->read, mc->read_count, mc->write, mc->write_count, &probe_set, &why) < 0) {
+		int r = yamlerr_at(ctx, "memory_counters", "%s", why ? why : "unusable");
+
+		free(why);
+		return r;
+	}
+	mc_set_clear(&probe_set);
+	c->mc_read = mc->read;
+	c->mc_read_count = mc->read_count;
+	c->mc_write = mc->write;
+	c->mc_write_count = mc->write_count;
+	return 0;
+}
+
+/* The numbers, each its default (d's where given) unless the file sets it
+ * within range. */
+static int validate_numbers(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw,
+			    const struct campaign_defaults *d)
 {
 	int line, col;
 
-	if (!*raw->name)
-		return yamlerr_at(ctx, "name", "empty campaign name");
-	c->name = raw->name;
-	c->description = raw->description;
-	c->oversubscribe = raw->oversubscribe;
-	c->placement = (enum placement)raw->placement;
-
-	if (yamlerr_check_bool(ctx, "oversubscribe") < 0 || yamlerr_check_bool(ctx, "bandwidth") < 0 ||
-	    yamlerr_check_bool(ctx, "interference") < 0 || yamlerr_check_int(ctx, "repetitions") < 0 || yamlerr_check_int(ctx, "interval_ms") < 0)
-		return -EINVAL;
-	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
-	if (raw->memory_counters) {
-		struct raw_mc *mc = raw->memory_counters;
-		struct mc_set probe_set;
-		char *why = NULL;
-
-		if (mc->read_count + mc->write_count == 0)
-			return yamlerr_at(ctx, "memory_counters", "name at least one read or write event");
-		if (mcpmu_from_names(NULL, mc->read, mc->read_count, mc->write, mc->write_count, &probe_set, &why) < 0) {
-			int r = yamlerr_at(ctx, "memory_counters", "%s", why ? why : "unusable");
-
-			free(why);
-			return r;
-		}
-		mc_set_clear(&probe_set);
-		c->mc_read = mc->read;
-		c->mc_read_count = mc->read_count;
-		c->mc_write = mc->write;
-		c->mc_write_count = mc->write_count;
-	}
 	c->repetitions = d && d->repetitions > 0 ? d->repetitions : CAMPAIGN_DEFAULT_REPETITIONS;
 	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
 		if (raw->repetitions < 1 || raw->repetitions > 100000)
@@ -553,6 +589,106 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 				       raw->scale);
 		c->scale = raw->scale;
 	}
+	return 0;
+}
+
+/* Looks for scalprof-kernels once per campaign. Returns 0 when it is
+ * there, -ENOENT when not (c->kernels says where it was looked for). */
+static int find_kernels(struct campaign *c)
+{
+	if (c->kernels)
+		return 0;
+	c->kernels = kernels_path();
+	return access(c->kernels, X_OK) < 0 ? -ENOENT : 0;
+}
+
+/* Workload i's argv: the command, or scalprof-kernels NAME ARGS... */
+static int workload_command(struct yamlerr *ctx, struct campaign *c, const struct raw_workload *rw, size_t i,
+			    struct workload *w)
+{
+	char p[64];
+
+	if (!rw->builtin) {
+		w->command = terminated(rw->command, rw->command_count);
+		w->command_count = rw->command_count;
+		return 0;
+	}
+	if (find_kernels(c) < 0) {
+		snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
+		return yamlerr_at(ctx, p,
+			       "builtin workloads need scalprof-kernels, not found at '%s' "
+			       "(run make, or set SCALPROF_KERNELS)", c->kernels);
+	}
+	w->command = builtin_argv(c->kernels, rw->builtin, rw->args, rw->args_count);
+	w->command_count = rw->args_count + 2;
+	return 0;
+}
+
+/* Workload i's interference: its own setting or the campaign's; the
+ * co-runners are scalprof-kernels too. */
+static int workload_interference(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw, size_t i,
+				 struct workload *w)
+{
+	char p[64];
+	int line, col;
+
+	snprintf(p, sizeof(p), "workloads[%zu].interference", i);
+	if (yamlerr_check_bool(ctx, p) < 0)
+		return -EINVAL;
+	w->interference = yamlloc_find(ctx->loc, p, &line, &col) ? raw->workloads[i].interference : raw->interference;
+	if (w->interference && find_kernels(c) < 0)
+		return yamlerr_at(ctx, yamlloc_find(ctx->loc, p, &line, &col) ? p : "interference",
+			       "interference needs scalprof-kernels, not found at '%s' "
+			       "(run make, or set SCALPROF_KERNELS)", c->kernels);
+	return 0;
+}
+
+/* Workload i, checked, into c->workloads[i]. */
+static int validate_workload(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw, size_t i)
+{
+	const struct raw_workload *rw = &raw->workloads[i];
+	struct workload *w = &c->workloads[i];
+
+	if (check_workload(ctx, raw, i) < 0)
+		return -EINVAL;
+	if (resolve_cwd(ctx, i, rw->cwd, &c->cwds[i]) < 0)
+		return -EINVAL;
+	w->name = rw->name;
+	if (workload_command(ctx, c, rw, i, w) < 0)
+		return -EINVAL;
+	w->builtin = rw->builtin;
+	w->args = terminated(rw->args, rw->args_count);
+	w->args_count = rw->args_count;
+	w->env = terminated(rw->env, rw->env_count);
+	w->env_count = rw->env_count;
+	w->cwd = c->cwds[i];
+	if (workload_interference(ctx, c, raw, i, w) < 0)
+		return -EINVAL;
+	w->mode = (enum wl_mode)rw->mode;
+	return 0;
+}
+
+static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
+		    const struct topology *topo, const struct campaign_defaults *d)
+{
+	int line, col;
+
+	if (!*raw->name)
+		return yamlerr_at(ctx, "name", "empty campaign name");
+	c->name = raw->name;
+	c->description = raw->description;
+	c->oversubscribe = raw->oversubscribe;
+	c->placement = (enum placement)raw->placement;
+
+	if (yamlerr_check_bool(ctx, "oversubscribe") < 0 || yamlerr_check_bool(ctx, "bandwidth") < 0 ||
+	    yamlerr_check_bool(ctx, "interference") < 0 || yamlerr_check_int(ctx, "repetitions") < 0 ||
+	    yamlerr_check_int(ctx, "interval_ms") < 0)
+		return -EINVAL;
+	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
+	if (raw->memory_counters && validate_mc(ctx, c, raw->memory_counters) < 0)
+		return -EINVAL;
+	if (validate_numbers(ctx, c, raw, d) < 0)
+		return -EINVAL;
 	if (parse_workers(ctx, c, topology_cores(topo)) < 0)
 		return -EINVAL;
 	if (parse_events(ctx, c, raw) < 0)
@@ -561,57 +697,9 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 	c->workloads = xcalloc(raw->workloads_count, sizeof(*c->workloads));
 	c->cwds = xcalloc(raw->workloads_count, sizeof(char *));
 	c->nworkloads = raw->workloads_count;
-	for (size_t i = 0; i < raw->workloads_count; i++) {
-		struct raw_workload *rw = &raw->workloads[i];
-		struct workload *w = &c->workloads[i];
-
-		if (check_workload(ctx, raw, i) < 0)
+	for (size_t i = 0; i < raw->workloads_count; i++)
+		if (validate_workload(ctx, c, raw, i) < 0)
 			return -EINVAL;
-		if (resolve_cwd(ctx, i, rw->cwd, &c->cwds[i]) < 0)
-			return -EINVAL;
-		w->name = rw->name;
-		if (rw->builtin) {
-			char p[64];
-
-			if (!c->kernels) {
-				c->kernels = kernels_path();
-				if (access(c->kernels, X_OK) < 0) {
-					snprintf(p, sizeof(p), "workloads[%zu].builtin", i);
-					return yamlerr_at(ctx, p,
-						       "builtin workloads need scalprof-kernels, not found at '%s' "
-						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
-				}
-			}
-			w->command = builtin_argv(c->kernels, rw->builtin, rw->args, rw->args_count);
-			w->command_count = rw->args_count + 2;
-		} else {
-			w->command = terminated(rw->command, rw->command_count);
-			w->command_count = rw->command_count;
-		}
-		w->builtin = rw->builtin;
-		w->args = terminated(rw->args, rw->args_count);
-		w->args_count = rw->args_count;
-		w->env = terminated(rw->env, rw->env_count);
-		w->env_count = rw->env_count;
-		w->cwd = c->cwds[i];
-		{
-			char p[64];
-
-			snprintf(p, sizeof(p), "workloads[%zu].interference", i);
-			if (yamlerr_check_bool(ctx, p) < 0)
-				return -EINVAL;
-			w->interference = yamlloc_find(ctx->loc, p, &line, &col) ? rw->interference : raw->interference;
-			/* the co-runners are scalprof-kernels too */
-			if (w->interference && !c->kernels) {
-				c->kernels = kernels_path();
-				if (access(c->kernels, X_OK) < 0)
-					return yamlerr_at(ctx, p[0] && yamlloc_find(ctx->loc, p, &line, &col) ? p : "interference",
-						       "interference needs scalprof-kernels, not found at '%s' "
-						       "(run make, or set SCALPROF_KERNELS)", c->kernels);
-			}
-		}
-		w->mode = (enum wl_mode)rw->mode;
-	}
 	return 0;
 }
 
@@ -621,6 +709,36 @@ int campaign_parse(const char *name, const char *text, size_t len, const struct 
 		   struct campaign **ret, char **ret_error)
 {
 	return campaign_parse_defaults(name, text, len, topo, NULL, ret, ret_error);
+}
+
+/* libcyaml's load of text into *ret_raw (NULL on failure). Returns 0, or
+ * -EINVAL with ctx->error set: aliases (refused), or libcyaml's complaint
+ * turned into ours. */
+static int load_raw(struct yamlerr *ctx, const char *text, size_t len, const cyaml_config_t *cfg,
+		    struct raw_campaign **ret_raw)
+{
+	int line = 1, col = 1;
+	cyaml_err_t cerr = cyaml_load_data((const uint8_t *)text, len, cfg, &campaign_schema, (cyaml_data_t **)ret_raw,
+					   NULL);
+
+	if (cerr == CYAML_ERR_ALIAS) {
+		/* each alias would be a full copy of its anchor's value: a
+		 * megabyte of them, tens of gigabytes in the daemon */
+		char *alias = NULL;
+
+		yamlloc_first_alias(text, len, &line, &col, &alias);
+		ctx->error = xasprintf("%s:%d:%d: aliases are not supported: write out the value of '*%s' in full",
+				       ctx->file, line, col, alias ? alias : "");
+		free(alias);
+		*ret_raw = NULL;
+		return -EINVAL;
+	}
+	if (cerr != CYAML_OK) {
+		ctx->log[ctx->log_len] = '\0';
+		*ret_raw = NULL;
+		return yamlerr_from_cyaml(ctx, cerr);
+	}
+	return 0;
 }
 
 int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
@@ -636,7 +754,6 @@ int campaign_parse_defaults(const char *name, const char *text, size_t len, cons
 		.log_level = CYAML_LOG_ERROR,
 		.flags = CYAML_CFG_NO_ALIAS,
 	};
-	cyaml_err_t cerr;
 	int line = 1, col = 1, r;
 
 	*ret_error = NULL;
@@ -649,26 +766,9 @@ int campaign_parse_defaults(const char *name, const char *text, size_t len, cons
 		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
 		goto err;
 	}
-	cerr = cyaml_load_data((const uint8_t *)text, len, &cfg, &campaign_schema, (cyaml_data_t **)&raw, NULL);
-	if (cerr == CYAML_ERR_ALIAS) {
-		/* each alias would be a full copy of its anchor's value: a
-		 * megabyte of them, tens of gigabytes in the daemon */
-		char *alias = NULL;
-
-		yamlloc_first_alias(text, len, &line, &col, &alias);
-		ctx.error = xasprintf("%s:%d:%d: aliases are not supported: write out the value of '*%s' in full",
-				      name, line, col, alias ? alias : "");
-		free(alias);
-		r = -EINVAL;
-		raw = NULL;
+	r = load_raw(&ctx, text, len, &cfg, &raw);
+	if (r < 0)
 		goto err;
-	}
-	if (cerr != CYAML_OK) {
-		ctx.log[ctx.log_len] = '\0';
-		r = yamlerr_from_cyaml(&ctx, cerr);
-		raw = NULL;
-		goto err;
-	}
 	if (!raw) {
 		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
 		goto err;

@@ -71,6 +71,9 @@ struct run_result {
 	size_t nworkers;
 };
 
+/* The names stored and printed for each status ("ok", "exit_nonzero", ...);
+ * static strings, an out-of-range value named as the worst ("killed",
+ * "failed"). Do not log. */
 const char *worker_status_name(enum worker_status s);
 const char *run_status_name(enum run_status s);
 

@@ -86,10 +86,12 @@ static const char *last_key(const char *path)
 	return dot ? dot + 1 : path;
 }
 
-int yamlerr_from_cyaml(struct yamlerr *ctx, cyaml_err_t err)
+/* Splits the captured log in place into its first message (after "Load: ")
+ * and its backtrace frames ("  in ...", innermost first); returns the
+ * message or NULL. */
+static char *split_log(struct yamlerr *ctx, char **frames, int *ret_nframes)
 {
-	char *frames[32], *msg = NULL, *save = NULL;
-	char path[512] = "";
+	char *msg = NULL, *save = NULL;
 	int nframes = 0;
 
 	for (char *line = strtok_r(ctx->log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -100,18 +102,16 @@ int yamlerr_from_cyaml(struct yamlerr *ctx, cyaml_err_t err)
 		else if (strstr(line, "  in ") == line && nframes < 32)
 			frames[nframes++] = line;
 	}
-	if (!msg)
-		return yamlerr_at(ctx, "", "%s", cyaml_strerror(err));
+	*ret_nframes = nframes;
+	return msg;
+}
 
-	/* "Missing required mapping field" reports the mapping's last seen
-	 * field innermost: the missing one belongs to the mapping itself. */
-	int skip_inner = strncmp(msg, "Missing required mapping field", 30) == 0 && nframes > 0 &&
-			 strstr(frames[0], "in mapping field");
-	for (int i = nframes - 1; i >= (skip_inner ? 1 : 0); i--)
-		path_push(path, sizeof(path), frames[i]);
+/* The messages about keys: unknown, missing, given twice. Returns 1 when
+ * msg is none of them. */
+static int key_error(struct yamlerr *ctx, const char *msg, const char *path, const char *arg)
+{
+	int line = 1, col = 1;
 
-	const char *arg = strchr(msg, ':');
-	arg = arg ? arg + 2 : "";
 	if (strncmp(msg, "Unexpected key", 14) == 0) {
 		char full[600];
 
@@ -119,8 +119,6 @@ int yamlerr_from_cyaml(struct yamlerr *ctx, cyaml_err_t err)
 		return yamlerr_at(ctx, full, "unknown key (expected one of %s)", ctx->keys_for(path));
 	}
 	if (strncmp(msg, "Missing required mapping field", 30) == 0) {
-		int line = 1, col = 1;
-
 		/* positioned at the mapping that lacks it */
 		yamlloc_find(ctx->loc, path, &line, &col);
 		ctx->error = xasprintf("%s:%d:%d: %s%s%s: required key is missing", ctx->file, line, col, path,
@@ -130,48 +128,75 @@ int yamlerr_from_cyaml(struct yamlerr *ctx, cyaml_err_t err)
 	if (strncmp(msg, "Mapping field already seen", 26) == 0) {
 		const char *dot = strrchr(path, '.');
 		char parent[512];
-		int line = 1, col = 1;
 
 		snprintf(parent, sizeof(parent), "%.*s", dot ? (int)(dot - path) : 0, path);
 		yamlloc_key_pos(ctx->loc, parent, arg, 1, &line, &col);
 		ctx->error = xasprintf("%s:%d:%d: %s: key given more than once", ctx->file, line, col, path);
 		return -EINVAL;
 	}
+	return 1;
+}
+
+/* "Expecting SEQUENCE, got event: SCALAR" in our words. */
+static int shape_error(struct yamlerr *ctx, const char *msg, const char *path)
+{
+	const char *got = strstr(msg, "got event: ");
+	char want[32] = "";
+
+	sscanf(msg + 10, "%31[A-Z]", want);
+	for (char *w = want; *w; w++)
+		*w = (char)tolower((unsigned char)*w);
+	if (strcmp(want, "sequence") == 0)
+		snprintf(want, sizeof(want), "a list");
+	else if (strcmp(want, "mapping") == 0)
+		snprintf(want, sizeof(want), "a mapping");
+	else
+		snprintf(want, sizeof(want), "a single value");
+	return yamlerr_at(ctx, path, "expected %s, got %s", want, got ? describe_event(got + 11) : "something else");
+}
+
+/* The messages about values; any other is passed on in lower case. */
+static int value_error(struct yamlerr *ctx, const char *msg, const char *path, const char *arg)
+{
+	char m[256];
+
 	if (strncmp(msg, "Invalid INT value", 17) == 0)
 		return yamlerr_at(ctx, path, "expected an integer, got %s", arg);
 	if (strncmp(msg, "Invalid FLOAT value", 19) == 0)
 		return yamlerr_at(ctx, path, "expected a number, got %s", arg);
 	if (strncmp(msg, "Invalid BOOL value", 18) == 0)
 		return yamlerr_at(ctx, path, "expected true or false, got %s", arg);
-	if (strncmp(msg, "Invalid ENUM value", 18) == 0) {
-		const char *key = last_key(path);
-
-		return yamlerr_at(ctx, path, "expected one of %s, got '%s'", ctx->enum_values_for(key), arg);
-	}
-	if (strncmp(msg, "Expecting ", 10) == 0) {
-		const char *got = strstr(msg, "got event: ");
-		char want[32] = "";
-
-		sscanf(msg + 10, "%31[A-Z]", want);
-		for (char *w = want; *w; w++)
-			*w = (char)tolower((unsigned char)*w);
-		if (strcmp(want, "sequence") == 0)
-			snprintf(want, sizeof(want), "a list");
-		else if (strcmp(want, "mapping") == 0)
-			snprintf(want, sizeof(want), "a mapping");
-		else
-			snprintf(want, sizeof(want), "a single value");
-		return yamlerr_at(ctx, path, "expected %s, got %s", want, got ? describe_event(got + 11) : "something else");
-	}
+	if (strncmp(msg, "Invalid ENUM value", 18) == 0)
+		return yamlerr_at(ctx, path, "expected one of %s, got '%s'", ctx->enum_values_for(last_key(path)), arg);
+	if (strncmp(msg, "Expecting ", 10) == 0)
+		return shape_error(ctx, msg, path);
 	if (strncmp(msg, "Insufficient entries", 20) == 0)
 		return yamlerr_at(ctx, path, "must have at least one entry");
-	{
-		char m[256];
+	snprintf(m, sizeof(m), "%s", msg);
+	m[0] = (char)tolower((unsigned char)m[0]);
+	return yamlerr_at(ctx, path, "%s", m);
+}
 
-		snprintf(m, sizeof(m), "%s", msg);
-		m[0] = (char)tolower((unsigned char)m[0]);
-		return yamlerr_at(ctx, path, "%s", m);
-	}
+int yamlerr_from_cyaml(struct yamlerr *ctx, cyaml_err_t err)
+{
+	char *frames[32], path[512] = "";
+	int nframes, skip_inner, r;
+	const char *msg = split_log(ctx, frames, &nframes), *arg;
+
+	if (!msg)
+		return yamlerr_at(ctx, "", "%s", cyaml_strerror(err));
+
+	/* "Missing required mapping field" reports the mapping's last seen
+	 * field innermost: the missing one belongs to the mapping itself. */
+	skip_inner = strncmp(msg, "Missing required mapping field", 30) == 0 && nframes > 0 &&
+		     strstr(frames[0], "in mapping field");
+	for (int i = nframes - 1; i >= (skip_inner ? 1 : 0); i--)
+		path_push(path, sizeof(path), frames[i]);
+
+	arg = strchr(msg, ':');
+	arg = arg ? arg + 2 : "";
+	r = key_error(ctx, msg, path, arg);
+	return r <= 0 ? r : value_error(ctx, msg, path, arg);
 }
 
 /* libcyaml reads "2.5" or "1e3" as an integer by cutting it short:

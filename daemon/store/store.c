@@ -43,20 +43,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 		   " FROM counters WHERE run_id = ?1 AND event = ?2",
 };
 
-const char *worker_status_name(enum worker_status s)
-{
-	static const char *const n[] = { "ok", "exit_nonzero", "signaled", "exec_failed", "timeout", "killed" };
-
-	return (unsigned)s < ARRAY_SIZE(n) ? n[s] : "killed";
-}
-
-const char *run_status_name(enum run_status s)
-{
-	static const char *const n[] = { "ok", "failed", "timeout", "interrupted" };
-
-	return (unsigned)s < ARRAY_SIZE(n) ? n[s] : "failed";
-}
-
 void store_persist_wal(struct store *st)
 {
 	int on = 1;
