@@ -2,7 +2,12 @@
  * it measures when a worker waits at the barrier, takes its final reading
  * when the worker has exited (before it is reaped), and writes its rows
  * inside the run's transaction. The runner only calls probe_set_*: adding a
- * probe means a new file and a line in probe.c, no runner code. */
+ * probe means a new file and a line in probe.c, no runner code.
+ *
+ * probes/ is a layer of its own, above the store (a probe writes its rows
+ * in the run's transaction) and below the engine (the runner drives the
+ * probes): it sees only struct probe_env, never the campaign.
+ */
 #ifndef SCALPROF_PROBE_H
 #define SCALPROF_PROBE_H
 

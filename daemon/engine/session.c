@@ -77,7 +77,7 @@ int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, do
 		h->ceiling_start(h->arg, &co);
 	r = ceiling_measure(&co, c, &err);
 	if (r == 0 && ceiling_store(o->store, machine_id, c) < 0) {
-		err = xasprintf("storing the ceiling: %s", store_errmsg(o->store));
+		err = xstrdup(store_errmsg(o->store)); /* "storing the ceiling: ..." */
 		r = -EIO;
 	}
 	if (h && h->ceiling_end)

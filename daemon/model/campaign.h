@@ -1,5 +1,12 @@
 /* campaign.h: an experiment campaign as read from YAML: what to run, on how
- * many workers, how often, and what to count. See scalprof.yaml(5). */
+ * many workers, how often, and what to count. See scalprof.yaml(5).
+ *
+ * The model layer (daemon/model/: campaign, yamlloc, yamlerr, plan,
+ * result, ceiling and the verdict's and report's data) holds plain data and
+ * its parsing and validation: what a campaign asks for, what a run
+ * produced, what a verdict found. It does no I/O beyond reading the
+ * campaign text, and uses host/ (topology, event names) and base/ only.
+ */
 #ifndef SCALPROF_CAMPAIGN_H
 #define SCALPROF_CAMPAIGN_H
 

@@ -55,11 +55,6 @@ const char *store_errmsg(const struct store *st)
 	return st->errmsg;
 }
 
-sqlite3 *store_db(struct store *st)
-{
-	return st->db;
-}
-
 /* ---- 1. migrations ---------------------------------------------------- */
 
 #define VERSION_MARK "-- version: "

@@ -2,13 +2,18 @@
  * PRAGMA user_version), and writing machines, campaigns and runs. Every run
  * is written in one transaction with prepared statements only. Functions
  * return 0 or -errno (-EIO for SQLite failures); store_errmsg() then says
- * what failed. Nothing here logs. */
+ * what failed. Nothing here logs.
+ *
+ * The store layer (daemon/store/) is the only code that speaks SQL: store
+ * (open, migrate, machines, campaigns, runs), queue, resume, ceiling,
+ * verdicts, reports. Callers get -errno and read the one message channel,
+ * store_errmsg(); the struct store, the statements and sql.h's helpers
+ * stay inside the folder. It uses model/, host/ and base/ only.
+ */
 #ifndef SCALPROF_STORE_H
 #define SCALPROF_STORE_H
 
 #include <stdint.h>
-
-#include <sqlite3.h>
 
 #include "host/hostinfo.h"
 #include "host/perf.h"
@@ -38,7 +43,6 @@ void store_persist_wal(struct store *st);
 
 /* The message of the last failure on st. */
 const char *store_errmsg(const struct store *st);
-sqlite3 *store_db(struct store *st);
 
 /* The schema version this binary migrates to. */
 int store_schema_version(void);
