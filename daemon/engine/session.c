@@ -168,7 +168,8 @@ int session_run(const struct session_opts *o, struct session_result *ret)
 			end_campaign(o, ret, "failed", ret->error);
 		goto out;
 	}
-	if (!o->resume_id && o->measure_ceiling && !ceiling_known(o->store, machine_id)) {
+	/* also when resumed: a stop during the measurement left none */
+	if (o->measure_ceiling && !ceiling_known(o->store, machine_id)) {
 		r = session_measure_ceiling(o, machine_id, 1.0);
 		if (r == -EINTR || (r < 0 && !o->ceiling_optional)) {
 			ret->in_ceiling = 1;

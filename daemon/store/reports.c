@@ -12,7 +12,6 @@
 #include "base/util.h"
 #include "store/reports.h"
 #include "store/sql.h"
-#include "store/query.h"
 
 /* ---- the campaign ---------------------------------------------------------- */
 

@@ -38,6 +38,19 @@ int sql_step_once(struct store *st, sqlite3_stmt *s, const char *what);
  * its bindings for the next use. */
 int sql_step_cached(struct store *st, sqlite3_stmt *s, const char *what);
 
+/* Prepares sql (see sql_prepare) and binds its first parameter to id. */
+int sql_prepare_id(struct store *st, const char *what, const char *sql, int64_t id, sqlite3_stmt **ret);
+
+/* Ends a loop over s's rows whose last sqlite3_step returned rc: finalizes
+ * s, and returns 0 when rc is SQLITE_DONE, else store_fail(st, what) as it
+ * was before the finalize. */
+int sql_rows_end(struct store *st, sqlite3_stmt *s, int rc, const char *what);
+
+/* Ends the transaction: COMMIT when r is 0 (a failure is store_fail(st,
+ * what)), else ROLLBACK, keeping the message already in st. Returns 0 or
+ * the -errno of the failure. */
+int sql_commit_or_rollback(struct store *st, int r, const char *what);
+
 /* NULL, NAN, LONG_MIN and negative ids are stored as SQL NULL. */
 void sql_bind_text(sqlite3_stmt *s, int i, const char *v);
 void sql_bind_long(sqlite3_stmt *s, int i, long v);

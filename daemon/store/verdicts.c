@@ -13,7 +13,6 @@
 
 #include "base/util.h"
 #include "store/sql.h"
-#include "store/query.h"
 #include "store/verdicts.h"
 
 #define LOADING "judging the campaign"
