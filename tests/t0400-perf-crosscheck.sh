@@ -8,8 +8,8 @@
 # time: a shared host only ever adds to it, so the least is the cleanest).
 . "$(dirname "$0")/lib/test-lib.sh"
 
-command -v perf >/dev/null || skip_all "perf (linux-perf) is not installed"
-perf stat -e task-clock true >/dev/null 2>&1 || skip_all "perf stat cannot count here"
+require cmd perf "linux-perf"
+require perf-stat
 cmd='python3 -c "b = bytearray(64 << 20)"'
 cat >c.yaml <<YAML
 name: t0400

@@ -34,7 +34,7 @@ is "$(q "select count(*) from samples m join workers w on w.id = m.worker_id whe
 	"samples lie within the worker's run"
 is "$(q "select count(*) from samples where time_running_delta > time_enabled_delta")" 0 "running never exceeds enabled"
 is "$(q "select count(*) from samples where event = 'cycles'")" \
-	"$(have_pmu && q "select count(*) from samples where event = 'task-clock'" || echo 0)" "hardware events sampled only where they count"
+	"$(have pmu && q "select count(*) from samples where event = 'task-clock'" || echo 0)" "hardware events sampled only where they count"
 run_id=$(q "select id from runs where workload = 'busy' and n_workers = 2 limit 1")
 run_sp timeline "$run_id" --db "$DB" --event task-clock
 is "$rc" 0 "timeline exits 0"
