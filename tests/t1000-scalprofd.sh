@@ -28,6 +28,13 @@ defaults:
 YAML
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --groups="$GID" "$@"; }
 as_outsider() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+# naps FILE N: a campaign named for FILE of N half-second sleeps, readable by all
+naps() {
+	printf 'name: %s\nworkers: [1]\nrepetitions: %s\nevents: [sched]\nworkloads:\n  - name: nap\n' \
+		"$(basename "$1" .yaml)" "$2" >"$1"
+	printf '    builtin: sleep\n    args: [seconds=0.5]\n' >>"$1"
+	chmod 644 "$1"
+}
 
 # --- configuration
 printf 'database: relative.db\n' >bad1.yaml
@@ -141,17 +148,7 @@ chmod 660 "$SOCK"
 chmod 750 "$RUN"
 
 # --- cancel: only the submitter or root
-cat >pub/long.yaml <<YAML
-name: long
-workers: [1]
-repetitions: 20
-events: [sched]
-workloads:
-  - name: nap
-    builtin: sleep
-    args: [seconds=0.5]
-YAML
-chmod 644 pub/long.yaml
+naps pub/long.yaml 20
 submit pub/long.yaml
 lid=$id
 ok "wait_qstatus '$lid' running 20" "set-up: a long campaign is running"
@@ -195,17 +192,7 @@ run_sp status
 is "$rc" 0 "and the daemon still answers"
 
 # --- the experiment lock between scalprof run and the daemon
-cat >pub/slow.yaml <<YAML
-name: slow
-workers: [1]
-repetitions: 6
-events: [sched]
-workloads:
-  - name: nap
-    builtin: sleep
-    args: [seconds=0.5]
-YAML
-chmod 644 pub/slow.yaml
+naps pub/slow.yaml 6
 submit pub/slow.yaml
 ok "wait_qstatus '$id' running 20" "set-up: a slow campaign is running"
 SCALPROF_LOCK=$LOCK "$SCALPROF" run --no-probe pub/quick.yaml --db fg.db -q >out 2>err

@@ -17,11 +17,15 @@
 static struct topology *topo;
 static int ncores;
 
+/* d NULL: the built-in defaults */
 static struct campaign *parse_with(const char *text, const struct campaign_defaults *d)
 {
+	static const struct campaign_defaults none;
 	struct campaign *c = NULL;
 	char *err = NULL;
 
+	if (!d)
+		d = &none;
 	if (campaign_parse_defaults("p.yaml", text, strlen(text), topo, d, &c, &err) < 0) {
 		printf("#   %s\n", err);
 		free(err);
@@ -32,9 +36,7 @@ static struct campaign *parse_with(const char *text, const struct campaign_defau
 
 static struct campaign *parse(const char *text)
 {
-	static const struct campaign_defaults none;
-
-	return parse_with(text, &none);
+	return parse_with(text, NULL);
 }
 
 /* plan_build on c for cores; checks plan_count and the seq numbers */
@@ -58,6 +60,20 @@ static int count_of(const struct plan *p, size_t w, int n, int rep, enum corunne
 		found += p->runs[i].workload == w && p->runs[i].n_workers == n && p->runs[i].repetition == rep &&
 			 p->runs[i].corunner == k;
 	return found;
+}
+
+/* text, under defaults d, must plan want runs */
+static void planned(const char *text, const struct campaign_defaults *d, size_t want, const char *what)
+{
+	struct campaign *c = parse_with(text, d);
+	struct plan p;
+
+	if (!ok(c != NULL, "%s: parses", what))
+		return;
+	build(c, ncores, &p, what);
+	is_int(p.nruns, want, "%s: %zu runs", what, want);
+	plan_clear(&p);
+	campaign_free(c);
 }
 
 #define TWO_WORKLOADS                                                                                        \
@@ -169,14 +185,9 @@ static void with_interference(void)
 	}
 
 	/* oversubscribed counts above the cores get no co-runs */
-	c = parse("name: v\nworkers: [1, 16]\noversubscribe: true\nrepetitions: 1\ninterference: true\n"
-		  "workloads:\n  - name: s\n    command: [true]\n");
-	if (ok(c != NULL, "an oversubscribed campaign with interference parses")) {
-		build(c, ncores, &p, "oversubscribed");
-		is_int(p.nruns, 2 + 3, "2 ordinary runs, co-runs only at 1 worker");
-		plan_clear(&p);
-		campaign_free(c);
-	}
+	planned("name: v\nworkers: [1, 16]\noversubscribe: true\nrepetitions: 1\ninterference: true\n"
+		"workloads:\n  - name: s\n    command: [true]\n",
+		NULL, 2 + 3, "oversubscribed with interference: 2 ordinary runs, co-runs only at 1 worker");
 }
 
 static void repetitions_and_defaults(void)
@@ -192,28 +203,12 @@ static void repetitions_and_defaults(void)
 		plan_clear(&p);
 		campaign_free(c);
 	}
-	c = parse_with("name: d\nworkers: [1, 2]\nworkloads:\n  - name: a\n    command: [true]\n", &d);
-	if (ok(c != NULL, "the same under scalprofd's default of 5")) {
-		build(c, ncores, &p, "the daemon's default");
-		is_int(p.nruns, 5 * 2, "5 repetitions");
-		plan_clear(&p);
-		campaign_free(c);
-	}
-	c = parse_with("name: d\nworkers: [1, 2]\nrepetitions: 1\nworkloads:\n  - name: a\n    command: [true]\n", &d);
-	if (ok(c != NULL, "a campaign that says 1, under a default of 5")) {
-		build(c, ncores, &p, "the campaign's own");
-		is_int(p.nruns, 2, "its own repetitions win");
-		plan_clear(&p);
-		campaign_free(c);
-	}
-	/* a big one: counts only (the fuzz harness found slow ranges before) */
-	c = parse("name: big\nworkers: \"1..all\"\nrepetitions: 1000\ninterference: true\n" TWO_WORKLOADS);
-	if (ok(c != NULL, "1..all workers, 1000 repetitions, interference")) {
-		build(c, ncores, &p, "big");
-		is_int(p.nruns, 1000 * 2 * (8 + 3 * 7), "1000 x 2 x (8 counts + 3 kinds x 7 counts below 8)");
-		plan_clear(&p);
-		campaign_free(c);
-	}
+	planned("name: d\nworkers: [1, 2]\nworkloads:\n  - name: a\n    command: [true]\n", &d, 5 * 2,
+		"under scalprofd's default of 5 repetitions");
+	planned("name: d\nworkers: [1, 2]\nrepetitions: 1\nworkloads:\n  - name: a\n    command: [true]\n", &d, 2,
+		"a campaign that says 1 under a default of 5: its own");
+	planned("name: big\nworkers: \"1..all\"\nrepetitions: 1000\ninterference: true\n" TWO_WORKLOADS, NULL,
+		1000 * 2 * (8 + 3 * 7), "1..all workers, 1000 repetitions, interference: 1000 x 2 x (8 + 3 kinds x 7 below 8)");
 }
 
 static void names(void)
