@@ -15,6 +15,8 @@ daemon_config root <<YAML
 defaults:
   repetitions: 6
 YAML
+# kill -9 must come during a run, not while the campaign measures the ceiling
+ok small_ceiling "set-up: the machine's ceiling is measured once, small"
 # every planned (workload, N, repetition) with exactly one ok run
 once_each() { q "select count(*) from (select workload, n_workers, repetition, count(*) c from runs
 	where campaign_id = $1 and status = 'ok' group by 1, 2, 3) where c = 1"; }

@@ -11,9 +11,7 @@
 require root
 use_seed
 daemon_config root </dev/null
-# the ceiling once, small, so that no restart measures it
-"$SCALPROF" probe --db "$DB" --scale 0.02 -q
-is "$?" 0 "set-up: the machine's ceiling is measured once"
+ok small_ceiling "set-up: the machine's ceiling is measured once, small, so that no restart measures it"
 cat >many.yaml <<YAML
 name: many
 workers: [1, 2]

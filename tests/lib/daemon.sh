@@ -12,6 +12,9 @@
 #                       $dpid, and waits up to 20 s until its socket answers
 #                       `scalprof status` and COND holds; returns 1 if it
 #                       did not, or if the daemon exited
+#   small_ceiling       measures the machine's ceiling into $DB at a small
+#                       scale, so that no campaign stops to measure it (which
+#                       takes minutes on a loaded machine)
 #   stop_daemon [SIGNAL]  sends SIGNAL (TERM) and returns the daemon's exit status
 #   submit FILE         scalprof submit FILE: $out, $err, $rc, and $id, the queue id
 #   qstatus ID          the queue row's status
@@ -45,6 +48,8 @@ start_daemon() {
 	waitfor "! kill -0 $dpid 2>/dev/null || { [ -S '$SOCK' ] && '$SCALPROF' status >/dev/null 2>&1 && $ready; }" 20 &&
 		kill -0 "$dpid" 2>/dev/null
 }
+
+small_ceiling() { "$SCALPROF" probe --db "$DB" --scale 0.02 -q; }
 
 stop_daemon() { # [SIGNAL]
 	kill -"${1:-TERM}" "$dpid"

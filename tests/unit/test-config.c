@@ -15,7 +15,8 @@
 #include "service/config.h"
 #include "tap.h"
 
-#define KEYS "database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes"
+#define KEYS                                                                                                           \
+	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes"
 
 static int parse(const char *text, struct config *c, char **err)
 {
@@ -90,9 +91,11 @@ static void defaults(void)
 			is_str(r == 0 ? e.group : NULL, "scalprof", "the default group is scalprof");
 			config_clear(&e);
 		} else {
-			is_int(r, -EINVAL, "a file of comments only: every default, and the group scalprof is missing here");
+			is_int(r, -EINVAL,
+			       "a file of comments only: every default, and the group scalprof is missing here");
 			is_str(r < 0 ? err : NULL,
-			       "c.yaml:1:1: no group 'scalprof' on this machine (the default; create it: systemd-sysusers, or groupadd)",
+			       "c.yaml:1:1: no group 'scalprof' on this machine (the default; create it: "
+			       "systemd-sysusers, or groupadd)",
 			       "the message says it is the default and how to create it");
 			if (r < 0)
 				free(err);
@@ -139,7 +142,8 @@ static void each_key(void)
 		 "defaults:\n  repetitions: 100000\n  timeout_s: 604800\n",
 		 &c, "every bound at its limit")) {
 		ok(c.max_runs == 1 && c.client_timeout_s == 3600 && c.max_request_bytes == 4096 &&
-		   c.defaults.repetitions == 100000 && c.defaults.timeout_s == 604800, "and each is taken");
+		       c.defaults.repetitions == 100000 && c.defaults.timeout_s == 604800,
+		   "and each is taken");
 		config_clear(&c);
 	}
 	if (good("group: root\nmax_request_bytes: 67108864\ndefaults:\n  repetitions: 1\n", &c, "the other limits")) {
@@ -161,65 +165,74 @@ static void each_key(void)
 	}
 }
 
+/* bad configurations, each with its exact message: { text, message, what } */
+static const struct {
+	const char *text, *want, *what;
+} bad_configs[] = {
+    {"database: relative.db\ngroup: root\n", "c.yaml:1:1: database: must be an absolute path, got 'relative.db'",
+     "a relative database"},
+    {"group: root\nsocket: run/sock\n", "c.yaml:2:1: socket: must be an absolute path, got 'run/sock'",
+     "a relative socket"},
+    {"group: root\nlock: ./lock\n", "c.yaml:2:1: lock: must be an absolute path, got './lock'", "a relative lock"},
+    {"lock: l\nsocket: s\ndatabase: d\ngroup: root\n", "c.yaml:3:1: database: must be an absolute path, got 'd'",
+     "three relative paths: the database is named first"},
+    {"group: root\nmax_runs: many\n", "c.yaml:2:1: max_runs: expected an integer, got 'many'", "a word for max_runs"},
+    {"group: root\nmax_runs: 2.5\n", "c.yaml:2:1: max_runs: expected a whole number, got '2.5'",
+     "a fraction for max_runs"},
+    {"group: root\nmax_runs: 0\n", "c.yaml:2:1: max_runs: must be at least 1, got 0", "max_runs 0"},
+    {"group: root\nmax_runs: -4\n", "c.yaml:2:1: max_runs: must be at least 1, got -4", "a negative max_runs"},
+    {"group: root\nmax_request_bytes: 4095\n",
+     "c.yaml:2:1: max_request_bytes: must be between 4096 and 67108864, got 4095", "max_request_bytes below 4096"},
+    {"group: root\nmax_request_bytes: 67108865\n",
+     "c.yaml:2:1: max_request_bytes: must be between 4096 and 67108864, got 67108865",
+     "max_request_bytes above 64 MiB"},
+    {"group: root\nclient_timeout_s: 0\n",
+     "c.yaml:2:1: client_timeout_s: must be above 0 and at most 3600 seconds, got 0", "client_timeout_s 0"},
+    {"group: root\nclient_timeout_s: 3600.5\n",
+     "c.yaml:2:1: client_timeout_s: must be above 0 and at most 3600 seconds, got 3600.5",
+     "client_timeout_s above an hour"},
+    {"group: root\nclient_timeout_s: .nan\n", "c.yaml:2:1: client_timeout_s: expected a number, got .nan",
+     "client_timeout_s NaN"},
+    {"group: root\nresume_interrupted: maybe\n", "c.yaml:2:1: resume_interrupted: expected true or false, got 'maybe'",
+     "a word that is not a boolean"},
+    {"group: root\ndefaults:\n  repetitions: 0\n",
+     "c.yaml:3:3: defaults.repetitions: must be between 1 and 100000, got 0", "defaults.repetitions 0"},
+    {"group: root\ndefaults:\n  repetitions: 100001\n",
+     "c.yaml:3:3: defaults.repetitions: must be between 1 and 100000, got 100001", "defaults.repetitions too many"},
+    {"group: root\ndefaults:\n  repetitions: 1e3\n",
+     "c.yaml:3:3: defaults.repetitions: expected a whole number, got '1e3'", "defaults.repetitions in exponent form"},
+    {"group: root\ndefaults:\n  timeout_s: 0\n",
+     "c.yaml:3:3: defaults.timeout_s: must be a number of seconds above 0 (at most a week), got 0",
+     "defaults.timeout_s 0"},
+    {"group: root\ndefaults:\n  timeout_s: 604801\n",
+     "c.yaml:3:3: defaults.timeout_s: must be a number of seconds above 0 (at most a week), got 604801",
+     "defaults.timeout_s over a week"},
+    {"group: root\ndefaults:\n  timeout_s: .inf\n", "c.yaml:3:3: defaults.timeout_s: expected a number, got .inf",
+     "an infinite defaults.timeout_s"},
+    {"sockets: /tmp/x\n", "c.yaml:1:1: sockets: unknown key (expected one of " KEYS ")", "an unknown key"},
+    {"group: root\ndefaults:\n  reps: 2\n",
+     "c.yaml:3:3: defaults.reps: unknown key (expected one of repetitions, timeout_s)",
+     "an unknown key under defaults"},
+    {"group: no-such-group-here\n", "c.yaml:1:1: group: no group 'no-such-group-here' on this machine",
+     "an unknown group"},
+    {"group: root\ngroup: root\n", "c.yaml:2:1: group: key given more than once", "a key given twice"},
+    {"group: root\nmax_runs: [1]\n", "c.yaml:2:1: max_runs: expected a single value, got a list",
+     "a list for a number"},
+    {"group: root\ndefaults: 3\n", "c.yaml:2:1: defaults: expected a mapping, got a single value",
+     "a number for defaults"},
+    {"- group: root\n", "c.yaml:1:1: expected a mapping, got a list", "a list for the file"},
+    {"group: root\nmax_runs: [1\n",
+     "c.yaml:3:1: syntax error: did not find expected ',' or ']' while parsing a flow sequence", "a syntax error"},
+};
+
 static void bad_values(void)
 {
-	bad("database: relative.db\ngroup: root\n", "c.yaml:1:1: database: must be an absolute path, got 'relative.db'",
-	    "a relative database");
-	bad("group: root\nsocket: run/sock\n", "c.yaml:2:1: socket: must be an absolute path, got 'run/sock'",
-	    "a relative socket");
-	bad("group: root\nlock: ./lock\n", "c.yaml:2:1: lock: must be an absolute path, got './lock'", "a relative lock");
-	bad("lock: l\nsocket: s\ndatabase: d\ngroup: root\n", "c.yaml:3:1: database: must be an absolute path, got 'd'",
-	    "three relative paths: the database is named first");
-	bad("group: root\nmax_runs: many\n", "c.yaml:2:1: max_runs: expected an integer, got 'many'", "a word for max_runs");
-	bad("group: root\nmax_runs: 2.5\n", "c.yaml:2:1: max_runs: expected a whole number, got '2.5'",
-	    "a fraction for max_runs");
-	bad("group: root\nmax_runs: 0\n", "c.yaml:2:1: max_runs: must be at least 1, got 0", "max_runs 0");
-	bad("group: root\nmax_runs: -4\n", "c.yaml:2:1: max_runs: must be at least 1, got -4", "a negative max_runs");
-	bad("group: root\nmax_request_bytes: 4095\n",
-	    "c.yaml:2:1: max_request_bytes: must be between 4096 and 67108864, got 4095", "max_request_bytes below 4096");
-	bad("group: root\nmax_request_bytes: 67108865\n",
-	    "c.yaml:2:1: max_request_bytes: must be between 4096 and 67108864, got 67108865",
-	    "max_request_bytes above 64 MiB");
-	bad("group: root\nclient_timeout_s: 0\n",
-	    "c.yaml:2:1: client_timeout_s: must be above 0 and at most 3600 seconds, got 0", "client_timeout_s 0");
-	bad("group: root\nclient_timeout_s: 3600.5\n",
-	    "c.yaml:2:1: client_timeout_s: must be above 0 and at most 3600 seconds, got 3600.5",
-	    "client_timeout_s above an hour");
-	bad("group: root\nclient_timeout_s: .nan\n", "c.yaml:2:1: client_timeout_s: expected a number, got .nan",
-	    "client_timeout_s NaN");
-	bad("group: root\nresume_interrupted: maybe\n", "c.yaml:2:1: resume_interrupted: expected true or false, got 'maybe'",
-	    "a word that is not a boolean");
-	bad("group: root\ndefaults:\n  repetitions: 0\n",
-	    "c.yaml:3:3: defaults.repetitions: must be between 1 and 100000, got 0", "defaults.repetitions 0");
-	bad("group: root\ndefaults:\n  repetitions: 100001\n",
-	    "c.yaml:3:3: defaults.repetitions: must be between 1 and 100000, got 100001", "defaults.repetitions too many");
-	bad("group: root\ndefaults:\n  repetitions: 1e3\n",
-	    "c.yaml:3:3: defaults.repetitions: expected a whole number, got '1e3'", "defaults.repetitions in exponent form");
-	bad("group: root\ndefaults:\n  timeout_s: 0\n",
-	    "c.yaml:3:3: defaults.timeout_s: must be a number of seconds above 0 (at most a week), got 0",
-	    "defaults.timeout_s 0");
-	bad("group: root\ndefaults:\n  timeout_s: 604801\n",
-	    "c.yaml:3:3: defaults.timeout_s: must be a number of seconds above 0 (at most a week), got 604801",
-	    "defaults.timeout_s over a week");
-	bad("group: root\ndefaults:\n  timeout_s: .inf\n", "c.yaml:3:3: defaults.timeout_s: expected a number, got .inf",
-	    "an infinite defaults.timeout_s");
+	for (size_t i = 0; i < sizeof(bad_configs) / sizeof(bad_configs[0]); i++)
+		bad(bad_configs[i].text, bad_configs[i].want, bad_configs[i].what);
 }
 
 static void bad_shapes(void)
 {
-	bad("sockets: /tmp/x\n", "c.yaml:1:1: sockets: unknown key (expected one of " KEYS ")", "an unknown key");
-	bad("group: root\ndefaults:\n  reps: 2\n",
-	    "c.yaml:3:3: defaults.reps: unknown key (expected one of repetitions, timeout_s)",
-	    "an unknown key under defaults");
-	bad("group: no-such-group-here\n", "c.yaml:1:1: group: no group 'no-such-group-here' on this machine",
-	    "an unknown group");
-	bad("group: root\ngroup: root\n", "c.yaml:2:1: group: key given more than once", "a key given twice");
-	bad("group: root\nmax_runs: [1]\n", "c.yaml:2:1: max_runs: expected a single value, got a list", "a list for a number");
-	bad("group: root\ndefaults: 3\n", "c.yaml:2:1: defaults: expected a mapping, got a single value",
-	    "a number for defaults");
-	bad("- group: root\n", "c.yaml:1:1: expected a mapping, got a list", "a list for the file");
-	bad("group: root\nmax_runs: [1\n", "c.yaml:3:1: syntax error: did not find expected ',' or ']' while parsing a flow sequence",
-	    "a syntax error");
 	{
 		/* the socket's path must fit sun_path */
 		char text[200];

@@ -76,8 +76,7 @@ static void planned(const char *text, const struct campaign_defaults *d, size_t 
 	campaign_free(c);
 }
 
-#define TWO_WORKLOADS                                                                                        \
-	"workloads:\n  - name: a\n    command: [true]\n  - name: b\n    command: [true]\n"
+#define TWO_WORKLOADS "workloads:\n  - name: a\n    command: [true]\n  - name: b\n    command: [true]\n"
 
 static void ordinary(void)
 {
@@ -127,7 +126,7 @@ static void with_interference(void)
 	struct campaign *c = parse("name: i\nworkers: [1, 2, 8]\nrepetitions: 3\nworkloads:\n"
 				   "  - name: a\n    command: [true]\n    interference: true\n"
 				   "  - name: b\n    command: [true]\n");
-	static const enum corunner kinds[] = { CORUN_BANDWIDTH, CORUN_CACHE, CORUN_CPU };
+	static const enum corunner kinds[] = {CORUN_BANDWIDTH, CORUN_CACHE, CORUN_CPU};
 	struct plan p;
 	int first_corun = -1, ordinary_first = 1, once = 1, none_for_b = 1, none_at_8 = 1, order_ok = 1;
 	size_t k = 18;
@@ -135,7 +134,8 @@ static void with_interference(void)
 	if (!ok(c != NULL, "a campaign with interference on one workload parses"))
 		return;
 	build(c, ncores, &p, "interference");
-	is_int(p.nruns, 3 * 2 * 3 + 3 * 2 * 3, "18 ordinary runs, and 3 kinds x 2 counts below 8 cores x 3 repetitions");
+	is_int(p.nruns, 3 * 2 * 3 + 3 * 2 * 3,
+	       "18 ordinary runs, and 3 kinds x 2 counts below 8 cores x 3 repetitions");
 	for (size_t i = 0; i < p.nruns; i++) {
 		if (p.runs[i].corunner != CORUN_NONE && first_corun < 0)
 			first_corun = (int)i;
@@ -192,7 +192,7 @@ static void with_interference(void)
 
 static void repetitions_and_defaults(void)
 {
-	struct campaign_defaults d = { .repetitions = 5 };
+	struct campaign_defaults d = {.repetitions = 5};
 	struct campaign *c = parse("name: d\nworkers: [1, 2]\nworkloads:\n  - name: a\n    command: [true]\n");
 	struct plan p;
 
@@ -208,7 +208,8 @@ static void repetitions_and_defaults(void)
 	planned("name: d\nworkers: [1, 2]\nrepetitions: 1\nworkloads:\n  - name: a\n    command: [true]\n", &d, 2,
 		"a campaign that says 1 under a default of 5: its own");
 	planned("name: big\nworkers: \"1..all\"\nrepetitions: 1000\ninterference: true\n" TWO_WORKLOADS, NULL,
-		1000 * 2 * (8 + 3 * 7), "1..all workers, 1000 repetitions, interference: 1000 x 2 x (8 + 3 kinds x 7 below 8)");
+		1000 * 2 * (8 + 3 * 7),
+		"1..all workers, 1000 repetitions, interference: 1000 x 2 x (8 + 3 kinds x 7 below 8)");
 }
 
 static void names(void)

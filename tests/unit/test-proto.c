@@ -12,7 +12,7 @@
 #include "service/proto.h"
 #include "tap.h"
 
-#define OPS "one of submit, list, status, watch, cancel"
+#define OPS		"one of submit, list, status, watch, cancel"
 #define MALFORMED(what) "malformed request: " what " (expected one JSON object on one line)"
 
 /* Parses the len bytes of line; returns the result, with *req and *err as
@@ -70,7 +70,8 @@ static void bad_json(const char *line, const char *what)
 	is_int(r, -EINVAL, "%s: refused with -EINVAL", what);
 	len = r < 0 && err ? strlen(err) : 0;
 	if (!ok(len > strlen(head) + strlen(tail) && strncmp(err, head, strlen(head)) == 0 &&
-		strcmp(err + len - strlen(tail), tail) == 0, "%s: message says malformed, and what is expected", what))
+		    strcmp(err + len - strlen(tail), tail) == 0,
+		"%s: message says malformed, and what is expected", what))
 		printf("#   got '%s'\n", r < 0 && err ? err : "(none)");
 	if (r < 0)
 		free(err);
@@ -78,32 +79,31 @@ static void bad_json(const char *line, const char *what)
 		request_clear(&req);
 }
 
+/* requests without a campaign's text: { line, op, id, what } */
+static const struct {
+	const char *line;
+	enum proto_op op;
+	int64_t id;
+	const char *what;
+} plain[] = {
+    {"{\"request\":\"list\"}", OP_LIST, 0, "list"},
+    {"{\"request\":\"status\"}", OP_STATUS, 0, "status without an id: 0, the daemon's own"},
+    {"{\"request\":\"status\",\"id\":12}", OP_STATUS, 12, "status of a campaign"},
+    {"{\"request\":\"watch\",\"id\":3}", OP_WATCH, 3, "watch"},
+    {"{\"id\":9007199254740993,\"request\":\"cancel\"}", OP_CANCEL, 9007199254740993LL,
+     "cancel, fields in any order, a 64-bit id exactly"},
+};
+
 static void kinds(void)
 {
 	struct request req;
 
-	if (good("{\"request\":\"list\"}", &req, "list")) {
-		is_int(req.op, OP_LIST, "list: the op");
-		ok(req.id == 0 && req.yaml == NULL && req.path == NULL && req.scale == 0, "list: no fields");
-		request_clear(&req);
-	}
-	if (good("{\"request\":\"status\"}", &req, "status without an id")) {
-		is_int(req.op, OP_STATUS, "status: the op");
-		is_int(req.id, 0, "status without an id: 0, the daemon's own");
-		request_clear(&req);
-	}
-	if (good("{\"request\":\"status\",\"id\":12}", &req, "status of a campaign")) {
-		is_int(req.id, 12, "status 12: the id");
-		request_clear(&req);
-	}
-	if (good("{\"request\":\"watch\",\"id\":3}", &req, "watch")) {
-		is_int(req.op, OP_WATCH, "watch: the op");
-		is_int(req.id, 3, "watch: the id");
-		request_clear(&req);
-	}
-	if (good("{\"id\":9007199254740993,\"request\":\"cancel\"}", &req, "cancel, fields in any order")) {
-		is_int(req.op, OP_CANCEL, "cancel: the op");
-		is_int(req.id, 9007199254740993LL, "cancel: a 64-bit id, exactly");
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (!good(plain[i].line, &req, plain[i].what))
+			continue;
+		is_int(req.op, plain[i].op, "%s: the op", plain[i].what);
+		is_int(req.id, plain[i].id, "%s: the id", plain[i].what);
+		ok(req.yaml == NULL && req.path == NULL && req.scale == 0, "%s: no other field", plain[i].what);
 		request_clear(&req);
 	}
 	if (good("{\"request\":\"submit\",\"yaml\":\"name: x\\nworkers: [1]\\n\",\"path\":\"/srv/c.yaml\"}", &req,
@@ -115,7 +115,8 @@ static void kinds(void)
 		request_clear(&req);
 		ok(req.yaml == NULL && req.path == NULL, "request_clear frees and forgets the strings");
 	}
-	if (good("{\"request\":\"submit\",\"yaml\":\"\",\"path\":\"/c\",\"scale\":0.25}", &req, "submit with a scale")) {
+	if (good("{\"request\":\"submit\",\"yaml\":\"\",\"path\":\"/c\",\"scale\":0.25}", &req,
+		 "submit with a scale")) {
 		ok(req.scale == 0.25, "submit: a fractional scale (%g)", req.scale);
 		request_clear(&req);
 	}
@@ -187,7 +188,8 @@ static void fields(void)
 	    "an unknown request's name is cut to 64 characters in the message");
 
 	bad("{\"request\":\"watch\"}", "\"id\" is missing: which campaign (see scalprof list)", "watch without an id");
-	bad("{\"request\":\"cancel\"}", "\"id\" is missing: which campaign (see scalprof list)", "cancel without an id");
+	bad("{\"request\":\"cancel\"}", "\"id\" is missing: which campaign (see scalprof list)",
+	    "cancel without an id");
 	bad("{\"request\":\"cancel\",\"id\":\"7\"}", "\"id\" must be a positive integer", "a string id");
 	bad("{\"request\":\"watch\",\"id\":0}", "\"id\" must be a positive integer", "id 0");
 	bad("{\"request\":\"watch\",\"id\":-3}", "\"id\" must be a positive integer", "a negative id");
@@ -198,7 +200,7 @@ static void fields(void)
 
 #define SUBMIT_NEEDS_YAML "submit needs \"yaml\": the campaign's text, a string"
 #define SUBMIT_NEEDS_PATH "submit needs \"path\": the campaign file's absolute path, a string"
-#define SCALE_RANGE "\"scale\" must be a number above 0 and at most 1000"
+#define SCALE_RANGE	  "\"scale\" must be a number above 0 and at most 1000"
 
 static void submit(void)
 {
@@ -281,18 +283,18 @@ static void bounds(void)
 
 static void format(void)
 {
-	struct request req = { .op = OP_LIST }, again;
+	struct request req = {.op = OP_LIST}, again;
 	char *line, *err;
 
 	line = proto_format_request(&req);
 	is_str(line, "{\"request\":\"list\"}\n", "list formats as one line with its newline");
 	free(line);
-	req = (struct request){ .op = OP_CANCEL, .id = 7 };
+	req = (struct request){.op = OP_CANCEL, .id = 7};
 	line = proto_format_request(&req);
 	is_str(line, "{\"request\":\"cancel\",\"id\":7}\n", "cancel 7");
 	free(line);
-	req = (struct request){ .op = OP_SUBMIT, .yaml = (char *)"name: \"q\"\n\tx: /a\\b\n", .path = (char *)"/d/c.yaml",
-				.scale = 0.5 };
+	req = (struct request){
+	    .op = OP_SUBMIT, .yaml = (char *)"name: \"q\"\n\tx: /a\\b\n", .path = (char *)"/d/c.yaml", .scale = 0.5};
 	line = proto_format_request(&req);
 	ok(strchr(line, '\n') == line + strlen(line) - 1, "submit: one line, however many lines the campaign has");
 	ok(strstr(line, "\"path\":\"/d/c.yaml\"") != NULL, "slashes are not escaped");
