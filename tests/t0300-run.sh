@@ -6,8 +6,8 @@
 # not), the scaling view, the machine and the conditions.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
-[ "${ncores:-0}" -ge 2 ] || skip_all "needs 2 physical cores, this machine has ${ncores:-?}"
+require cores 2
+ncores=$(physical_cores)
 
 cat >c.yaml <<'YAML'
 name: t0300
@@ -66,7 +66,7 @@ is "$(q "select count(*) from counters where event in ('task-clock', 'page-fault
 	"task-clock and page-faults are counted for every worker"
 is "$(q "select count(*) from counters where event in ('context-switches','cpu-migrations') and status = 'ok' and value >= 0")" \
 	$((nw * 2)) "context-switches and cpu-migrations are counted"
-if have_pmu; then
+if have pmu; then
 	is "$(q "select count(*) from counters where event in ('cycles','instructions') and status in ('ok','multiplexed') and value > 0")" \
 		$((nw * 2)) "this host has a PMU: cycles and instructions are counted"
 	is "$(q "select count(*) from counters where status = 'multiplexed' and not (time_running_ns < time_enabled_ns)")" 0 \

@@ -22,11 +22,8 @@ for sig in INT TERM; do
 	pid=$!
 	bg $pid
 	# wait until at least two runs are stored, then interrupt
-	for _ in $(seq 100); do
-		n=$(sqlite3 "$db" "select count(*) from runs" 2>/dev/null || echo 0)
-		[ "${n:-0}" -ge 2 ] && break
-		sleep 0.1
-	done
+	ok "waitfor '[ \"\$(sqlite3 \"$db\" \"select count(*) >= 2 from runs\" 2>/dev/null)\" = 1 ]' 30" \
+		"SIG$sig: set-up: two runs are stored"
 	kill -$sig $pid
 	wait $pid
 	rc=$?

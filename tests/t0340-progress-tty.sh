@@ -4,7 +4,7 @@
 # rewritten in place; the result table follows it.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-command -v script >/dev/null || skip_all "needs script(1) for a pseudo-terminal"
+require cmd script "for a pseudo-terminal"
 cat >c.yaml <<'YAML'
 name: t0340
 workers: [1]

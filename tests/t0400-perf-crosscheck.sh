@@ -8,8 +8,8 @@
 # time: a shared host only ever adds to it, so the least is the cleanest).
 . "$(dirname "$0")/lib/test-lib.sh"
 
-command -v perf >/dev/null || skip_all "perf (linux-perf) is not installed"
-perf stat -e task-clock true >/dev/null 2>&1 || skip_all "perf stat cannot count here"
+require cmd perf "linux-perf"
+require perf-stat
 cmd='python3 -c "b = bytearray(64 << 20)"'
 cat >c.yaml <<YAML
 name: t0400
@@ -24,13 +24,16 @@ median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
 least() { sort -g | head -1; }
 : >perf.csv
 fails=0
+perf_fails=0
 for _ in 1 2 3 4 5; do
 	run_sp run --no-probe c.yaml --db "$DB" --quiet
 	[ "$rc" = 0 ] || fails=$((fails + 1))
 	cpu=$(q "select cpu from workers limit 1")
-	taskset -c "$cpu" perf stat -x, -e page-faults,task-clock -- sh -c "exec $cmd" 2>>perf.csv >/dev/null
+	taskset -c "$cpu" perf stat -x, -e page-faults,task-clock -- sh -c "exec $cmd" 2>>perf.csv >/dev/null ||
+		perf_fails=$((perf_fails + 1))
 done
 is "$fails" 0 "scalprof ran the workload 5 times"
+is "$perf_fails" 0 "and perf stat ran it 5 times, on the same CPU"
 sp_pf=$(q "select value from counters where event = 'page-faults'" | median)
 sp_tc=$(q "select value / 1e6 from counters where event = 'task-clock'" | least)
 pf_pf=$(grep ',page-faults' perf.csv | cut -d, -f1 | median)

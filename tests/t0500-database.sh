@@ -17,7 +17,7 @@ run_sp run --no-probe c.yaml --db /nonexistent/dir/x.db
 is "$rc" 2 "a database in a missing directory: exit 2"
 is "$err" "scalprof: cannot open database '/nonexistent/dir/x.db': unable to open database file" "and the message names it"
 
-sqlite3 future.db "pragma user_version = 999"
+ok "sqlite3 future.db 'pragma user_version = 999'" "set-up: a database of schema version 999"
 run_sp run --no-probe c.yaml --db future.db
 is "$rc" 2 "a database of a newer schema: exit 2"
 like "$err" "cannot use database 'future.db': its schema version is 999, newer than this scalprof's [0-9]+: use a newer scalprof" \

@@ -18,7 +18,8 @@ compact=$(printf '%s\n' "$out" | sed -n '/slots (compact)/,/^$/p' | awk 'NR>2 &&
 is "$compact" "0 0 0 0 " "compact fills socket 0 first"
 SCALPROF_TOPOLOGY="synthetic:pack:2 l3:1 core:4 pu:2" run_sp topology --placement spread
 ok "! printf '%s' \"\$out\" | grep -q 'slots (compact)'" "--placement shows only that placement"
-lstopo-no-graphics --input "pack:1 l3:2 core:3 pu:1" --of xml >shape.xml 2>/dev/null || lstopo --input "pack:1 l3:2 core:3 pu:1" --of xml >shape.xml
+ok "lstopo-no-graphics --input 'pack:1 l3:2 core:3 pu:1' --of xml >shape.xml 2>/dev/null ||
+	lstopo --input 'pack:1 l3:2 core:3 pu:1' --of xml >shape.xml" "set-up: an hwloc XML file of another shape"
 SCALPROF_TOPOLOGY=$TMP/shape.xml run_sp topology
 like "$out" "L3 domains: 2 .* physical cores: 6" "an hwloc XML file is read"
 SCALPROF_TOPOLOGY=/nonexistent.xml run_sp topology
@@ -40,7 +41,7 @@ is "$rc" 0 "events exits 0"
 for e in task-clock context-switches cpu-migrations page-faults; do
 	like "$out" "  $e +ok" "events: $e opens"
 done
-if have_pmu; then
+if have pmu; then
 	like "$out" "  cycles +ok" "events: a PMU is exposed, cycles opens"
 else
 	like "$out" "  cycles +unsupported: no hardware PMU is exposed \(virtual machine\?\)" "events: no PMU, cycles explained"

@@ -7,9 +7,9 @@
 . "$(dirname "$0")/lib/test-lib.sh"
 
 paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)
-if [ "$(id -u)" = 0 ]; then
-	command -v setpriv >/dev/null || skip_all "needs setpriv (util-linux) to drop root"
-	id nobody >/dev/null 2>&1 || skip_all "needs the user nobody"
+if have root; then
+	require cmd setpriv "util-linux, to drop root"
+	require user nobody
 	as_user() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all "$@"; }
 	# nobody must be able to reach the binary and write the database
 	for d in $(dirname "$SCALPROF") $(dirname "$(dirname "$SCALPROF")"); do

@@ -6,8 +6,8 @@
 # cites its figures, and the report a memory-bandwidth line for each.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-command -v python3 >/dev/null || skip_all "python3 is not installed"
-ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
+require cmd python3
+ncores=$(physical_cores)
 for f in "$SRC_DIR"/config/campaigns/seed-00[0-4]-*.yaml; do
 	name=$(basename "$f" .yaml)
 	run_sp check "$f"

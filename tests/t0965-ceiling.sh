@@ -5,7 +5,7 @@
 # none, and not again.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
+ncores=$(physical_cores)
 run_sp probe --db "$DB" --scale 0.2
 is "$rc" 0 "probe exits 0"
 like "$out" "memory bandwidth ceiling \(STREAM" "prints the ceiling"

@@ -12,8 +12,8 @@
 # because on this shared host it moved by as much as it measures.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
-[ "${ncores:-0}" -ge 2 ] || skip_all "needs 2 physical cores"
+require cores 2
+ncores=$(physical_cores)
 cat >c.yaml <<'YAML'
 name: t0970
 workers: [1]

@@ -42,16 +42,16 @@ while read -r name want_verdict want_bw; do
 done < <(python3 "$FIX" --list)
 
 # what the inconclusive verdicts say
-mkdb inconclusive
+ok "mkdb inconclusive" "set-up: the inconclusive fixture loads"
 like "$(judge inconclusive | grep ^REASON)" "run again with interference: true" \
 	"inconclusive without counters or co-runs says to run again with interference"
 like "$(judge inconclusive | grep ^LINE)" "^LINE not testable on this host: .*no memory-controller PMU exposed" \
 	"the bandwidth line says why it cannot be tested here"
-mkdb missing-baseline
+ok "mkdb missing-baseline" "set-up: the missing-baseline fixture loads"
 like "$(judge missing-baseline | grep ^REASON)" "no ok run with 1 worker" "a missing baseline is named"
-mkdb one-count
+ok "mkdb one-count" "set-up: the one-count fixture loads"
 like "$(judge one-count | grep ^REASON)" "more than 1 worker" "a single worker count is named"
-mkdb contradicting
+ok "mkdb contradicting" "set-up: the contradicting fixture loads"
 like "$(judge contradicting | grep ^LINE)" "^LINE mixed: 1 figure for, 1 against" "contradicting evidence is shown as mixed"
 
 # run_metrics arithmetic on the kernel fixture: 2 copies, wall 1.5 s, each

@@ -8,8 +8,8 @@
 # evidence, read back here with the sqlite3 CLI.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-ncores=$("$SCALPROF" topology | sed -n 's/.*physical cores: \([0-9]*\).*/\1/p')
-[ "${ncores:-0}" -ge 2 ] || skip_all "needs 2 physical cores"
+require cores 2
+ncores=$(physical_cores)
 over=$((ncores * 2))
 verdict() { q "select verdict from verdicts v join campaigns c on c.id = v.campaign_id
 	where c.name = '$1' and v.workload = '$2'"; }

@@ -8,39 +8,33 @@
 # reloads; the experiment lock keeps `scalprof run` and the daemon apart.
 # Crash, SIGTERM and reader behaviour are in t1010.
 . "$(dirname "$0")/lib/test-lib.sh"
+. "$TESTS_DIR/lib/daemon.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root (to start workers as another user)"
-command -v setpriv >/dev/null || skip_all "needs setpriv (util-linux)"
-SCALPROFD=$(dirname "$SCALPROF")/scalprofd
+require root "to start workers as another user"
+require cmd setpriv "util-linux"
 G=users                         # the group allowed to submit
+require group $G
 GID=$(getent group $G | cut -d: -f3)
-[ -n "$GID" ] || skip_all "needs the group $G"
 chmod 711 "$TMP"
 mkdir -m 755 pub
 RUN=$TMP/run
 mkdir -m 750 "$RUN"
 chgrp $G "$RUN"
-SOCK=$RUN/sock
-export SCALPROF_SOCKET=$SOCK
 LOCK=$TMP/lock
-cat >cfg.yaml <<YAML
-database: $TMP/sp.db
-socket: $SOCK
-group: $G
-lock: $LOCK
+daemon_config $G "$RUN/sock" <<YAML
 client_timeout_s: 1
 defaults:
   repetitions: 1
 YAML
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --groups="$GID" "$@"; }
 as_outsider() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-start_daemon() {
-	SCALPROF_TEST_LEAK=1 NOTIFY_SOCKET=$TMP/notify "$SCALPROFD" --config cfg.yaml --foreground >>d.log 2>&1 &
-	dpid=$!
-	bg $dpid
-	waitfor "[ -S '$SOCK' ] && grep -q READY=1 notify.out" 20
+# naps FILE N: a campaign named for FILE of N half-second sleeps, readable by all
+naps() {
+	printf 'name: %s\nworkers: [1]\nrepetitions: %s\nevents: [sched]\nworkloads:\n  - name: nap\n' \
+		"$(basename "$1" .yaml)" "$2" >"$1"
+	printf '    builtin: sleep\n    args: [seconds=0.5]\n' >>"$1"
+	chmod 644 "$1"
 }
-DB=$TMP/sp.db
 
 # --- configuration
 printf 'database: relative.db\n' >bad1.yaml
@@ -68,8 +62,10 @@ ok "[ $rc = 0 ] || grep -q \"no group 'scalprof'\" '$TMP/err'" \
 # --- start, notify
 python3 "$SRC_DIR/tests/lib/notify-listen.py" "$TMP/notify" notify.out &
 bg $!
-waitfor "[ -S '$TMP/notify' ]" 10
-start_daemon
+ok "waitfor \"[ -S '$TMP/notify' ]\" 10" "set-up: a NOTIFY_SOCKET listener"
+show_on_failure "$TMP/notify.out"
+ok "start_daemon --ready 'grep -q READY=1 notify.out' SCALPROF_TEST_LEAK=1 NOTIFY_SOCKET=$TMP/notify -- --foreground" \
+	"scalprofd starts and answers"
 ok "[ -S '$SOCK' ]" "scalprofd listens on its socket"
 is "$(stat -c '%a %G' "$SOCK")" "660 $G" "the socket is 0660 for the group"
 ok "grep -qx READY=1 notify.out" "READY=1 sent to NOTIFY_SOCKET"
@@ -152,26 +148,17 @@ chmod 660 "$SOCK"
 chmod 750 "$RUN"
 
 # --- cancel: only the submitter or root
-cat >pub/long.yaml <<YAML
-name: long
-workers: [1]
-repetitions: 20
-events: [sched]
-workloads:
-  - name: nap
-    builtin: sleep
-    args: [seconds=0.5]
-YAML
-chmod 644 pub/long.yaml
-run_sp submit pub/long.yaml
-id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
-waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = running ]" 20
-run_sp submit pub/quick.yaml
-qid=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
-is "$(q "select status from queue where id = $qid")" queued "a second campaign waits in the queue"
+naps pub/long.yaml 20
+submit pub/long.yaml
+lid=$id
+ok "wait_qstatus '$lid' running 20" "set-up: a long campaign is running"
+submit pub/quick.yaml
+qid=$id
+id=$lid
+is "$(qstatus "$qid")" queued "a second campaign waits in the queue"
 "$SCALPROF" watch "$qid" >watch.out 2>&1 &
 wpid=$!
-waitfor "grep -q 'queued, 0/2 runs' watch.out" 10
+ok "waitfor \"grep -q 'queued, 0/2 runs' watch.out\" 10" "its watcher sees it queued"
 run_sp cancel "$qid"
 is "$rc" 0 "a queued campaign can be cancelled"
 wait $wpid
@@ -182,7 +169,7 @@ is "$?" 2 "nobody cannot cancel root's campaign"
 like "$(cat err)" "permission denied: campaign $id was submitted by root" "and is told whose it is"
 run_sp cancel "$id"
 is "$rc" 0 "root cancels it"
-waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = cancelled ]" 20
+wait_qstatus "$id" cancelled 20
 is "$(q "select status || ': ' || error from queue where id = $id")" "cancelled: cancelled by root" "it ends cancelled"
 ok "! pgrep -f 'scalprof-kernels sleep seconds=0.5' >/dev/null" "its workers are gone"
 run_sp cancel "$id"
@@ -205,45 +192,33 @@ run_sp status
 is "$rc" 0 "and the daemon still answers"
 
 # --- the experiment lock between scalprof run and the daemon
-cat >pub/slow.yaml <<YAML
-name: slow
-workers: [1]
-repetitions: 6
-events: [sched]
-workloads:
-  - name: nap
-    builtin: sleep
-    args: [seconds=0.5]
-YAML
-chmod 644 pub/slow.yaml
-run_sp submit pub/slow.yaml
-id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
-waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = running ]" 20
+naps pub/slow.yaml 6
+submit pub/slow.yaml
+ok "wait_qstatus '$id' running 20" "set-up: a slow campaign is running"
 SCALPROF_LOCK=$LOCK "$SCALPROF" run --no-probe pub/quick.yaml --db fg.db -q >out 2>err
 is "$?" 1 "scalprof run refuses while the daemon runs a campaign"
 like "$(cat err)" "another experiment is running on this machine: scalprofd \(pid [0-9]+\): queue $id, campaign 'slow' of user root" \
 	"and says who holds the lock"
-waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = done ]" 30
+ok "wait_qstatus '$id' done 30" "and the daemon completes its campaign"
 flock "$LOCK" sleep 3 &
-waitfor "! flock -n '$LOCK' true" 5
-run_sp submit pub/quick.yaml
-id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
-waitfor "grep -q 'STATUS=waiting for the experiment lock' notify.out" 10
-ok "grep -q 'STATUS=waiting for the experiment lock' notify.out" "the daemon waits while another holds the lock"
-waitfor "[ \"\$(q \"select status from queue where id = $id\")\" = done ]" 30
-is "$(q "select status from queue where id = $id")" done "and runs the campaign once it is free"
+ok "waitfor \"! flock -n '$LOCK' true\" 5" "set-up: another process holds the experiment lock"
+submit pub/quick.yaml
+ok "waitfor \"grep -q 'STATUS=waiting for the experiment lock' notify.out\" 10" \
+	"the daemon waits while another holds the lock"
+wait_qstatus "$id" done 30
+is "$(qstatus "$id")" done "and runs the campaign once it is free"
 
 # --- SIGHUP: reload; a bad new config keeps the old one
 cp cfg.yaml cfg.good
 printf 'max_runs: nope\n' >>cfg.yaml
 kill -HUP "$dpid"
-waitfor "grep -q 'reload: ' d.log" 5
-like "$(grep 'reload: ' d.log)" "reload: $TMP/cfg.yaml:.*max_runs: expected an integer, got 'nope'; keeping the configuration in use" \
+waitfor "grep -q 'reload: ' '$DLOG'" 5
+like "$(grep 'reload: ' "$DLOG")" "reload: $TMP/cfg.yaml:.*max_runs: expected an integer, got 'nope'; keeping the configuration in use" \
 	"a bad config on SIGHUP is logged and the old one kept"
 cp cfg.good cfg.yaml
 printf 'max_runs: 1\n' >>cfg.yaml
 kill -HUP "$dpid"
-waitfor "grep -q 'reloaded $TMP/cfg.yaml' d.log" 5
+ok "waitfor \"grep -q 'reloaded $TMP/cfg.yaml' '$DLOG'\" 5" "SIGHUP reloads a good configuration"
 grep -q RELOADING=1 notify.out
 is "$?" 0 "SIGHUP notifies RELOADING=1"
 run_sp submit pub/quick.yaml
@@ -252,12 +227,11 @@ like "$err" "plans 2 runs; this scalprofd accepts at most 1 \(max_runs in $TMP/c
 cp cfg.good cfg.yaml
 
 # --- SIGTERM: STOPPING and a clean exit
-kill -TERM "$dpid"
-wait "$dpid"
+stop_daemon TERM
 is "$?" 0 "SIGTERM: scalprofd exits 0"
 ok "grep -qx STOPPING=1 notify.out" "STOPPING=1 sent"
 ok "[ ! -e '$SOCK' ]" "and its socket removed"
-like "$(grep -c '^<6>' d.log)" "^[1-9]" "logs carry journal priority prefixes under NOTIFY_SOCKET"
+like "$(grep -c '^<6>' "$DLOG")" "^[1-9]" "logs carry journal priority prefixes under NOTIFY_SOCKET"
 is "$(as_nobody sqlite3 "$DB" "select count(*) from campaigns where name = 'who'")" 1 \
 	"a group member can still read it with the daemon stopped (its -wal and -shm are kept)"
 is "$(sqlite3 "$DB" 'pragma integrity_check')" ok "the database is intact"

@@ -5,7 +5,7 @@
 # below 4.0 ("OK"), so that a change that loosens the sandbox shows here.
 . "$(dirname "$0")/lib/test-lib.sh"
 
-command -v systemd-analyze >/dev/null || skip_all "systemd-analyze is not installed"
+require cmd systemd-analyze
 SBIN=$(dirname "$SCALPROF")
 sed "s|@SBINDIR@|$SBIN|g; s|@SYSCONFDIR@|/etc|g" "$SRC_DIR/config/systemd/scalprofd.service.in" >scalprofd.service
 cp "$SRC_DIR/config/systemd/scalprofd.socket" .
@@ -21,11 +21,13 @@ like "$(cat scalprofd.service)" "ExecReload=/bin/kill -HUP \\\$MAINPID" "reload 
 for f in scalprof.sysusers scalprof.tmpfiles; do
 	ok "[ -s '$SRC_DIR/config/systemd/$f' ]" "$f is there"
 done
-if command -v systemd-sysusers >/dev/null; then
+if have cmd systemd-sysusers; then
 	systemd-sysusers --dry-run "$SRC_DIR/config/systemd/scalprof.sysusers" >sysusers.out 2>&1
 	is "$?" 0 "systemd-sysusers reads the sysusers entry"
+else
+	skip "$why"
 fi
-if command -v systemd-tmpfiles >/dev/null; then
+if have cmd systemd-tmpfiles; then
 	# an image root whose group database has the group sysusers would make
 	mkdir -p root/etc
 	printf 'root:x:0:\nscalprof:x:990:\n' >root/etc/group
@@ -34,5 +36,7 @@ if command -v systemd-tmpfiles >/dev/null; then
 	ok "[ -d root/var/lib/scalprof ] && [ -d root/run/scalprof ]" "systemd-tmpfiles creates the directories"
 	is "$(stat -c '%a %g' root/var/lib/scalprof)" "2750 990" "the database directory is the group's, set-group-ID"
 	is "$(stat -c '%a %g' root/run/scalprof)" "750 990" "the socket's directory lets the group in"
+else
+	skip "$why" 3
 fi
 done_testing

@@ -8,7 +8,7 @@
 mkdir small
 if mount -t tmpfs -o size=768k tmpfs small 2>/dev/null; then
 	how="a 768 KiB tmpfs"
-	trap 'umount "$TMP/small" 2>/dev/null; cleanup' EXIT
+	at_exit 'umount "$TMP/small" 2>/dev/null'
 	limit() { "$@"; }
 else
 	how="RLIMIT_FSIZE of 768 KiB"

@@ -40,6 +40,12 @@ static const char *const pmu_files[] = {
  * an input changes are written again */
 static char *written[7];
 
+/* the scratch tree's directories, parents first */
+static const char *const dirs[] = { "bus", "bus/event_source", "bus/event_source/devices",
+				    "bus/event_source/devices/uncore_imc_0",
+				    "bus/event_source/devices/uncore_imc_0/format",
+				    "bus/event_source/devices/uncore_imc_0/events" };
+
 static void remove_scratch(void)
 {
 	char path[768];
@@ -53,27 +59,16 @@ static void remove_scratch(void)
 	}
 	snprintf(path, sizeof(path), "%s/events/cas_count_write", pmu);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/format", pmu);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/events", pmu);
-	rmdir(path);
-	rmdir(pmu);
-	snprintf(path, sizeof(path), "%s/bus/event_source/devices", scratch);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/bus/event_source", scratch);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/bus", scratch);
-	rmdir(path);
+	for (size_t i = sizeof(dirs) / sizeof(dirs[0]); i-- > 0;) {
+		snprintf(path, sizeof(path), "%s/%s", scratch, dirs[i]);
+		rmdir(path);
+	}
 	rmdir(scratch);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	static const char *const dirs[] = { "bus", "bus/event_source", "bus/event_source/devices",
-					    "bus/event_source/devices/uncore_imc_0",
-					    "bus/event_source/devices/uncore_imc_0/format",
-					    "bus/event_source/devices/uncore_imc_0/events" };
 	char path[768];
 
 	snprintf(scratch, sizeof(scratch), "%s/fuzz-mcpmu.XXXXXX", tmp && *tmp ? tmp : "/tmp");

@@ -1,6 +1,8 @@
 /* tap.h: the Test Anything Protocol for the C unit tests, as prove reads
  * it. Each test file includes the module's headers, calls ok()/is_*()
- * and ends with done_testing(). */
+ * and ends with done_testing(). Between todo_start("why") and todo_end(),
+ * assertions are TODO: a known bug, expected to fail, that does not fail
+ * the file (prove reports it when it starts to pass). */
 #ifndef SCALPROF_TAP_H
 #define SCALPROF_TAP_H
 
@@ -9,16 +11,29 @@
 #include <string.h>
 
 static int tap_n, tap_failed;
+static const char *tap_todo;
 
 static void tap_vok(int pass, const char *fmt, va_list ap)
 {
 	tap_n++;
-	if (!pass)
+	if (!pass && !tap_todo)
 		tap_failed++;
 	printf("%sok %d - ", pass ? "" : "not ", tap_n);
 	vprintf(fmt, ap);
+	if (tap_todo)
+		printf(" # TODO %s", tap_todo);
 	putchar('\n');
 	fflush(stdout);
+}
+
+static __attribute__((unused)) void todo_start(const char *why)
+{
+	tap_todo = why;
+}
+
+static __attribute__((unused)) void todo_end(void)
+{
+	tap_todo = NULL;
 }
 
 static __attribute__((format(printf, 2, 3), unused)) int ok(int pass, const char *fmt, ...)
