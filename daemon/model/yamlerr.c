@@ -172,8 +172,12 @@ static int value_error(struct yamlerr *ctx, const char *msg, const char *path, c
 		return shape_error(ctx, msg, path);
 	if (strncmp(msg, "Insufficient entries", 20) == 0)
 		return yamlerr_at(ctx, path, "must have at least one entry");
+	if (strncmp(msg, "STRING length > ", 16) == 0)
+		return yamlerr_at(ctx, path, "longer than %d bytes", atoi(msg + 16));
 	snprintf(m, sizeof(m), "%s", msg);
-	m[0] = (char)tolower((unsigned char)m[0]);
+	/* a sentence starts in lower case, an upper-case word (a type) stays */
+	if (!isupper((unsigned char)m[1]))
+		m[0] = (char)tolower((unsigned char)m[0]);
 	return yamlerr_at(ctx, path, "%s", m);
 }
 

@@ -84,14 +84,14 @@ static int parse_object(const char *line, size_t len, json_object **ret, char **
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	if (!o || jerr != json_tokener_success)
+	if (jerr != json_tokener_success)
 		*ret_error = xasprintf("malformed request: %s (expected one JSON object on one line)",
 				       jerr == json_tokener_continue ? "incomplete JSON" : json_tokener_error_desc(jerr));
 	else if (end < len && line[end] != '\n' && line[end] != '\r')
 		*ret_error = xasprintf("malformed request: text after the JSON object");
-	else if (!json_object_is_type(o, json_type_object))
+	else if (!o || !json_object_is_type(o, json_type_object)) /* null parses to no object */
 		*ret_error = xasprintf("malformed request: expected a JSON object, got %s",
-				       json_type_to_name(json_object_get_type(o)));
+				       o ? json_type_to_name(json_object_get_type(o)) : "null");
 	else {
 		*ret = o;
 		return 0;
