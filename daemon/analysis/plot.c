@@ -117,23 +117,25 @@ static void write_script(FILE *f, const char *path, int png, const char *title, 
 	fputs("unset multiplot\nset output\n", f);
 }
 
-int plot_campaign(const char *path, const char *title, const struct plot_panel *panels, size_t npanels,
-		  char **ret_error)
+/* 1 for .png, 0 for .svg, -EINVAL for anything else. */
+static int plot_format(const char *path)
 {
 	const char *ext = strrchr(path, '.');
-	int png, fd[2], status;
-	struct stat st;
-	FILE *f;
-	pid_t pid;
 
 	if (ext && strcmp(ext, ".png") == 0)
-		png = 1;
-	else if (ext && strcmp(ext, ".svg") == 0)
-		png = 0;
-	else {
-		*ret_error = xasprintf("'%s': the file name must end in .svg or .png", path);
-		return -EINVAL;
-	}
+		return 1;
+	if (ext && strcmp(ext, ".svg") == 0)
+		return 0;
+	return -EINVAL;
+}
+
+/* Starts gnuplot reading its script from a pipe: *ret_pid and the pipe's
+ * write end in *ret_fd. Returns 0 or -EIO with a fresh *ret_error. */
+static int gnuplot_start(pid_t *ret_pid, int *ret_fd, char **ret_error)
+{
+	int fd[2];
+	pid_t pid;
+
 	if (pipe2(fd, O_CLOEXEC) < 0) {
 		*ret_error = xasprintf("pipe: %s", strerror(errno));
 		return -EIO;
@@ -146,24 +148,55 @@ int plot_campaign(const char *path, const char *title, const struct plot_panel *
 		return -EIO;
 	}
 	if (pid == 0) {
-		dup2(fd[0], STDIN_FILENO);
+		/* dup2 clears O_CLOEXEC on the copy: gnuplot keeps its stdin */
+		if (dup2(fd[0], STDIN_FILENO) < 0)
+			_exit(126);
 		execlp("gnuplot", "gnuplot", "-", (char *)NULL);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(fd[0]);
-	f = fdopen(fd[1], "w");
-	if (f) {
-		/* gnuplot may exit early on an error: see its status, not SIGPIPE */
-		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	*ret_pid = pid;
+	*ret_fd = fd[1];
+	return 0;
+}
 
-		write_script(f, path, png, title, panels, npanels);
-		fclose(f);
-		signal(SIGPIPE, old);
-	} else {
-		close(fd[1]);
+/* Writes the script to fd and closes it. Write errors are not reported
+ * here: gnuplot stopping early (a bad script, a missing font) breaks the
+ * pipe, and its exit status says more than EPIPE would. */
+static void gnuplot_feed(int fd, const char *path, int png, const char *title, const struct plot_panel *panels,
+			 size_t npanels)
+{
+	FILE *f = fdopen(fd, "w");
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	int ignoring;
+
+	if (!f) {
+		close(fd);
+		return;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	/* a SIGPIPE would kill us: see gnuplot's status instead */
+	sigemptyset(&ign.sa_mask);
+	ignoring = sigaction(SIGPIPE, &ign, &old) == 0;
+	write_script(f, path, png, title, panels, npanels);
+	fclose(f);
+	if (ignoring)
+		sigaction(SIGPIPE, &old, NULL);
+}
+
+/* Waits for gnuplot and checks that it wrote path. Returns 0, -ENOENT
+ * when gnuplot is not installed, or -EIO; *ret_error then says what. */
+static int gnuplot_wait(pid_t pid, const char *path, char **ret_error)
+{
+	struct stat st;
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	if (r < 0) {
+		*ret_error = xasprintf("waiting for gnuplot: %s", strerror(errno));
+		return -EIO;
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		*ret_error = xasprintf("gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
 		return -ENOENT;
@@ -178,4 +211,20 @@ int plot_campaign(const char *path, const char *title, const struct plot_panel *
 		return -EIO;
 	}
 	return 0;
+}
+
+int plot_campaign(const char *path, const char *title, const struct plot_panel *panels, size_t npanels,
+		  char **ret_error)
+{
+	int png = plot_format(path), fd;
+	pid_t pid;
+
+	if (png < 0) {
+		*ret_error = xasprintf("'%s': the file name must end in .svg or .png", path);
+		return -EINVAL;
+	}
+	if (gnuplot_start(&pid, &fd, ret_error) < 0)
+		return -EIO;
+	gnuplot_feed(fd, path, png, title, panels, npanels);
+	return gnuplot_wait(pid, path, ret_error);
 }
