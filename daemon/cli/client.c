@@ -175,13 +175,67 @@ static int follow(const char *cmd, int fd, char **buf, size_t *len)
 	return EXIT_RUNTIME;
 }
 
+/* The campaign file at path, checked here first with the daemon's messages
+ * (it checks again), into req. Returns 0, or the exit status after saying
+ * why. */
+static int load_submission(const char *path, const char *scale, char abs[PATH_MAX], struct topology **topo,
+			   struct campaign **c, struct request *req)
+{
+	char *err = NULL;
+
+	if (scale) {
+		char *end;
+
+		req->scale = strtod(scale, &end);
+		if (!*scale || *end || !(req->scale > 0) || req->scale > CAMPAIGN_MAX_SCALE) {
+			log_error("submit: --scale: expected a number above 0 and at most %g, got '%s'", CAMPAIGN_MAX_SCALE,
+				  scale);
+			return EXIT_BADINPUT;
+		}
+	}
+	if (!realpath(path, abs)) {
+		log_error("cannot read campaign '%s': %s", path, strerror(errno));
+		return EXIT_BADINPUT;
+	}
+	if (topology_new(topo) < 0) {
+		log_error("submit: cannot read the machine's topology");
+		return EXIT_RUNTIME;
+	}
+	if (campaign_load(abs, *topo, c, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		return EXIT_BADINPUT;
+	}
+	req->yaml = (*c)->yaml;
+	req->path = abs;
+	return 0;
+}
+
+/* Follows queued campaign id as scalprof watch does; the exit status. */
+static int watch_submitted(const struct cli_opts *o, int64_t id)
+{
+	struct request w = { .op = OP_WATCH, .id = id };
+	json_object *reply;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, ex = exchange("watch", o, &w, &fd, &buf, &len, &reply);
+
+	if (ex == 0) {
+		json_object_put(reply);
+		ex = follow("watch", fd, &buf, &len);
+		close(fd);
+	}
+	free(buf);
+	return ex;
+}
+
 int cmd_submit(int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_SUBMIT };
 	struct topology *topo = NULL;
 	struct campaign *c = NULL;
-	char *err = NULL, *buf = NULL, abs[PATH_MAX];
+	char *buf = NULL, abs[PATH_MAX];
 	json_object *reply;
 	size_t len = 0;
 	int ex, fd, i = parse(argc, argv, usage_submit, 1, &o, &ex);
@@ -193,55 +247,19 @@ int cmd_submit(int argc, char **argv)
 		fputs(usage_submit, stderr);
 		return EXIT_BADINPUT;
 	}
-	if (o.scale) {
-		char *end;
-
-		req.scale = strtod(o.scale, &end);
-		if (!*o.scale || *end || !(req.scale > 0) || req.scale > CAMPAIGN_MAX_SCALE) {
-			log_error("submit: --scale: expected a number above 0 and at most %g, got '%s'", CAMPAIGN_MAX_SCALE,
-				  o.scale);
-			return EXIT_BADINPUT;
-		}
-	}
-	if (!realpath(argv[i], abs)) {
-		log_error("cannot read campaign '%s': %s", argv[i], strerror(errno));
-		return EXIT_BADINPUT;
-	}
-	if (topology_new(&topo) < 0) {
-		log_error("submit: cannot read the machine's topology");
-		return EXIT_RUNTIME;
-	}
-	/* checked here first, with the daemon's messages: it checks again */
-	if (campaign_load(abs, topo, &c, &err) < 0) {
-		log_error("%s", err);
-		free(err);
-		topology_free(topo);
-		return EXIT_BADINPUT;
-	}
-	req.yaml = c->yaml;
-	req.path = abs;
-	ex = exchange("submit", &o, &req, &fd, &buf, &len, &reply);
+	ex = load_submission(argv[i], o.scale, abs, &topo, &c, &req);
+	if (ex == 0)
+		ex = exchange("submit", &o, &req, &fd, &buf, &len, &reply);
 	if (ex == 0) {
 		int64_t id = proto_int(reply, "id");
 
-		printf("queued campaign '%s' as %lld (%lld runs); follow it with: scalprof watch %lld\n", proto_str(reply, "name"),
-		       (long long)id, (long long)proto_int(reply, "runs"), (long long)id);
+		printf("queued campaign '%s' as %lld (%lld runs); follow it with: scalprof watch %lld\n",
+		       proto_str(reply, "name"), (long long)id, (long long)proto_int(reply, "runs"), (long long)id);
 		fflush(stdout);
 		close(fd);
 		json_object_put(reply);
-		if (o.watch) {
-			struct request w = { .op = OP_WATCH, .id = id };
-
-			free(buf);
-			buf = NULL;
-			len = 0;
-			ex = exchange("watch", &o, &w, &fd, &buf, &len, &reply);
-			if (ex == 0) {
-				json_object_put(reply);
-				ex = follow("watch", fd, &buf, &len);
-				close(fd);
-			}
-		}
+		if (o.watch)
+			ex = watch_submitted(&o, id);
 	}
 	free(buf);
 	campaign_free(c);
