@@ -134,10 +134,14 @@ static int perform_runs(const struct session_opts *o, const struct plan *plan, i
 		.creds = o->creds, .base_env = o->base_env,
 	};
 	char *err = NULL;
+	int r;
 
 	if (h && h->runs_start)
 		h->runs_start(h->arg, ret->campaign_id, plan->nruns);
-	return end_after_runs(o, ret, runner_run_campaign(&ro, plan, &ret->sum, &err), err);
+	/* err is read after the runner has set it: two statements, as the
+	 * order of a call's arguments is unspecified */
+	r = runner_run_campaign(&ro, plan, &ret->sum, &err);
+	return end_after_runs(o, ret, r, err);
 }
 
 /* Judged from what was stored, whatever became of the campaign. */
