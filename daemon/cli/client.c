@@ -83,6 +83,18 @@ static int parse_id(const char *cmd, const char *text, int64_t *ret)
 	return 0;
 }
 
+/* The one campaign id operand of watch and cancel. Returns 0 with *ret,
+ * or the exit status after saying why. */
+static int id_operand(int argc, char **argv, int i, const char *usage, int64_t *ret)
+{
+	if (argc - i != 1) {
+		log_error("%s: expected one campaign id", argv[0]);
+		fputs(usage, stderr);
+		return EXIT_BADINPUT;
+	}
+	return parse_id(argv[0], argv[i], ret) < 0 ? EXIT_BADINPUT : 0;
+}
+
 /* Sends req and reads the first reply; 0 with *ret (ok true) and the open
  * *ret_fd, or the exit status after saying why. */
 static int exchange(const char *cmd, const struct cli_opts *o, const struct request *req, int *ret_fd, char **buf,
@@ -211,20 +223,28 @@ static int load_submission(const char *path, const char *scale, char abs[PATH_MA
 	return 0;
 }
 
-/* Follows queued campaign id as scalprof watch does; the exit status. */
-static int watch_submitted(const struct cli_opts *o, int64_t id)
+/* Follows queued campaign id to its end (scalprof watch, and submit
+ * --watch); with header, first a line saying where it stands. Returns the
+ * exit status. */
+static int watch_campaign(const struct cli_opts *o, int64_t id, int header)
 {
 	struct request w = { .op = OP_WATCH, .id = id };
-	json_object *reply;
+	json_object *reply, *c;
 	char *buf = NULL;
 	size_t len = 0;
 	int fd, ex = exchange("watch", o, &w, &fd, &buf, &len, &reply);
 
-	if (ex == 0) {
-		json_object_put(reply);
-		ex = follow("watch", fd, &buf, &len);
-		close(fd);
+	if (ex)
+		return ex;
+	if (header && json_object_object_get_ex(reply, "campaign", &c)) {
+		printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)proto_int(c, "id"),
+		       proto_str(c, "name"), proto_str(c, "user"), proto_str(c, "status"),
+		       (long long)proto_int(c, "runs_done"), (long long)proto_int(c, "runs_total"));
+		fflush(stdout);
 	}
+	json_object_put(reply);
+	ex = follow("watch", fd, &buf, &len);
+	close(fd);
 	free(buf);
 	return ex;
 }
@@ -259,7 +279,7 @@ int cmd_submit(int argc, char **argv)
 		close(fd);
 		json_object_put(reply);
 		if (o.watch)
-			ex = watch_submitted(&o, id);
+			ex = watch_campaign(&o, id, 0);
 	}
 	free(buf);
 	campaign_free(c);
@@ -340,33 +360,13 @@ int cmd_status(int argc, char **argv)
 int cmd_watch(int argc, char **argv)
 {
 	struct cli_opts o = { 0 };
-	struct request req = { .op = OP_WATCH };
-	json_object *reply, *c;
-	char *buf = NULL;
-	size_t len = 0;
-	int ex, fd, i = parse(argc, argv, usage_watch, 0, &o, &ex);
+	int64_t id;
+	int ex, i = parse(argc, argv, usage_watch, 0, &o, &ex);
 
 	if (i < 0)
 		return ex;
-	if (argc - i != 1) {
-		log_error("watch: expected one campaign id");
-		fputs(usage_watch, stderr);
-		return EXIT_BADINPUT;
-	}
-	if (parse_id("watch", argv[i], &req.id) < 0)
-		return EXIT_BADINPUT;
-	ex = exchange("watch", &o, &req, &fd, &buf, &len, &reply);
-	if (ex)
-		return ex;
-	if (json_object_object_get_ex(reply, "campaign", &c))
-		printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)proto_int(c, "id"), proto_str(c, "name"),
-		       proto_str(c, "user"), proto_str(c, "status"), (long long)proto_int(c, "runs_done"), (long long)proto_int(c, "runs_total"));
-	fflush(stdout);
-	json_object_put(reply);
-	ex = follow("watch", fd, &buf, &len);
-	close(fd);
-	free(buf);
-	return ex;
+	ex = id_operand(argc, argv, i, usage_watch, &id);
+	return ex ? ex : watch_campaign(&o, id, 1);
 }
 
 int cmd_cancel(int argc, char **argv)
@@ -380,13 +380,9 @@ int cmd_cancel(int argc, char **argv)
 
 	if (i < 0)
 		return ex;
-	if (argc - i != 1) {
-		log_error("cancel: expected one campaign id");
-		fputs(usage_cancel, stderr);
-		return EXIT_BADINPUT;
-	}
-	if (parse_id("cancel", argv[i], &req.id) < 0)
-		return EXIT_BADINPUT;
+	ex = id_operand(argc, argv, i, usage_cancel, &req.id);
+	if (ex)
+		return ex;
 	ex = exchange("cancel", &o, &req, &fd, &buf, &len, &reply);
 	if (ex)
 		return ex;
