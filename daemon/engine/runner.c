@@ -599,10 +599,10 @@ static void report_spawned(struct run_ctx *rc)
 	free(pgids);
 }
 
-/* Arms the run's timeout and, with a timeline, the sampling tick. A run
- * must not go without its timeout: a failure here fails the run before
- * the barrier (rc->failed says which). Returns 0 or -errno. */
-static int arm_timers(struct run_ctx *rc)
+/* Arms the run's timeout. A run must not go without its timeout: a
+ * failure here fails the run before the barrier (rc->failed says which).
+ * Returns 0 or -errno. */
+static int arm_timeout(struct run_ctx *rc)
 {
 	const struct campaign *c = rc->o->campaign;
 	struct itimerspec its = { 0 };
@@ -615,14 +615,26 @@ static int arm_timers(struct run_ctx *rc)
 		rc->failed = "arming its timeout";
 		return -errno;
 	}
-	if (c->interval_ms > 0) {
-		struct itimerspec tick = { .it_interval = { c->interval_ms / 1000, (long)(c->interval_ms % 1000) * 1000000 } };
+	return 0;
+}
 
-		tick.it_value = tick.it_interval;
-		if (timerfd_settime(rc->sample_fd, 0, &tick, NULL) < 0) {
-			rc->failed = "arming its sampling timer";
-			return -errno;
-		}
+/* With a timeline, arms the sampling tick on CLOCK_MONOTONIC at whole
+ * intervals after release_ns, so that tick k is at k intervals after the
+ * barrier, not after the moment it was armed. Called just before the
+ * barrier opens; a failure fails the run as arm_timeout's does. */
+static int arm_tick(struct run_ctx *rc)
+{
+	const struct campaign *c = rc->o->campaign;
+	struct itimerspec tick = { .it_interval = { c->interval_ms / 1000, (long)(c->interval_ms % 1000) * 1000000 } };
+	int64_t first = rc->release_ns + (int64_t)c->interval_ms * 1000000;
+
+	if (c->interval_ms <= 0)
+		return 0;
+	tick.it_value.tv_sec = (time_t)(first / 1000000000);
+	tick.it_value.tv_nsec = (long)(first % 1000000000);
+	if (timerfd_settime(rc->sample_fd, TFD_TIMER_ABSTIME, &tick, NULL) < 0) {
+		rc->failed = "arming its sampling timer";
+		return -errno;
 	}
 	return 0;
 }
@@ -687,11 +699,16 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		r = spawn_workers(rc, pr, cores);
 	if (r == 0) {
 		report_spawned(rc);
-		r = arm_timers(rc);
+		r = arm_timeout(rc);
 	}
 	if (r == 0) {
 		probe_set_start(rc->probes);
 		rc->release_ns = mono_ns();
+		r = arm_tick(rc);
+		if (r < 0)
+			probe_set_stop(rc->probes);
+	}
+	if (r == 0) {
 		spawn_close(&rc->go_write); /* the barrier: every worker wakes now */
 		spawn_close(&rc->go_read);
 		event_loop(rc);
