@@ -552,11 +552,6 @@ int report_campaign(struct store *st, int64_t campaign_id, enum report_format fm
 	return r;
 }
 
-int report_latest_campaign(struct store *st, int64_t *ret_id)
-{
-	return store_latest_campaign(st, ret_id);
-}
-
 /* ---- the plot and the stored verdicts -------------------------------------- */
 
 static double ceiling_at(const struct report_ceiling *c, size_t nc, int n)

@@ -34,7 +34,4 @@ int report_runs(struct store *st, int64_t campaign_id, FILE *out);
  * order. Returns 0, -ENOENT when there is no such run, or -EIO. */
 int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, FILE *out);
 
-/* The id of the most recent campaign, or -ENOENT when there is none. */
-int report_latest_campaign(struct store *st, int64_t *ret_id);
-
 #endif

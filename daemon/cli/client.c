@@ -130,6 +130,20 @@ static int exchange(const char *cmd, const struct cli_opts *o, const struct requ
 	return 0;
 }
 
+/* One request and its one reply, the connection closed: *ret (ok true) or
+ * the exit status after saying why. */
+static int ask(const char *cmd, const struct cli_opts *o, const struct request *req, json_object **ret)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, ex = exchange(cmd, o, req, &fd, &buf, &len, ret);
+
+	if (ex == 0)
+		close(fd);
+	free(buf);
+	return ex;
+}
+
 static void print_event(json_object *e)
 {
 	const char *ev = proto_str(e, "event");
@@ -255,10 +269,9 @@ int cmd_submit(int argc, char **argv)
 	struct request req = { .op = OP_SUBMIT };
 	struct topology *topo = NULL;
 	struct campaign *c = NULL;
-	char *buf = NULL, abs[PATH_MAX];
+	char abs[PATH_MAX];
 	json_object *reply;
-	size_t len = 0;
-	int ex, fd, i = parse(argc, argv, usage_submit, 1, &o, &ex);
+	int ex, i = parse(argc, argv, usage_submit, 1, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -269,19 +282,17 @@ int cmd_submit(int argc, char **argv)
 	}
 	ex = load_submission(argv[i], o.scale, abs, &topo, &c, &req);
 	if (ex == 0)
-		ex = exchange("submit", &o, &req, &fd, &buf, &len, &reply);
+		ex = ask("submit", &o, &req, &reply);
 	if (ex == 0) {
 		int64_t id = proto_int(reply, "id");
 
 		printf("queued campaign '%s' as %lld (%lld runs); follow it with: scalprof watch %lld\n",
 		       proto_str(reply, "name"), (long long)id, (long long)proto_int(reply, "runs"), (long long)id);
 		fflush(stdout);
-		close(fd);
 		json_object_put(reply);
 		if (o.watch)
 			ex = watch_campaign(&o, id, 0);
 	}
-	free(buf);
 	campaign_free(c);
 	topology_free(topo);
 	return ex;
@@ -292,9 +303,7 @@ int cmd_list(int argc, char **argv)
 	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_LIST };
 	json_object *reply, *a;
-	char *buf = NULL;
-	size_t len = 0;
-	int ex, fd, i = parse(argc, argv, usage_list, 0, &o, &ex);
+	int ex, i = parse(argc, argv, usage_list, 0, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -302,11 +311,9 @@ int cmd_list(int argc, char **argv)
 		log_error("list: unexpected argument '%s'", argv[i]);
 		return EXIT_BADINPUT;
 	}
-	ex = exchange("list", &o, &req, &fd, &buf, &len, &reply);
+	ex = ask("list", &o, &req, &reply);
 	if (ex)
 		return ex;
-	close(fd);
-	free(buf);
 	printf("%5s  %-24s  %-12s  %-11s  %9s  %s\n", "id", "name", "user", "status", "runs", "submitted");
 	if (json_object_object_get_ex(reply, "campaigns", &a))
 		for (size_t k = 0; k < json_object_array_length(a); k++) {
@@ -333,9 +340,7 @@ int cmd_status(int argc, char **argv)
 	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_STATUS };
 	json_object *reply, *v;
-	char *buf = NULL;
-	size_t len = 0;
-	int ex, fd, i = parse(argc, argv, usage_status, 0, &o, &ex);
+	int ex, i = parse(argc, argv, usage_status, 0, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -346,11 +351,9 @@ int cmd_status(int argc, char **argv)
 	}
 	if (argc - i == 1 && parse_id("status", argv[i], &req.id) < 0)
 		return EXIT_BADINPUT;
-	ex = exchange("status", &o, &req, &fd, &buf, &len, &reply);
+	ex = ask("status", &o, &req, &reply);
 	if (ex)
 		return ex;
-	close(fd);
-	free(buf);
 	if (json_object_object_get_ex(reply, "daemon", &v) || json_object_object_get_ex(reply, "campaign", &v))
 		print_fields(v);
 	json_object_put(reply);
@@ -374,20 +377,16 @@ int cmd_cancel(int argc, char **argv)
 	struct cli_opts o = { 0 };
 	struct request req = { .op = OP_CANCEL };
 	json_object *reply;
-	char *buf = NULL;
-	size_t len = 0;
-	int ex, fd, i = parse(argc, argv, usage_cancel, 0, &o, &ex);
+	int ex, i = parse(argc, argv, usage_cancel, 0, &o, &ex);
 
 	if (i < 0)
 		return ex;
 	ex = id_operand(argc, argv, i, usage_cancel, &req.id);
 	if (ex)
 		return ex;
-	ex = exchange("cancel", &o, &req, &fd, &buf, &len, &reply);
+	ex = ask("cancel", &o, &req, &reply);
 	if (ex)
 		return ex;
-	close(fd);
-	free(buf);
 	printf("campaign %lld cancelled\n", (long long)proto_int(reply, "id"));
 	json_object_put(reply);
 	return 0;

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "store/reports.h"
 #include "store/store.h"
 
 const char usage_report[] =
@@ -81,7 +82,7 @@ int cmd_report(int argc, char **argv)
 	db = cli_open_readonly("report", o.db);
 	if (!db)
 		return EXIT_BADINPUT;
-	r = which ? store_find_campaign(db, which, &id) : report_latest_campaign(db, &id);
+	r = which ? store_find_campaign(db, which, &id) : store_latest_campaign(db, &id);
 	if (r == 0 && o.runs)
 		r = report_runs(db, id, stdout);
 	else if (r == 0)

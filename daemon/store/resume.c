@@ -41,10 +41,14 @@ static int max_seq(struct store *st, int64_t campaign_id, int *ret)
 			&s) < 0)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, campaign_id);
-	*ret = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*ret = sqlite3_column_int(s, 0);
-	return sql_step_once(st, s, "resuming the campaign");
+	if (sqlite3_step(s) != SQLITE_ROW) { /* an aggregate: always one row */
+		store_fail(st, "resuming the campaign");
+		sqlite3_finalize(s);
+		return -EIO;
+	}
+	*ret = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
 }
 
 /* Whether run pr of the campaign is stored with a final status; 1, 0, or
