@@ -17,6 +17,22 @@ is "$(q "select count(*) from machine_latency l join machines m on m.id = l.mach
 	where l.bytes <= m.usable_llc_bytes and l.ns_per_access > 2 * (select min(ns_per_access) from machine_latency) * 10")" 0 \
 	"no size below the usable cache has DRAM-like latency"
 is "$(q "select count(*) from runs")" 0 "the measuring runs are not stored as the user's runs"
+is "$(q "select max(bytes) <= 64 * 1048576 and count(distinct array_bytes) = 1 and max(array_bytes) <= 64 * 1048576
+	from machine_latency, machine_bandwidth")" 1 "SCALPROF_PROBE_MAX_MIB=64 bounds arrays and working sets"
+
+# --max-mib: the option over the environment, and both checked
+run_sp probe --db "$TMP/m.db" --scale 0.02 --max-mib 8 -q
+is "$rc" 0 "probe --max-mib 8 exits 0"
+is "$(sqlite3 "$TMP/m.db" "select max(array_bytes) from machine_bandwidth")" 8388608 "--max-mib 8: arrays of 8 MiB, stored"
+is "$(sqlite3 "$TMP/m.db" "select max(bytes) from machine_latency")" 8388608 "--max-mib 8: the sweep stops at 8 MiB"
+for bad in 0 12x -3 1048577 ""; do
+	run_sp probe --db "$TMP/m.db" --max-mib "$bad"
+	is "$rc" 2 "--max-mib '$bad' refused with status 2"
+	is "$err" "scalprof: probe: --max-mib: expected a whole number of MiB from 1 to 1048576, got '$bad'" "--max-mib '$bad': message"
+done
+SCALPROF_PROBE_MAX_MIB=lots run_sp probe --db "$TMP/m.db"
+is "$rc" 2 "a bad SCALPROF_PROBE_MAX_MIB is refused by probe"
+is "$err" "scalprof: probe: SCALPROF_PROBE_MAX_MIB: expected a whole number of MiB from 1 to 1048576, got 'lots'" "and named"
 
 # workers x working set against the usable cache
 cat >w.yaml <<'YAML'
@@ -46,6 +62,9 @@ workloads:
   - name: t
     command: ["true"]
 YAML
+SCALPROF_PROBE_MAX_MIB=many run_sp run c.yaml --db "$TMP/fresh.db"
+is "$rc:$err" "2:scalprof: run: SCALPROF_PROBE_MAX_MIB: expected a whole number of MiB from 1 to 1048576, got 'many'" \
+	"a bad SCALPROF_PROBE_MAX_MIB is refused by run before anything runs"
 run_sp run c.yaml --db "$TMP/fresh.db"
 is "$rc" 0 "run on a fresh database"
 like "$out" "measuring this machine's memory-bandwidth ceiling and usable cache \(once per machine\)" "measures first"

@@ -36,6 +36,7 @@ int cli_parse_opts(int argc, char **argv, const char *usage, const char *shortop
 		case 'P': o->plot = optarg; break;
 		case 'S': o->socket = optarg; break;
 		case 'w': o->watch = 1; break;
+		case 'm': o->max_mib = optarg; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,
@@ -90,6 +91,30 @@ int cli_parse_scale(const char *cmd, const char *text, double *ret)
 		return -EINVAL;
 	}
 	*ret = v;
+	return 0;
+}
+
+int cli_parse_max_mib(const char *cmd, const char *text, uint64_t *ret)
+{
+	const char *what = "--max-mib", *env = getenv("SCALPROF_PROBE_MAX_MIB");
+	char *end;
+	unsigned long long v;
+
+	*ret = 0;
+	if (!text && env && *env) {
+		text = env;
+		what = "SCALPROF_PROBE_MAX_MIB";
+	}
+	if (!text)
+		return 0;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (!*text || *end || errno || *text == '-' || v < 1 || v > (1ull << 20)) {
+		log_error("%s: %s: expected a whole number of MiB from 1 to %llu, got '%s'", cmd, what, 1ull << 20,
+			  text);
+		return -EINVAL;
+	}
+	*ret = (uint64_t)v << 20;
 	return 0;
 }
 

@@ -30,7 +30,7 @@
 
 /* Every option any command takes; each command's longopts pick theirs. */
 struct cli_opts {
-	const char *db, *placement, *format, *campaign, *scale, *event, *plot, *socket;
+	const char *db, *placement, *format, *campaign, *scale, *event, *plot, *socket, *max_mib;
 	int quiet, no_probe, runs, watch;
 };
 
@@ -49,6 +49,9 @@ int cli_load_topology(struct topology **ret);
 int cli_load_campaign(const char *path, const struct topology *topo, struct campaign **ret);
 /* --scale's value (NULL: 1). Returns 0 or -EINVAL. */
 int cli_parse_scale(const char *cmd, const char *text, double *ret);
+/* --max-mib's value, or SCALPROF_PROBE_MAX_MIB's without it, in bytes (0
+ * when neither is set: no limit). Returns 0 or -EINVAL. */
+int cli_parse_max_mib(const char *cmd, const char *text, uint64_t *ret);
 /* --format's value (NULL: text); json only where allow_json. Returns 0 or
  * -EINVAL. */
 int cli_parse_format(const char *cmd, const char *text, int allow_json, enum report_format *ret);

@@ -43,7 +43,7 @@ const char usage_check[] =
 	"exit status: 0 valid, 2 invalid (the message says FILE:LINE:COL: FIELD: what)\n";
 
 const char usage_probe[] =
-	"usage: scalprof probe [--db PATH] [--scale F] [--quiet]\n"
+	"usage: scalprof probe [--db PATH] [--scale F] [--max-mib N] [--quiet]\n"
 	"\n"
 	"Measures this machine's memory-bandwidth ceiling (STREAM copy and triad on\n"
 	"1..all pinned physical cores, arrays 4x the L3, best of 3) and its usable\n"
@@ -52,6 +52,8 @@ const char usage_probe[] =
 	"`scalprof run` does this once per machine when the database has none.\n"
 	"  -d, --db PATH   database file\n"
 	"  -s, --scale F   shorten the measurement (fewer passes); 1 by default\n"
+	"  -m, --max-mib N arrays and working sets of at most N MiB (a ceiling\n"
+	"                  measured in arrays below 4x the L3 is partly the cache's)\n"
 	"  -q, --quiet     no progress lines\n";
 
 /* ---- check ---- */
@@ -239,10 +241,13 @@ int cmd_run(int argc, char **argv)
 	struct store *st;
 	struct session_result res;
 	char *user, *what;
+	uint64_t max_bytes;
 	int ex, r, sigfd, lockfd, i = cli_parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
+	if (cli_parse_max_mib("run", NULL, &max_bytes) < 0)
+		return EXIT_BADINPUT;
 	ex = cli_campaign_operand(argc, argv, i, usage_run, o.scale, &topo, &c);
 	if (ex)
 		return ex;
@@ -265,7 +270,8 @@ int cmd_run(int argc, char **argv)
 		};
 		struct session_opts so = {
 			.kind = SESSION_FOREGROUND, .campaign = c, .topo = topo, .store = st, .user = user,
-			.uid = getuid(), .measure_ceiling = !o.no_probe, .sigfd = sigfd, .version = scalprof_version(),
+			.uid = getuid(), .measure_ceiling = !o.no_probe,
+			.ceiling_max_bytes = max_bytes, .sigfd = sigfd, .version = scalprof_version(),
 			.hooks = &hooks,
 		};
 
@@ -298,6 +304,7 @@ int cmd_probe(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "scale", required_argument, NULL, 's' },
+		{ "max-mib", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -308,7 +315,8 @@ int cmd_probe(int argc, char **argv)
 	struct machine_info mi;
 	int64_t machine_id;
 	double scale;
-	int r, sigfd, ex, lockfd, i = cli_parse_opts(argc, argv, usage_probe, "d:s:qh", longopts, &o, &ex);
+	uint64_t max_bytes = 0;
+	int r, sigfd, ex, lockfd, i = cli_parse_opts(argc, argv, usage_probe, "d:s:m:qh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -316,7 +324,7 @@ int cmd_probe(int argc, char **argv)
 		log_error("probe: unexpected argument '%s'", argv[i]);
 		return EXIT_BADINPUT;
 	}
-	if (cli_parse_scale("probe", o.scale, &scale) < 0)
+	if (cli_parse_scale("probe", o.scale, &scale) < 0 || cli_parse_max_mib("probe", o.max_mib, &max_bytes) < 0)
 		return EXIT_BADINPUT;
 	if (cli_load_topology(&topo) < 0)
 		return EXIT_RUNTIME;
@@ -336,7 +344,7 @@ int cmd_probe(int argc, char **argv)
 		struct session_hooks hooks = { .arg = &ui, .ceiling_start = ui_ceiling_start, .ceiling_end = ui_ceiling_end };
 		struct session_opts so = { .topo = topo, .store = st, .sigfd = sigfd, .hooks = &hooks };
 
-		r = session_measure_ceiling(&so, machine_id, scale);
+		r = session_measure_ceiling(&so, machine_id, scale, max_bytes);
 	}
 	machine_info_clear(&mi);
 	store_close(st);

@@ -105,9 +105,10 @@ static double field(const char *text, const char *key)
 	return NAN;
 }
 
-/* Bytes per array: 4x the L3 (STREAM's rule), at least 64 MiB, but all
- * workers' three arrays together within half the available memory. */
-static uint64_t array_size(const struct topology *topo)
+/* Bytes per array: 4x the L3 (STREAM's rule), at least 64 MiB, or the
+ * user's limit; all workers' three arrays together within half the
+ * available memory. */
+static uint64_t array_size(const struct topology *topo, uint64_t max_bytes)
 {
 	uint64_t l3 = topology_l3_bytes(topo), size = l3 * 4 < (64u << 20) ? (64u << 20) : l3 * 4;
 	FILE *f = fopen("/proc/meminfo", "re");
@@ -119,6 +120,8 @@ static uint64_t array_size(const struct topology *topo)
 			break;
 	if (f)
 		fclose(f);
+	if (max_bytes && size > max_bytes)
+		size = max_bytes & ~(uint64_t)4095;
 	if (kb) {
 		uint64_t cap = kb * 1024 / 2 / (3 * (uint64_t)topology_cores(topo));
 
@@ -154,7 +157,7 @@ static int on_stream_run(void *arg, const char *workload, int n, const char *out
 
 static int measure_bandwidth(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
 {
-	uint64_t size = array_size(o->topo);
+	uint64_t size = array_size(o->topo, o->max_bytes);
 	char *yaml = xasprintf("name: scalprof-probe-bandwidth\n"
 			       "workers: \"1..all\"\nrepetitions: 3\ntimeout_s: 600\nscale: %g\n"
 			       "events: [task-clock]\nbandwidth: false\n"
@@ -173,13 +176,14 @@ static int measure_bandwidth(const struct ceiling_opts *o, struct ceiling *ret, 
 }
 
 /* The sizes of the latency sweep: up to 64 MiB, and beyond that up to 2x
- * this machine's L3. */
-static size_t chase_sizes(const struct topology *topo)
+ * this machine's L3; none above the user's limit but the first. */
+static size_t chase_sizes(const struct topology *topo, uint64_t max_bytes)
 {
 	double top = (double)topology_l3_bytes(topo) * 2 / 1048576;
 	size_t nsizes = 0;
 
-	while (nsizes < ARRAY_SIZE(chase_mib) && (chase_mib[nsizes] <= 64 || chase_mib[nsizes] <= top))
+	while (nsizes < ARRAY_SIZE(chase_mib) && (chase_mib[nsizes] <= 64 || chase_mib[nsizes] <= top) &&
+	       (nsizes == 0 || !max_bytes || chase_mib[nsizes] * 1048576 <= (double)max_bytes))
 		nsizes++;
 	return nsizes;
 }
@@ -236,7 +240,7 @@ static int measure_latency(const struct ceiling_opts *o, struct ceiling *ret, ch
 {
 	int r;
 
-	ret->nsizes = chase_sizes(o->topo);
+	ret->nsizes = chase_sizes(o->topo, o->max_bytes);
 	for (size_t i = 0; i < ret->nsizes; i++)
 		ret->ns[i] = INFINITY;
 	r = measure(o, chase_yaml(o->scale, ret->nsizes), on_chase_run, ret, ret_error);

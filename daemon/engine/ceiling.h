@@ -17,6 +17,7 @@
 struct ceiling_opts {
 	const struct topology *topo;
 	double scale;                 /* shrinks the measurement (tests); 1 normally */
+	uint64_t max_bytes;           /* largest array and working set; 0: from the L3 */
 	int sigfd;
 	runner_progress_fn progress;
 	void *progress_arg;

@@ -65,10 +65,10 @@ static int begin_resumed(const struct session_opts *o, struct plan *plan, struct
 
 /* ---- 3. the ceiling -------------------------------------------------- */
 
-int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, double scale)
+int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, double scale, uint64_t max_bytes)
 {
 	const struct session_hooks *h = o->hooks;
-	struct ceiling_opts co = { .topo = o->topo, .scale = scale, .sigfd = o->sigfd };
+	struct ceiling_opts co = { .topo = o->topo, .scale = scale, .max_bytes = max_bytes, .sigfd = o->sigfd };
 	struct ceiling *c = xcalloc(1, sizeof(*c));
 	char *err = NULL;
 	int r;
@@ -174,7 +174,7 @@ int session_run(const struct session_opts *o, struct session_result *ret)
 	}
 	/* also when resumed: a stop during the measurement left none */
 	if (o->measure_ceiling && !ceiling_known(o->store, machine_id)) {
-		r = session_measure_ceiling(o, machine_id, 1.0);
+		r = session_measure_ceiling(o, machine_id, 1.0, o->ceiling_max_bytes);
 		if (r == -EINTR || (r < 0 && !o->ceiling_optional)) {
 			ret->in_ceiling = 1;
 			end_campaign(o, ret, r == -EINTR ? "interrupted" : "failed",

@@ -57,6 +57,7 @@ struct session_opts {
 	int64_t resume_id;           /* a campaign to take up again; 0: a new one */
 	int measure_ceiling;         /* measure the ceiling when the machine has none */
 	int ceiling_optional;        /* a failed measurement leaves the campaign to run without it */
+	uint64_t ceiling_max_bytes;  /* bounds its arrays and working sets; 0: from the L3 */
 	int sigfd;                   /* signalfd of SIGINT/SIGTERM: stops everything */
 	const struct spawn_creds *creds; /* workers as; NULL: as we are */
 	char *const *base_env;       /* their environment before the campaign's; NULL: ours */
@@ -85,9 +86,10 @@ int session_run(const struct session_opts *o, struct session_result *ret);
 void session_result_clear(struct session_result *r);
 
 /* Measures the ceiling of machine_id and stores it, with the hooks'
- * ceiling_start and ceiling_end around it (scale shortens it: tests).
+ * ceiling_start and ceiling_end around it (scale shortens it; max_bytes,
+ * when not 0, bounds its arrays and working sets: tests).
  * Returns 0, -EINTR, or another -errno. Does not log. */
-int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, double scale);
+int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, double scale, uint64_t max_bytes);
 
 /* The message stored for a campaign of kind stopped by a signal or a
  * cancel. */

@@ -39,6 +39,9 @@ DB=$TMP/test.db
 # each test its own experiment lock: tests must not wait on each other, nor
 # on a scalprofd that may be running on this machine
 export SCALPROF_LOCK=$TMP/experiment.lock
+# every ceiling a test measures is small: a guest here reports a 508 MiB L3,
+# which makes STREAM's arrays 2 GiB and one measurement take minutes
+export SCALPROF_PROBE_MAX_MIB=64
 
 # On failure (an assertion failed, or the script ended with a non-zero
 # status, e.g. before its plan) the directory is kept for inspection and the
