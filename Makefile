@@ -108,7 +108,7 @@ demo: deps
 
 test: all $(UNIT_BIN)
 	SRC_DIR=$(CURDIR) KERNELS_UNDER_TEST=$(KERNELS_UNDER_TEST) SCALPROF=$(CURDIR)/$(B)/scalprof UNIT_DIR=$(CURDIR)/$(B)/tests SANITIZE=$(SANITIZE) \
-	  prove --exec tests/lib/run-one $(UNIT_BIN) tests/t[0-9]*.sh
+	  prove --timer --exec tests/lib/run-one $(UNIT_BIN) tests/t[0-9]*.sh
 
 check: deps
 	$(MAKE) all $(UNIT_BIN)
