@@ -480,3 +480,104 @@ CREATE TABLE queue (
     error         TEXT
 );
 CREATE INDEX queue_by_status ON queue (status, id);
+
+-- version: 8
+-- (applied once, to a database whose PRAGMA user_version is below 8)
+-- The speedup stack (man scalprof-verdict(7)). Each run keeps, computed
+-- once when it is stored, its workers' CPU time and run-queue wait summed,
+-- and what else the host did meanwhile: /proc/stat and /proc/pressure read
+-- just before the barrier and just after the last exit (NULL: unreadable,
+-- or a run stored before version 8).
+ALTER TABLE runs ADD COLUMN user_ns INTEGER;            -- user CPU of every worker, thread and child
+ALTER TABLE runs ADD COLUMN kernel_ns INTEGER;          -- kernel CPU, likewise
+ALTER TABLE runs ADD COLUMN run_delay_ns INTEGER;       -- run-queue wait of every thread and child seen
+                                                        -- (polled each tick: one shorter than a tick is missed;
+                                                        -- before version 8, the workers' main threads only)
+ALTER TABLE runs ADD COLUMN reserved_busy_ns INTEGER;   -- every task's time on the run's CPUs, its own included
+ALTER TABLE runs ADD COLUMN reserved_idle_ns INTEGER;   -- the run's CPUs idle (iowait included)
+ALTER TABLE runs ADD COLUMN reserved_steal_ns INTEGER;  -- taken from the run's CPUs by the hypervisor
+ALTER TABLE runs ADD COLUMN other_busy_ns INTEGER;      -- busy time of the CPUs the run did not reserve
+ALTER TABLE runs ADD COLUMN other_total_ns INTEGER;     -- all time of those CPUs
+ALTER TABLE runs ADD COLUMN psi_cpu_us INTEGER;         -- host-wide "some" pressure stall over the run
+ALTER TABLE runs ADD COLUMN psi_mem_us INTEGER;
+ALTER TABLE runs ADD COLUMN psi_io_us INTEGER;
+UPDATE runs SET user_ns = (SELECT sum(w.utime_ns) FROM workers w WHERE w.run_id = runs.id),
+                kernel_ns = (SELECT sum(w.stime_ns) FROM workers w WHERE w.run_id = runs.id),
+                run_delay_ns = (SELECT sum(w.run_delay_ns) FROM workers w WHERE w.run_id = runs.id);
+
+-- One row per ordinary run (no co-runner): its reserved core time (n
+-- workers x wall) per unit of work, split into user CPU, kernel CPU,
+-- waiting for a core (the run-queue wait of every thread and child plus the
+-- time stolen from the reserved CPUs, at most the unused time), idle (the rest of the unused
+-- time) and a remainder (negative: CPU time beyond the reserved cores).
+-- The five add up to cost_per_unit exactly; the speedup stack is their
+-- change in mean from 1 worker to n.
+CREATE VIEW run_stack AS
+WITH b AS (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.status,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.n_workers * r.wall_ns / 1e9 AS reserved_s,
+           r.user_ns / 1e9 AS user_s, r.kernel_ns / 1e9 AS kernel_s,
+           r.run_delay_ns / 1e9 AS run_delay_s,
+           max(r.reserved_busy_ns - r.user_ns - r.kernel_ns, 0) / 1e9 + r.reserved_steal_ns / 1e9 AS others_s,
+           r.reserved_steal_ns / 1e9 AS steal_s,
+           r.psi_cpu_us / 1e6 / (r.wall_ns / 1e9) AS psi_cpu_share
+    FROM runs r WHERE r.corunner IS NULL AND r.wall_ns > 0
+), c AS (
+    SELECT b.*, reserved_s - user_s - kernel_s AS unused_s,
+           min(max(reserved_s - user_s - kernel_s, 0), ifnull(run_delay_s, 0) + ifnull(steal_s, 0)) AS waiting_s
+    FROM b
+)
+SELECT run_id, campaign_id, workload, mode, n_workers, repetition, status, work_units,
+       reserved_s / work_units AS cost_per_unit,
+       user_s / work_units AS user_per_unit,
+       kernel_s / work_units AS kernel_per_unit,
+       waiting_s / work_units AS waiting_per_unit,
+       (max(unused_s, 0) - waiting_s) / work_units AS idle_per_unit,
+       min(unused_s, 0) / work_units AS remainder_per_unit,
+       others_s / reserved_s AS host_busy_share,
+       psi_cpu_share
+FROM c;
+
+-- Per verdict and worker count above 1: the figures with their spread.
+CREATE TABLE verdict_points (
+    verdict_id      INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+    n_workers       INTEGER NOT NULL,
+    runs            INTEGER NOT NULL,   -- ok ordinary runs at n
+    runs_1          INTEGER NOT NULL,   -- and at 1 worker
+    cost_1          REAL,               -- mean core-seconds per unit of work at 1 worker
+    cost            REAL,               -- and at n
+    efficiency      REAL,               -- cost_1 / cost
+    efficiency_lo   REAL,               -- its 95% interval (from the lost time's); NULL: too few runs
+    efficiency_hi   REAL,
+    wall_s          REAL,               -- median wall time at n
+    wall_s_lo       REAL,               -- its order-statistic interval
+    wall_s_hi       REAL,
+    wall_s_level    REAL,               -- that interval's confidence (3 runs: 0.75)
+    wall_s_min      REAL,
+    wall_s_max      REAL,
+    outliers        INTEGER,            -- runs beyond 3 scaled MADs of the median cost
+    serial_fraction REAL,               -- Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n)
+    host_busy_share REAL,               -- mean share of the reserved cores others took
+    psi_cpu_share   REAL,               -- mean host CPU pressure over wall time
+    PRIMARY KEY (verdict_id, n_workers)
+);
+
+-- Per verdict and worker count above 1: the lost core-seconds per unit of
+-- work and its components; the components' values add up to 'lost'.
+CREATE TABLE speedup_stack (
+    verdict_id      INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+    n_workers       INTEGER NOT NULL,
+    component       TEXT NOT NULL CHECK (component IN
+                      ('lost', 'extra-user', 'extra-kernel', 'waiting', 'idle', 'remainder')),
+    core_s_per_unit REAL,               -- mean at n minus mean at 1 (run_stack)
+    lo              REAL,               -- Welch's 95% interval; NULL with fewer than 2 runs
+    hi              REAL,
+    share           REAL,               -- of the lost time; NULL when nothing was lost
+    PRIMARY KEY (verdict_id, n_workers, component)
+);
+ALTER TABLE verdicts ADD COLUMN efficiency_lo REAL;    -- the interval of efficiency
+ALTER TABLE verdicts ADD COLUMN efficiency_hi REAL;
+ALTER TABLE verdicts ADD COLUMN decided INTEGER;       -- 1: it cleared scales_efficiency; 0: it straddled it
+ALTER TABLE verdicts ADD COLUMN more_runs INTEGER;     -- straddling: runs per worker count likely to decide; -1: none
+ALTER TABLE verdicts ADD COLUMN stack TEXT;            -- the largest components, in words

@@ -16,6 +16,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/report.h"
+#include "analysis/stackview.h"
 #include "analysis/verdict.h"
 #include "base/util.h"
 #include "store/reports.h"
@@ -100,8 +101,8 @@ static void csv_num(FILE *out, double v)
 
 static void text_header(FILE *out, const struct report_table *t, int wname, int intf)
 {
-	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, "workload", "mode", "N", "runs",
-		"wall_s", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source", "wset/LLC");
+	fprintf(out, "%-*s  %-6s  %3s  %4s  %9s  %7s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, "workload", "mode", "N",
+		"runs", "wall_s", "spread", "speedup", "effic", "bw_GB/s", "ceil%", "bw_source", "wset/LLC");
 	for (size_t e = 0; e < t->nevents; e++)
 		fprintf(out, "  %*s", event_width(&t->events[e]), t->events[e].name);
 	if (intf)
@@ -109,9 +110,23 @@ static void text_header(FILE *out, const struct report_table *t, int wname, int 
 	fputc('\n', out);
 }
 
-static void text_row(FILE *out, const struct report_table *t, const struct report_row *r, int wname, int intf)
+/* A row's wall-time spread: half the range over the median, "+-1.2%" (as
+ * perf stat writes its spread). */
+static void fmt_spread(const struct vinput *in, int n, char *buf, size_t len)
 {
-	char b[6][32];
+	struct summary s;
+
+	stackview_wall(in, n, &s);
+	if (s.n < 2 || !(s.median.mid > 0))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "+-%.1f%%", (s.max - s.min) / 2 / s.median.mid * 100);
+}
+
+static void text_row(FILE *out, const struct report_table *t, const struct report_row *r, const struct vinput *in,
+		     int wname, int intf)
+{
+	char b[6][32], spread[32];
 
 	fmt_fixed(r->wall, 3, b[0], sizeof(b[0]));
 	fmt_fixed(r->speedup, 2, b[1], sizeof(b[1]));
@@ -119,8 +134,9 @@ static void text_row(FILE *out, const struct report_table *t, const struct repor
 	fmt_fixed(r->gbps, 2, b[3], sizeof(b[3]));
 	fmt_fixed(r->ceiling * 100, 0, b[4], sizeof(b[4]));
 	fmt_fixed(r->cache_load, 2, b[5], sizeof(b[5]));
-	fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, r->workload, r->mode, r->n,
-		r->runs, b[0], b[1], b[2], b[3], b[4], r->bw_source ? r->bw_source : "-", b[5]);
+	fmt_spread(in, r->n, spread, sizeof(spread));
+	fprintf(out, "%-*s  %-6s  %3d  %4d  %9s  %7s  %7s  %6s  %7s  %5s  %-12s  %8s", wname, r->workload, r->mode, r->n,
+		r->runs, b[0], spread, b[1], b[2], b[3], b[4], r->bw_source ? r->bw_source : "-", b[5]);
 	for (size_t e = 0; e < t->nevents; e++) {
 		char v[32];
 
@@ -140,7 +156,8 @@ static void text_row(FILE *out, const struct report_table *t, const struct repor
 /* What the columns mean, what was not counted, and the bandwidth notes. */
 static void text_legend(FILE *out, const struct report_table *t, int intf)
 {
-	fprintf(out, "\nwall_s: median wall time of the ok runs; events: per-worker medians.\n"
+	fprintf(out, "\nwall_s: median wall time of the ok runs; spread: half their range, of the median;"
+		     " events: per-worker medians.\n"
 		     "copies: speedup = N x T1/TN, efficiency = T1/TN; team: speedup = T1/TN, efficiency = speedup/N.\n"
 		     "bw_GB/s: median memory traffic of all sockets; ceil%%: of this machine's measured ceiling at N.\n"
 		     "wset/LLC: workers x a builtin's working set / this machine's measured usable last-level cache.\n");
@@ -154,7 +171,15 @@ static void text_legend(FILE *out, const struct report_table *t, int intf)
 		fprintf(out, "bandwidth (%s): %s\n", t->notes[i].source, t->notes[i].reason);
 }
 
-static void print_text(FILE *out, const struct report_table *t)
+static const struct vinput *find_input(const struct vinput *in, size_t nin, const char *workload)
+{
+	for (size_t i = 0; i < nin; i++)
+		if (strcmp(in[i].workload, workload) == 0)
+			return &in[i];
+	return NULL;
+}
+
+static void print_text(FILE *out, const struct report_table *t, const struct vinput *in, size_t nin)
 {
 	int wname = 8, intf = any_interference(t);
 
@@ -163,25 +188,60 @@ static void print_text(FILE *out, const struct report_table *t)
 			wname = (int)strlen(t->rows[i].workload);
 	text_header(out, t, wname, intf);
 	for (size_t i = 0; i < t->nrows; i++)
-		text_row(out, t, &t->rows[i], wname, intf);
+		text_row(out, t, &t->rows[i], find_input(in, nin, t->rows[i].workload), wname, intf);
 	text_legend(out, t, intf);
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-static void csv_verdict_cols(FILE *out, const struct report_row *r, const struct verdict *v, size_t nv)
+/* The stack point of v at n, or NULL. */
+static const struct stack_point *stack_at(const struct verdict *v, int n)
+{
+	for (size_t i = 0; v && i < v->nstack; i++)
+		if (v->stack[i].n == n)
+			return &v->stack[i];
+	return NULL;
+}
+
+static const struct verdict *find_verdict(const struct verdict *v, size_t nv, const char *workload)
 {
 	for (size_t i = 0; i < nv; i++)
-		if (strcmp(v[i].workload, r->workload) == 0) {
-			fprintf(out, ",%s,%s,%s", v[i].verdict, v[i].confidence,
-				hyp_status_name(v[i].hyp[H_BANDWIDTH].status));
-			return;
-		}
-	fputs(",,,", out);
+		if (strcmp(v[i].workload, workload) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* verdict, confidence, memory_bandwidth, then the spread: wall_s_min,
+ * wall_s_max, wall_s_lo, wall_s_hi, wall_s_level, efficiency_lo,
+ * efficiency_hi, lost_core_s_per_unit */
+static void csv_verdict_cols(FILE *out, const struct report_row *r, const struct verdict *v,
+			     const struct vinput *in)
+{
+	const struct stack_point *p = stack_at(v, r->n);
+	struct summary s;
+	double spread[8];
+
+	if (v)
+		fprintf(out, ",%s,%s,%s", v->verdict, v->confidence, hyp_status_name(v->hyp[H_BANDWIDTH].status));
+	else
+		fputs(",,,", out);
+	stackview_wall(in, r->n, &s);
+	spread[0] = s.min;
+	spread[1] = s.max;
+	spread[2] = s.median.lo;
+	spread[3] = s.median.hi;
+	spread[4] = s.median.level;
+	spread[5] = p ? p->efficiency.lo : NAN;
+	spread[6] = p ? p->efficiency.hi : NAN;
+	spread[7] = p ? p->lost.mid : NAN;
+	for (size_t k = 0; k < ARRAY_SIZE(spread); k++) {
+		fputc(',', out);
+		csv_num(out, spread[k]);
+	}
 }
 
 static void csv_row(FILE *out, const struct report_table *t, const struct report_row *r, const struct verdict *v,
-		    size_t nv)
+		    const struct vinput *in)
 {
 	const double before_source[] = { r->wall, r->speedup, r->efficiency, r->gbps, r->ceiling };
 
@@ -199,7 +259,7 @@ static void csv_row(FILE *out, const struct report_table *t, const struct report
 	}
 	fputc(',', out);
 	csv_num(out, r->cache_load);
-	csv_verdict_cols(out, r, v, nv);
+	csv_verdict_cols(out, r, v, in);
 	for (size_t e = 0; e < t->nevents; e++) {
 		fputc(',', out);
 		csv_num(out, r->ev ? r->ev[e] : NAN);
@@ -207,18 +267,21 @@ static void csv_row(FILE *out, const struct report_table *t, const struct report
 	fputc('\n', out);
 }
 
-static void print_csv(FILE *out, const struct report_table *t, const struct verdict *v, size_t nv)
+static void print_csv(FILE *out, const struct report_table *t, const struct verdict *v, const struct vinput *in,
+		      size_t nv)
 {
 	fputs("workload,mode,n_workers,runs_ok,runs_not_ok,median_wall_s,speedup,efficiency,gb_per_s,"
 	      "ceiling_fraction,bandwidth_source,slowdown_bandwidth,slowdown_cache,slowdown_cpu,working_set_per_llc,"
-	      "verdict,confidence,memory_bandwidth", out);
+	      "verdict,confidence,memory_bandwidth,wall_s_min,wall_s_max,wall_s_lo,wall_s_hi,wall_s_level,"
+	      "efficiency_lo,efficiency_hi,lost_core_s_per_unit", out);
 	for (size_t e = 0; e < t->nevents; e++) {
 		fputc(',', out);
 		csv_text(out, t->events[e].name);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < t->nrows; i++)
-		csv_row(out, t, &t->rows[i], v, nv);
+		csv_row(out, t, &t->rows[i], find_verdict(v, nv, t->rows[i].workload),
+			find_input(in, nv, t->rows[i].workload));
 }
 
 /* ---- metrics and verdicts ------------------------------------------------- */
@@ -295,6 +358,7 @@ static void print_verdicts(FILE *out, const struct verdict *v, size_t nv)
 		fprintf(out, "\n%s (%s): %s, %s confidence\n", v[i].workload, v[i].mode, v[i].verdict, v[i].confidence);
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
+		stackview_text(out, &v[i]);
 		for (int h = 0; h < H_COUNT; h++)
 			print_hypothesis(out, &v[i], h);
 	}
@@ -332,9 +396,11 @@ static json_object *json_metrics(const struct vpoint *p)
 	return m;
 }
 
-static json_object *json_row(const struct report_table *t, const struct report_row *r, const struct vpoint *p)
+static json_object *json_row(const struct report_table *t, const struct report_row *r, const struct vpoint *p,
+			     const struct vinput *in)
 {
 	json_object *o = json_object_new_object(), *ev = json_object_new_object(), *sl = json_object_new_object();
+	struct summary s;
 
 	json_object_object_add(o, "workload", jstr(r->workload));
 	json_object_object_add(o, "mode", jstr(r->mode));
@@ -342,6 +408,11 @@ static json_object *json_row(const struct report_table *t, const struct report_r
 	json_object_object_add(o, "runs_ok", json_object_new_int(r->runs));
 	json_object_object_add(o, "runs_not_ok", json_object_new_int(r->not_ok));
 	json_object_object_add(o, "median_wall_s", jnum(r->wall));
+	stackview_wall(in, r->n, &s);
+	json_object_object_add(o, "wall_s", stackview_interval(&s.median));
+	json_object_object_add(o, "wall_s_min", jnum(s.min));
+	json_object_object_add(o, "wall_s_max", jnum(s.max));
+	json_object_object_add(o, "wall_s_outliers", json_object_new_int((int)s.outliers));
 	json_object_object_add(o, "speedup", jnum(r->speedup));
 	json_object_object_add(o, "efficiency", jnum(r->efficiency));
 	json_object_object_add(o, "gb_per_s", jnum(r->gbps));
@@ -397,7 +468,12 @@ static json_object *json_verdict(const struct verdict *v)
 	json_object_object_add(o, "confidence", jstr(v->confidence));
 	json_object_object_add(o, "n_workers", v->n ? json_object_new_int(v->n) : NULL);
 	json_object_object_add(o, "efficiency", jnum(v->efficiency));
+	json_object_object_add(o, "efficiency_interval", stackview_interval(&v->eff));
+	json_object_object_add(o, "decided", v->nstack ? json_object_new_boolean(v->decided) : NULL);
+	json_object_object_add(o, "more_runs", v->nstack && !v->decided ? json_object_new_int(v->more_runs) : NULL);
 	json_object_object_add(o, "reason", jstr(v->reason));
+	json_object_object_add(o, "stack_summary", jstr(v->stack_line[0] ? v->stack_line : NULL));
+	json_object_object_add(o, "speedup_stack", stackview_json(v));
 	json_object_object_add(bw, "status", jstr(hyp_status_name(v->hyp[H_BANDWIDTH].status)));
 	json_object_object_add(bw, "line", jstr(v->bw_line));
 	json_object_object_add(o, "memory_bandwidth", bw);
@@ -519,7 +595,8 @@ static void print_json(FILE *out, const struct report *rp)
 	for (size_t i = 0; i < rp->table.nrows; i++) {
 		const struct report_row *r = &rp->table.rows[i];
 
-		json_object_array_add(rows, json_row(&rp->table, r, find_point(rp->in, rp->nin, r->workload, r->n)));
+		json_object_array_add(rows, json_row(&rp->table, r, find_point(rp->in, rp->nin, r->workload, r->n),
+						     find_input(rp->in, rp->nin, r->workload)));
 	}
 	for (size_t i = 0; i < rp->nin; i++)
 		json_object_array_add(verdicts, json_verdict(&rp->v[i]));
@@ -540,11 +617,11 @@ int report_campaign(struct store *st, int64_t campaign_id, enum report_format fm
 	int r = report_load(st, campaign_id, &rp);
 
 	if (r == 0 && fmt == REPORT_CSV) {
-		print_csv(out, &rp.table, rp.v, rp.nin);
+		print_csv(out, &rp.table, rp.v, rp.in, rp.nin);
 	} else if (r == 0 && fmt == REPORT_JSON) {
 		print_json(out, &rp);
 	} else if (r == 0) {
-		print_text(out, &rp.table);
+		print_text(out, &rp.table, rp.in, rp.nin);
 		print_metrics(out, rp.in, rp.nin);
 		print_verdicts(out, rp.v, rp.nin);
 	}

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "analysis/stack.h"
+#include "analysis/stats.h"
 #include "analysis/verdict.h"
 
 /* ---- thresholds --------------------------------------------------------- */
@@ -175,6 +177,15 @@ static void untestable(struct verdict *v, enum hypothesis h, const char *fmt, ..
 static int weighed(const struct verdict *v, enum hypothesis h)
 {
 	return v->hyp[h].n_for || v->hyp[h].n_against;
+}
+
+/* The first evidence of h taking stance st, or NULL. */
+static const struct evidence *first_evidence(const struct verdict *v, enum hypothesis h, enum stance st)
+{
+	for (size_t i = 0; i < v->nev; i++)
+		if (v->ev[i].hyp == h && v->ev[i].stance == st)
+			return &v->ev[i];
+	return NULL;
 }
 
 /* The point with interference runs, the largest N that has them. */
@@ -537,6 +548,246 @@ static void judge_cache(struct verdict *v, const struct vinput *in, const struct
 
 /* ---- the verdict ------------------------------------------------------------ */
 
+/* ---- the speedup stack ---------------------------------------------------- */
+
+/* The stack point with the lowest efficiency, or NULL. */
+static const struct stack_point *worst_stack_point(const struct verdict *v)
+{
+	const struct stack_point *w = NULL;
+
+	for (size_t i = 0; i < v->nstack; i++)
+		if (!isnan(v->stack[i].efficiency.mid) && (!w || v->stack[i].efficiency.mid < w->efficiency.mid))
+			w = &v->stack[i];
+	return w;
+}
+
+/* What the stack says of the hypotheses whose cause is one component:
+ * extra kernel CPU for the kernel, idle for serialization, waiting for
+ * oversubscription. A share clears a threshold only when its interval
+ * does; one that straddles is context. */
+static void stack_evidence(struct verdict *v, const struct stack_point *sp)
+{
+	static const struct {
+		enum stack_comp c;
+		enum hypothesis h;
+		const char *figure, *what;
+	} map[] = {
+		{ SC_KERNEL, H_KERNEL, "stack.extra_kernel_share", "extra kernel CPU" },
+		{ SC_IDLE, H_SERIALIZED, "stack.idle_share", "idle reserved cores" },
+		{ SC_WAITING, H_OVERSUB, "stack.waiting_share", "waiting for a core" },
+	};
+	char thr[64];
+
+	if (!sp || !(sp->lost.mid > 0))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		const struct interval *iv = &sp->comp[map[i].c];
+		double share = sp->share[map[i].c], lo = iv->lo / sp->lost.mid, hi = iv->hi / sp->lost.mid;
+		enum stance st = ST_CONTEXT;
+
+		thr[0] = '\0';
+		if (share >= TH(component_major) && (isnan(lo) || lo >= TH(component_minor))) {
+			st = ST_FOR;
+			thr_text(thr, ">=", TH_component_major);
+		} else if (share < TH(component_minor) && (isnan(hi) || hi < TH(component_major))) {
+			st = ST_AGAINST;
+			thr_text(thr, "<", TH_component_minor);
+		}
+		add(v, map[i].h, st, map[i].figure, sp->n, share, thr, "speedup_stack, mean of the runs at 1 and at n",
+		    "%s is %.0f%% of the lost time (%+.3f core-s per unit of work)", map[i].what, share * 100,
+		    iv->mid);
+	}
+}
+
+/* The lead figure for a hypothesis, as the words of its first evidence
+ * for it; NULL when it has none. */
+static const char *lead_note(const struct verdict *v, enum hypothesis h)
+{
+	const struct evidence *e = first_evidence(v, h, ST_FOR);
+
+	return e ? e->note : NULL;
+}
+
+/* Whether h is the better-supported explanation: supported, or mixed with
+ * more figures for than against. */
+static int holds(const struct verdict *v, enum hypothesis h)
+{
+	const struct hyp_result *r = &v->hyp[h];
+
+	return r->status == HS_SUPPORTED || (r->status == HS_MIXED && r->n_for > r->n_against);
+}
+
+/* Which hypothesis explains component c, and in what words (into buf); -1
+ * when none does. */
+static int explain(const struct verdict *v, const struct vinput *in, const struct vpoint *pn,
+		   const struct stack_point *sp, enum stack_comp c, char *buf, size_t len)
+{
+	const char *note;
+
+	switch (c) {
+	case SC_USER:
+		for (int h = H_BANDWIDTH; h <= H_CACHE; h++)
+			if (holds(v, h) && (note = lead_note(v, h))) {
+				snprintf(buf, len, "%s", note);
+				return h;
+			}
+		snprintf(buf, len, "%s", interference_point(in) ? "more work per unit, with no contention shown beside the co-runners"
+								 : "contention or more work: untested (interference: true would test it)");
+		return -1;
+	case SC_KERNEL:
+		if (pn && !isnan(pn->faults_per_cpu_s) && !isnan(pn->switches_per_cpu_ms))
+			snprintf(buf, len, "%.0fk page faults per CPU-s, %.2f switches per CPU-ms", pn->faults_per_cpu_s / 1000,
+				 pn->switches_per_cpu_ms);
+		else
+			snprintf(buf, len, "page faults, system calls or switches");
+		return H_KERNEL;
+	case SC_WAITING:
+		snprintf(buf, len, "others took %.0f%% of the reserved cores; workers waited %.2f s per CPU-s",
+			 isnan(sp->host_busy) ? 0 : sp->host_busy * 100, pn && !isnan(pn->run_delay_ratio) ? pn->run_delay_ratio : 0);
+		return H_OVERSUB;
+	case SC_IDLE:
+		if (holds(v, H_IPC) && !holds(v, H_SERIALIZED) && (note = lead_note(v, H_IPC))) {
+			snprintf(buf, len, "blocked on hand-offs: %s", note);
+			return H_IPC;
+		}
+		snprintf(buf, len, "%.2f of %d cores busy; serial fraction %.2f (Karp-Flatt)",
+			 pn && !isnan(pn->cpu_util) ? pn->cpu_util : NAN, sp->n, sp->serial_fraction);
+		return H_SERIALIZED;
+	default:
+		snprintf(buf, len, "CPU time beyond the reserved cores");
+		return -1;
+	}
+}
+
+/* The components by size, largest first. */
+static void rank_components(const struct stack_point *sp, enum stack_comp order[SC_COUNT])
+{
+	for (int i = 0; i < SC_COUNT; i++)
+		order[i] = (enum stack_comp)i;
+	for (int i = 1; i < SC_COUNT; i++)
+		for (int j = i; j > 0 && sp->comp[order[j]].mid > sp->comp[order[j - 1]].mid; j--) {
+			enum stack_comp t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+}
+
+static const char *const comp_words[SC_COUNT] = {
+	"extra user CPU", "extra kernel CPU", "waiting for a core", "idle", "unaccounted (remainder)",
+};
+
+/* "68% of the lost time is extra kernel CPU (...), 25% extra user CPU
+ * (...)": every component of at least component_minor, largest first, into
+ * v->stack_line; returns the hypothesis that explains the largest (-1:
+ * none) and its component in *ret_lead. */
+static int describe_stack(struct verdict *v, const struct vinput *in, const struct vpoint *pn,
+			  const struct stack_point *sp, enum stack_comp *ret_lead)
+{
+	enum stack_comp order[SC_COUNT];
+	size_t len = 0;
+	int lead_h = -1;
+
+	rank_components(sp, order);
+	*ret_lead = order[0];
+	for (int i = 0; i < SC_COUNT && len < sizeof(v->stack_line); i++) {
+		enum stack_comp c = order[i];
+		char why[200];
+		int h;
+
+		if (!(sp->share[c] >= TH(component_minor)) || (i > 0 && len > 0 && i >= 3))
+			continue;
+		h = explain(v, in, pn, sp, c, why, sizeof(why));
+		if (i == 0)
+			lead_h = h;
+		len += (size_t)snprintf(v->stack_line + len, sizeof(v->stack_line) - len, "%s%.0f%%%s %s (%s)",
+					len ? ", " : "", sp->share[c] * 100, len ? "" : " of the lost time is", comp_words[c],
+					why);
+	}
+	if (!len)
+		snprintf(v->stack_line, sizeof(v->stack_line), "no core-seconds lost against perfect scaling");
+	return lead_h;
+}
+
+/* "efficiency 0.72 [0.66, 0.79] at 2 workers" */
+static int eff_text(const struct stack_point *sp, char *buf, size_t len)
+{
+	if (isnan(sp->efficiency.lo))
+		return snprintf(buf, len, "efficiency %.2f at %d workers (%d run%s: no spread)", sp->efficiency.mid,
+				sp->n, sp->runs, sp->runs == 1 ? "" : "s");
+	if (isinf(sp->efficiency.hi))
+		return snprintf(buf, len, "efficiency %.2f [%.2f, unbounded] at %d workers", sp->efficiency.mid,
+				sp->efficiency.lo, sp->n);
+	return snprintf(buf, len, "efficiency %.2f [%.2f, %.2f] at %d workers", sp->efficiency.mid, sp->efficiency.lo,
+			sp->efficiency.hi, sp->n);
+}
+
+/* Lowers a confidence one step. */
+static const char *lower(const char *conf)
+{
+	return strcmp(conf, "high") == 0 ? "medium" : "low";
+}
+
+/* Was the host busy while the runs at sp ran? */
+static int host_busy(const struct stack_point *sp)
+{
+	return sp->host_busy >= TH(host_busy_high) || sp->psi_cpu_share >= TH(host_busy_high);
+}
+
+/* The verdict from the stack: scales when every point's efficiency
+ * interval clears scales_efficiency; not, when the worst point's lies
+ * below it, named by the largest component; undecided in between. */
+static void conclude_stack(struct verdict *v, const struct vinput *in, const struct vpoint *pn,
+			   const struct stack_point *sp)
+{
+	char eff[96];
+	int clear_above = 1, lead_h;
+	enum stack_comp lead;
+
+	v->n = sp->n;
+	v->efficiency = sp->efficiency.mid;
+	v->eff = sp->efficiency;
+	eff_text(sp, eff, sizeof(eff));
+	for (size_t i = 0; i < v->nstack; i++) {
+		const struct interval *e = &v->stack[i].efficiency;
+
+		clear_above &= (isnan(e->lo) ? e->mid : e->lo) >= TH(scales_efficiency);
+	}
+	lead_h = describe_stack(v, in, pn, sp, &lead);
+	v->decided = 1;
+	if (clear_above) {
+		v->verdict = "scales";
+		v->confidence = sp->runs >= 3 && sp->runs1 >= 3 && !isnan(sp->efficiency.lo) ? "high" : "medium";
+		snprintf(v->reason, sizeof(v->reason), "%s, all at or above %.2f", eff, TH(scales_efficiency));
+	} else if ((isnan(sp->efficiency.hi) ? sp->efficiency.mid : sp->efficiency.hi) < TH(scales_efficiency)) {
+		v->verdict = lead_h >= 0 ? hypothesis_name(lead_h) : "inconclusive";
+		v->confidence = lead_h < 0 ? "low" : sp->share[lead] >= 0.5 && sp->comp[lead].lo > 0 ? "high"
+						: sp->comp[lead].lo > 0 || isnan(sp->comp[lead].lo) ? "medium" : "low";
+		if (isnan(sp->efficiency.lo) && strcmp(v->confidence, "high") == 0)
+			v->confidence = "medium";
+		snprintf(v->reason, sizeof(v->reason), "%s; %s", eff, v->stack_line);
+	} else {
+		v->decided = 0;
+		v->more_runs = stats_runs_to_clear(&sp->efficiency, TH(scales_efficiency), sp->runs);
+		v->verdict = "inconclusive";
+		v->confidence = "low";
+		if (v->more_runs > 0)
+			snprintf(v->reason, sizeof(v->reason), "%s straddles %.2f: about %d runs per worker count would likely decide; %s",
+				 eff, TH(scales_efficiency), v->more_runs, v->stack_line);
+		else
+			snprintf(v->reason, sizeof(v->reason), "%s sits on %.2f: more runs would not decide; %s", eff,
+				 TH(scales_efficiency), v->stack_line);
+	}
+	if (host_busy(sp)) {
+		size_t len = strlen(v->reason);
+
+		v->confidence = lower(v->confidence);
+		snprintf(v->reason + len, sizeof(v->reason) - len,
+			 " (a busy host: others took %.0f%% of the reserved cores, CPU pressure %.0f%%)",
+			 isnan(sp->host_busy) ? 0 : sp->host_busy * 100, isnan(sp->psi_cpu_share) ? 0 : sp->psi_cpu_share * 100);
+	}
+}
+
 /* When two hypotheses have as many figures for them, the more specific
  * explanation wins: a structural cause before the symptoms it brings. */
 static const enum hypothesis priority[H_COUNT] = {
@@ -578,15 +829,6 @@ static const struct vpoint *worst_point(const struct vinput *in)
 	return w;
 }
 
-/* The first evidence of h taking stance st, or NULL. */
-static const struct evidence *first_evidence(const struct verdict *v, enum hypothesis h, enum stance st)
-{
-	for (size_t i = 0; i < v->nev; i++)
-		if (v->ev[i].hyp == h && v->ev[i].stance == st)
-			return &v->ev[i];
-	return NULL;
-}
-
 static void bandwidth_line(struct verdict *v)
 {
 	const struct hyp_result *h = &v->hyp[H_BANDWIDTH];
@@ -625,14 +867,15 @@ static void bandwidth_line(struct verdict *v)
 /* Without an ok run at 1 worker and one beyond, nothing can be judged. */
 static void conclude_nothing(struct verdict *v, const struct vpoint *p1)
 {
+	const char *why = !p1 ? "no ok run with 1 worker to compare with"
+			      : "no ok run with more than 1 worker: add worker counts, e.g. workers: [1, 2]";
+
 	v->verdict = "inconclusive";
 	v->confidence = "low";
-	snprintf(v->reason, sizeof(v->reason), "%s",
-		 !p1 ? "no ok run with 1 worker to compare with"
-		     : "no ok run with more than 1 worker: add worker counts, e.g. workers: [1, 2]");
+	snprintf(v->reason, sizeof(v->reason), "%s", why);
 	for (int h = 0; h < H_COUNT; h++)
-		untestable(v, h, "%s", v->reason);
-	snprintf(v->bw_line, sizeof(v->bw_line), "not testable: %s", v->reason);
+		untestable(v, h, "%s", why);
+	snprintf(v->bw_line, sizeof(v->bw_line), "not testable: %s", why);
 }
 
 /* The supported hypothesis with the most figures for it; ties go to the
@@ -691,6 +934,8 @@ static void conclude_inconclusive(struct verdict *v, const struct vinput *in, co
 void verdict_judge(const struct vinput *in, struct verdict *v)
 {
 	const struct vpoint *p1 = NULL, *pn;
+	const struct stack_point *sp;
+	struct vpoint *pw;
 	int best;
 
 	memset(v, 0, sizeof(*v));
@@ -705,18 +950,28 @@ void verdict_judge(const struct vinput *in, struct verdict *v)
 		conclude_nothing(v, p1);
 		return;
 	}
+	stack_build(in->runs, in->nruns, &v->stack, &v->nstack);
+	sp = worst_stack_point(v);
+	/* the hypotheses are weighed where the stack found the most lost */
+	if (sp && (pw = vinput_point((struct vinput *)in, sp->n, 0)) && pw->runs > 0)
+		pn = pw;
 	v->n = pn->n;
 	v->efficiency = pn->efficiency;
+	v->decided = 1;
+	v->eff = (struct interval){ pn->efficiency, NAN, NAN, NAN };
 	judge_bandwidth(v, in, p1, pn);
 	judge_cache(v, in, p1, pn);
 	judge_kernel(v, p1, pn);
 	judge_serialized(v, in, p1, pn);
 	judge_ipc(v, p1, pn);
 	judge_oversub(v, in, pn);
+	stack_evidence(v, sp);
 	for (int h = 0; h < H_COUNT; h++)
 		settle(v, h);
 
-	if (pn->efficiency >= TH(scales_efficiency)) {
+	if (sp) {
+		conclude_stack(v, in, pn, sp);
+	} else if (pn->efficiency >= TH(scales_efficiency)) {
 		v->verdict = "scales";
 		v->confidence = p1->runs >= 3 && pn->runs >= 3 ? "high" : "medium";
 		snprintf(v->reason, sizeof(v->reason), "efficiency %.2f at %d workers (lowest beyond 1), >= %.2f",

@@ -36,9 +36,14 @@
 #include "engine/corunner.h"
 #include "engine/runner.h"
 #include "engine/spawn.h"
+#include "engine/tasks.h"
 #include "base/util.h"
 
 extern char **environ;
+
+/* how often the workers' threads and children are polled for their
+ * run-queue wait when the campaign takes no timeline (ms) */
+#define TASKS_POLL_MS 100
 
 struct wstate {
 	pid_t pid;
@@ -60,6 +65,7 @@ struct run_ctx {
 	int64_t campaign_start;
 	struct corunner_opts corun_opts;
 	struct corunners *corun; /* co-runners of an interference run */
+	struct tasks *tasks;     /* the workers' threads and children */
 };
 
 /* ---- 1. one worker ---------------------------------------------------- */
@@ -252,6 +258,9 @@ static void reap(struct run_ctx *rc, size_t i)
 		return;
 	w->end_ns = mono_ns();
 	w->run_delay_ns = read_run_delay(s->pid);
+	/* the group's last readings while the zombie still holds it */
+	tasks_poll(rc->tasks);
+	tasks_note(rc->tasks, s->pid, w->run_delay_ns);
 	/* with a timeline, the final reading is its last point */
 	probe_set_collect(rc->probes, (int)i, rc->o->campaign->interval_ms > 0 ? w->end_ns - rc->release_ns : -1);
 	do
@@ -295,8 +304,11 @@ static void on_sample(struct run_ctx *rc)
 	uint64_t ticks;
 
 	/* one reading per tick, however many ticks passed */
-	if (read(rc->sample_fd, &ticks, sizeof(ticks)) > 0)
+	if (read(rc->sample_fd, &ticks, sizeof(ticks)) <= 0)
+		return;
+	if (rc->o->campaign->interval_ms > 0)
 		probe_set_sample(rc->probes, mono_ns() - rc->release_ns);
+	tasks_poll(rc->tasks);
 }
 
 /* Fills pfd for this round; returns how many entries, and sets *ret_polling
@@ -463,6 +475,7 @@ static void conclude(struct run_ctx *rc)
 	}
 	res->wall_ns = first && last_end > first ? last_end - first : -1;
 	res->start_skew_ns = first ? last_start - first : -1;
+
 	if (rc->interrupted) {
 		res->status = RUN_INTERRUPTED;
 		res->error = xstrdup("interrupted by a signal");
@@ -497,6 +510,14 @@ static int start_corunners(struct run_ctx *rc, const struct plan_run *pr)
 	if (r == 0)
 		r = corunners_start(&rc->corun_opts, pr->corunner, pr->n_workers, &rc->corun);
 	return r;
+}
+
+/* The CPUs the run reserved: the first of each of its cores. */
+static void reserved_cpus(const struct run_ctx *rc, const struct plan_run *pr, const int *cores, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	for (int k = 0; k < pr->n_workers; k++)
+		set_cpu(set, rc->o->topo, cores[k]);
 }
 
 /* Worker i's identity and CPUs: its own core, or every core for a team. */
@@ -579,17 +600,19 @@ static int spawn_workers(struct run_ctx *rc, const struct plan_run *pr, const in
 	return r;
 }
 
-/* PROGRESS_SPAWNED: the workers' process groups, what to kill should we
- * die (each worker leads its own). */
+/* The workers' process groups (each worker leads its own): whose tasks
+ * are tracked, and what to kill should we die (PROGRESS_SPAWNED). */
 static void report_spawned(struct run_ctx *rc)
 {
-	pid_t *pgids;
+	pid_t *pgids = xcalloc(rc->nw ? rc->nw : 1, sizeof(pid_t));
 
-	if (!rc->o->progress)
-		return;
-	pgids = xcalloc(rc->nw ? rc->nw : 1, sizeof(pid_t));
 	for (size_t i = 0; i < rc->nw; i++)
 		pgids[i] = rc->ws[i].pid;
+	rc->tasks = tasks_new(pgids, rc->nw);
+	if (!rc->o->progress) {
+		free(pgids);
+		return;
+	}
 	rc->tick_state->phase = PROGRESS_SPAWNED;
 	rc->tick_state->pgids = pgids;
 	rc->tick_state->npgids = rc->nw;
@@ -625,11 +648,10 @@ static int arm_timeout(struct run_ctx *rc)
 static int arm_tick(struct run_ctx *rc)
 {
 	const struct campaign *c = rc->o->campaign;
-	struct itimerspec tick = { .it_interval = { c->interval_ms / 1000, (long)(c->interval_ms % 1000) * 1000000 } };
-	int64_t first = rc->release_ns + (int64_t)c->interval_ms * 1000000;
+	int ms = c->interval_ms > 0 ? c->interval_ms : TASKS_POLL_MS;
+	struct itimerspec tick = { .it_interval = { ms / 1000, (long)(ms % 1000) * 1000000 } };
+	int64_t first = rc->release_ns + (int64_t)ms * 1000000;
 
-	if (c->interval_ms <= 0)
-		return 0;
 	tick.it_value.tv_sec = (time_t)(first / 1000000000);
 	tick.it_value.tv_nsec = (long)(first % 1000000000);
 	if (timerfd_settime(rc->sample_fd, TFD_TIMER_ABSTIME, &tick, NULL) < 0) {
@@ -674,6 +696,10 @@ static void teardown(struct run_ctx *rc, int r)
 	(void)timerfd_settime(rc->sample_fd, 0, &off, NULL);
 	spawn_close(&rc->go_read);
 	spawn_close(&rc->go_write);
+	rc->res->run_delay_ns = tasks_run_delay(rc->tasks);
+	rc->res->tasks_seen = tasks_seen(rc->tasks);
+	tasks_free(rc->tasks);
+	rc->tasks = NULL;
 }
 
 /* Performs one run into rc->res (filled by the caller with the workload and
@@ -684,6 +710,8 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 {
 	const struct campaign *c = rc->o->campaign;
 	int *cores = xcalloc((size_t)pr->n_workers, sizeof(int)), r;
+	struct cpustat before = { 0 }, after = { 0 };
+	cpu_set_t reserved;
 
 	rc->nw = rc->res->workload->mode == MODE_TEAM ? 1 : (size_t)pr->n_workers;
 	rc->ws = xcalloc(rc->nw, sizeof(*rc->ws));
@@ -703,6 +731,7 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	}
 	if (r == 0) {
 		probe_set_start(rc->probes);
+		(void)cpustat_read(&before); /* unreadable: the noise stays unknown */
 		rc->release_ns = mono_ns();
 		r = arm_tick(rc);
 		if (r < 0)
@@ -713,7 +742,12 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 		spawn_close(&rc->go_read);
 		event_loop(rc);
 		probe_set_stop(rc->probes);
+		(void)cpustat_read(&after);
+		reserved_cpus(rc, pr, cores, &reserved);
+		cpustat_diff(&before, &after, &reserved, &rc->res->noise);
 	}
+	cpustat_clear(&before);
+	cpustat_clear(&after);
 	teardown(rc, r);
 	free(cores);
 	return r;
@@ -822,6 +856,8 @@ static void result_init(const struct runner_opts *o, const struct plan_run *pr, 
 							     (double)topology_l3_bytes(o->topo));
 	res->corun.rate_alone = res->corun.rate_beside = NAN;
 	res->corun.cache_ns_alone = res->corun.cache_ns_beside = NAN;
+	host_noise_unknown(&res->noise);
+	res->run_delay_ns = -1;
 	res->workload = wl;
 	res->n_workers = pr->n_workers;
 	res->repetition = pr->repetition;

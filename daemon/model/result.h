@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "host/cpustat.h"
 #include "model/campaign.h"
 
 enum worker_status {
@@ -65,6 +66,9 @@ struct run_result {
 	enum run_status status;
 	int64_t wall_ns, start_skew_ns; /* -1 when unknown */
 	double working_set_bytes;       /* per worker; 0 unknown */
+	struct host_noise noise;        /* what else the host did meanwhile; -1 unknown */
+	int64_t run_delay_ns;           /* run-queue wait of every thread and child seen; -1 unknown */
+	size_t tasks_seen;              /* how many threads (of every process) were seen */
 	char started_at[32];            /* UTC, ISO 8601 */
 	char *error;
 	struct worker_result *workers;

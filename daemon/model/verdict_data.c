@@ -7,6 +7,13 @@
 #include "base/util.h"
 #include "model/verdict_data.h"
 
+const char *stack_comp_name(enum stack_comp c)
+{
+	static const char *const n[SC_COUNT] = { "extra-user", "extra-kernel", "waiting", "idle", "remainder" };
+
+	return (unsigned)c < SC_COUNT ? n[c] : "?";
+}
+
 const char *hypothesis_name(enum hypothesis h)
 {
 	static const char *const n[H_COUNT] = {
@@ -69,6 +76,7 @@ void vinputs_free(struct vinput *in, size_t n)
 		free(in[i].bw_source);
 		free(in[i].bw_reason);
 		free(in[i].llc_reason);
+		free(in[i].runs);
 	}
 	free(in);
 }
@@ -78,6 +86,7 @@ void verdict_clear(struct verdict *v)
 	free(v->workload);
 	free(v->mode);
 	free(v->ev);
+	free(v->stack);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -17,6 +17,12 @@ enum hyp_status { HS_UNTESTABLE, HS_UNCLEAR, HS_CONTRADICTED, HS_MIXED, HS_SUPPO
 
 enum stance { ST_CONTEXT, ST_FOR, ST_AGAINST };
 
+/* A figure and its interval; NAN where unknown. */
+struct interval {
+	double mid, lo, hi;
+	double level;  /* the interval's confidence: 0.95, or what few runs allow */
+};
+
 /* the co-runners, in the order of struct vpoint's slowdown[] */
 enum corunner_kind { CO_BANDWIDTH, CO_CACHE, CO_CPU, CO_COUNT };
 
@@ -32,6 +38,39 @@ struct vpoint {
 	int coruns[CO_COUNT];      /* how many co-runs each median is of */
 };
 
+/* One ok ordinary run as the speedup stack sees it; times in seconds, NAN
+ * where not measured. */
+struct srun {
+	int n, units;        /* workers; units of work done (n for copies, 1 for a team) */
+	double wall;         /* barrier release to last exit */
+	double user, kernel; /* CPU time of every thread and child */
+	double delay;        /* run-queue wait of every thread and child */
+	double others;       /* others' time on the run's CPUs, stolen time included */
+	double steal;        /* stolen by the hypervisor from the run's CPUs */
+	double psi_cpu;      /* host-wide CPU pressure stall ("some") */
+	double other_load;   /* busy share of the CPUs the run did not reserve */
+};
+
+/* The speedup stack's components: each the change, from 1 worker to n, of
+ * the core-seconds per unit of work spent that way; the remainder is what
+ * they do not account for (CPU time beyond the reserved cores). */
+enum stack_comp { SC_USER, SC_KERNEL, SC_WAITING, SC_IDLE, SC_REMAINDER, SC_COUNT };
+
+struct stack_point {
+	int n, runs, runs1;          /* worker count; runs at n and at 1 */
+	double cost1, cost;          /* mean core-seconds per unit of work at 1 and at n */
+	struct interval lost;        /* cost - cost1, Welch's interval */
+	struct interval comp[SC_COUNT];
+	double share[SC_COUNT];      /* of lost.mid; NAN when nothing was lost */
+	struct interval efficiency;  /* cost1 / cost */
+	struct interval wall;        /* the median wall time at n, order-statistic interval */
+	double wall_min, wall_max;
+	int outliers;                /* runs at n far from the others (3 scaled MADs) */
+	double serial_fraction;      /* Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n) */
+	double host_busy;            /* mean share of the reserved cores others took (steal included) */
+	double psi_cpu_share;        /* mean host CPU pressure over wall time */
+};
+
 struct vinput {
 	char *workload, *mode;
 	int cores;          /* physical cores of the machine */
@@ -41,6 +80,8 @@ struct vinput {
 	char *bw_reason;    /* why bandwidth was not measured, or NULL */
 	char *llc_reason;   /* why LLC misses were not counted, or NULL */
 	int ceiling_known;  /* the machine's ceiling was measured */
+	struct srun *runs;  /* the ok ordinary runs, for the speedup stack */
+	size_t nruns;
 };
 
 struct evidence {
@@ -66,12 +107,21 @@ struct verdict {
 	const char *confidence;  /* "high", "medium", "low" */
 	int n;                   /* the worker count judged, 0 if none */
 	double efficiency;       /* at n */
-	char reason[320];
+	char reason[720];
 	struct hyp_result hyp[H_COUNT];
 	char bw_line[400];       /* the memory-bandwidth line of the report */
 	struct evidence *ev;
 	size_t nev;
+	struct stack_point *stack; /* by n ascending, n > 1 */
+	size_t nstack;
+	struct interval eff;       /* efficiency at n, with its interval */
+	int decided;               /* 1: the interval clears scales_efficiency; 0: it straddles it */
+	int more_runs;             /* straddling: runs per point likely to decide it; -1 none would */
+	char stack_line[400];      /* the largest components, in words */
 };
+
+/* "extra-user", "extra-kernel", "waiting", "idle", "remainder" */
+const char *stack_comp_name(enum stack_comp c);
 
 /* The names stored and printed ("memory-bandwidth", "supported", "for");
  * "?" for a value out of range. */

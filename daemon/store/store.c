@@ -20,8 +20,10 @@ extern const char scalprof_schema_sql[]; /* schema_blob.S */
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
-		   " wall_ns, start_skew_ns, started_at, error, corunner, working_set_bytes)"
-		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		   " wall_ns, start_skew_ns, started_at, error, corunner, working_set_bytes, user_ns, kernel_ns,"
+		   " run_delay_ns, reserved_busy_ns, reserved_idle_ns, reserved_steal_ns, other_busy_ns,"
+		   " other_total_ns, psi_cpu_us, psi_mem_us, psi_io_us)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_WORKER] = "INSERT INTO workers (run_id, slot, cpu, cpus, core, pid, status, exit_code, signal,"
 		      " exec_errno, error, start_ns, end_ns, wall_ns, utime_ns, stime_ns, maxrss_kb, minflt,"
 		      " majflt, nvcsw, nivcsw, run_delay_ns, stdout_bytes, stderr_bytes, stdout_tail,"
@@ -424,6 +426,39 @@ static int store_interference(struct store *st, int64_t campaign_id, int64_t run
 	return sql_step_cached(st, s, "storing interference");
 }
 
+/* The workers' CPU times summed and the run-queue wait of all their
+ * tasks, at columns first..first+2: computed once here, so that reading a
+ * stack needs no pass over the workers. A sum is NULL unless every worker
+ * has it. */
+static void bind_run_sums(sqlite3_stmt *s, int first, const struct run_result *run)
+{
+	int64_t user = 0, kernel = 0;
+	int all_rusage = run->nworkers > 0;
+
+	for (size_t i = 0; i < run->nworkers; i++) {
+		all_rusage &= run->workers[i].have_rusage;
+		user += run->workers[i].utime_ns;
+		kernel += run->workers[i].stime_ns;
+	}
+	if (all_rusage) {
+		sqlite3_bind_int64(s, first, user);
+		sqlite3_bind_int64(s, first + 1, kernel);
+	}
+	sql_bind_id(s, first + 2, run->run_delay_ns);
+}
+
+/* The host's noise at columns first..first+7; -1 (unknown) stays NULL. */
+static void bind_noise(sqlite3_stmt *s, int first, const struct host_noise *n)
+{
+	const int64_t v[] = {
+		n->reserved_busy_ns, n->reserved_idle_ns, n->reserved_steal_ns, n->other_busy_ns,
+		n->other_total_ns, n->psi_cpu_us, n->psi_mem_us, n->psi_io_us,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		sql_bind_id(s, first + (int)i, v[i]);
+}
+
 int store_run_insert(struct store *st, int64_t campaign_id, const struct run_result *run,
 		     int64_t *ret_run_id, int64_t *ret_worker_ids)
 {
@@ -445,6 +480,8 @@ int store_run_insert(struct store *st, int64_t campaign_id, const struct run_res
 		sqlite3_bind_text(s, 12, corunner_name((enum corunner)run->corun.kind), -1, SQLITE_STATIC);
 	if (run->working_set_bytes > 0)
 		sqlite3_bind_int64(s, 13, (sqlite3_int64)run->working_set_bytes);
+	bind_run_sums(s, 14, run);
+	bind_noise(s, 17, &run->noise);
 	if (sql_step_cached(st, s, "storing the run") < 0)
 		return -EIO;
 	run_id = sqlite3_last_insert_rowid(st->db);

@@ -237,6 +237,44 @@ static int load_interference(struct store *st, int64_t cid, struct vinput *in, s
 	return r;
 }
 
+/* Every ok ordinary run, as the speedup stack needs it: from the runs
+ * table alone (its sums were computed when each run was stored). */
+static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT workload, n_workers, CASE mode WHEN 'copies' THEN n_workers ELSE 1 END,"
+				" wall_ns / 1e9, user_ns / 1e9, kernel_ns / 1e9, run_delay_ns / 1e9,"
+				" max(reserved_busy_ns - user_ns - kernel_ns, 0) / 1e9 + reserved_steal_ns / 1e9,"
+				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6, 1.0 * other_busy_ns / nullif(other_total_ns, 0)"
+				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND wall_ns > 0"
+				" ORDER BY seq",
+				cid, &s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
+		struct srun *x;
+
+		if (!w)
+			continue;
+		w->runs = xreallocarray(w->runs, w->nruns + 1, sizeof(*w->runs));
+		x = &w->runs[w->nruns++];
+		x->n = sqlite3_column_int(s, 1);
+		x->units = sqlite3_column_int(s, 2);
+		x->wall = sql_col_double(s, 3);
+		x->user = sql_col_double(s, 4);
+		x->kernel = sql_col_double(s, 5);
+		x->delay = sql_col_double(s, 6);
+		x->others = sql_col_double(s, 7);
+		x->steal = sql_col_double(s, 8);
+		x->psi_cpu = sql_col_double(s, 9);
+		x->other_load = sql_col_double(s, 10);
+	}
+	return sql_rows_end(st, s, rc, LOADING);
+}
+
 /* Steps s, bound to (cid, workload), to its one row. */
 static int step_workload(struct store *st, sqlite3_stmt *s, int64_t cid, const char *workload)
 {
@@ -305,6 +343,8 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 		r = load_interference(st, cid, in, n);
 	if (r == 0)
 		r = load_reasons(st, cid, in, n);
+	if (r == 0)
+		r = load_stack_runs(st, cid, in, n);
 	if (r < 0) {
 		vinputs_free(in, n);
 		return r;
@@ -318,7 +358,7 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 
 /* The statements of one store_verdicts, prepared once. */
 struct vstmts {
-	sqlite3_stmt *verdict, *hyp, *ev;
+	sqlite3_stmt *verdict, *hyp, *ev, *point, *comp;
 };
 
 static void vstmts_free(struct vstmts *q)
@@ -326,6 +366,8 @@ static void vstmts_free(struct vstmts *q)
 	sqlite3_finalize(q->verdict);
 	sqlite3_finalize(q->hyp);
 	sqlite3_finalize(q->ev);
+	sqlite3_finalize(q->point);
+	sqlite3_finalize(q->comp);
 }
 
 static int vstmts_prepare(struct store *st, struct vstmts *q)
@@ -335,8 +377,9 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 	memset(q, 0, sizeof(*q));
 	r = sql_prepare(st, STORING,
 			"INSERT INTO verdicts (campaign_id, workload, mode, verdict, confidence, n_workers,"
-			" efficiency, reason, bandwidth, bandwidth_reason, judged_by)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			" efficiency, reason, bandwidth, bandwidth_reason, judged_by, efficiency_lo, efficiency_hi,"
+			" decided, more_runs, stack)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			&q->verdict);
 	if (r == 0)
 		r = sql_prepare(st, STORING,
@@ -347,6 +390,18 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 				"INSERT INTO verdict_evidence (verdict_id, hypothesis, figure, n_workers, value, threshold,"
 				" stance, source, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&q->ev);
+	if (r == 0)
+		r = sql_prepare(st, STORING,
+				"INSERT INTO verdict_points (verdict_id, n_workers, runs, runs_1, cost_1, cost, efficiency,"
+				" efficiency_lo, efficiency_hi, wall_s, wall_s_lo, wall_s_hi, wall_s_level, wall_s_min,"
+				" wall_s_max, outliers, serial_fraction, host_busy_share, psi_cpu_share)"
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				&q->point);
+	if (r == 0)
+		r = sql_prepare(st, STORING,
+				"INSERT INTO speedup_stack (verdict_id, n_workers, component, core_s_per_unit, lo, hi, share)"
+				" VALUES (?, ?, ?, ?, ?, ?, ?)",
+				&q->comp);
 	return r;
 }
 
@@ -372,6 +427,11 @@ static int insert_verdict(struct store *st, sqlite3_stmt *s, int64_t cid, const 
 	sql_bind_text(s, 9, hyp_status_name(v->hyp[H_BANDWIDTH].status));
 	sql_bind_text(s, 10, v->bw_line);
 	sql_bind_text(s, 11, version);
+	sql_bind_double(s, 12, v->eff.lo);
+	sql_bind_double(s, 13, v->eff.hi);
+	sql_bind_long(s, 14, v->nstack ? v->decided : LONG_MIN);
+	sql_bind_long(s, 15, v->nstack && !v->decided ? v->more_runs : LONG_MIN);
+	sql_bind_text(s, 16, or_null(v->stack_line));
 	r = sql_step_cached(st, s, STORING);
 	if (r == 0)
 		*ret_id = sqlite3_last_insert_rowid(st->db);
@@ -413,6 +473,51 @@ static int insert_evidence(struct store *st, sqlite3_stmt *s, int64_t vid, const
 	return r;
 }
 
+/* One component row: its interval and share. */
+static int insert_component(struct store *st, sqlite3_stmt *s, int64_t vid, int n, const char *name,
+			    const struct interval *iv, double share)
+{
+	sqlite3_bind_int64(s, 1, vid);
+	sqlite3_bind_int(s, 2, n);
+	sql_bind_text(s, 3, name);
+	sql_bind_double(s, 4, iv->mid);
+	sql_bind_double(s, 5, iv->lo);
+	sql_bind_double(s, 6, iv->hi);
+	sql_bind_double(s, 7, share);
+	return sql_step_cached(st, s, STORING);
+}
+
+static int insert_stack(struct store *st, const struct vstmts *q, int64_t vid, const struct verdict *v)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < v->nstack; i++) {
+		const struct stack_point *p = &v->stack[i];
+		const double d[] = {
+			p->cost1, p->cost, p->efficiency.mid, p->efficiency.lo, p->efficiency.hi, p->wall.mid, p->wall.lo,
+			p->wall.hi, p->wall.level, p->wall_min, p->wall_max,
+		};
+		sqlite3_stmt *s = q->point;
+
+		sqlite3_bind_int64(s, 1, vid);
+		sqlite3_bind_int(s, 2, p->n);
+		sqlite3_bind_int(s, 3, p->runs);
+		sqlite3_bind_int(s, 4, p->runs1);
+		for (size_t k = 0; k < ARRAY_SIZE(d); k++)
+			sql_bind_double(s, 5 + (int)k, d[k]);
+		sqlite3_bind_int(s, 16, p->outliers);
+		sql_bind_double(s, 17, p->serial_fraction);
+		sql_bind_double(s, 18, p->host_busy);
+		sql_bind_double(s, 19, p->psi_cpu_share);
+		r = sql_step_cached(st, s, STORING);
+		if (r == 0)
+			r = insert_component(st, q->comp, vid, p->n, "lost", &p->lost, p->lost.mid > 0 ? 1 : NAN);
+		for (int c = 0; r == 0 && c < SC_COUNT; c++)
+			r = insert_component(st, q->comp, vid, p->n, stack_comp_name(c), &p->comp[c], p->share[c]);
+	}
+	return r;
+}
+
 static int insert_all(struct store *st, int64_t cid, const struct verdict *v, size_t n, const char *version)
 {
 	struct vstmts q = { 0 };
@@ -432,6 +537,8 @@ static int insert_all(struct store *st, int64_t cid, const struct verdict *v, si
 			r = insert_hypotheses(st, q.hyp, vid, &v[i]);
 		if (r == 0)
 			r = insert_evidence(st, q.ev, vid, &v[i]);
+		if (r == 0)
+			r = insert_stack(st, &q, vid, &v[i]);
 	}
 	vstmts_free(&q);
 	return r;

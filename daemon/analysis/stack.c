@@ -1,0 +1,162 @@
+/* stack.c: the speedup stack (see stack.h).
+ *
+ * One run reserved n cores (n worker slots) for its wall time W: n x W
+ * core-seconds. Of those, user + kernel were CPU time of the run's threads
+ * and children; the rest, unused = n x W - cpu, was
+ *   waiting: min(unused, run-queue wait of every thread and child + time
+ *            the hypervisor stole from the reserved CPUs): runnable, not
+ *            running (others' use of a reserved core the run did not want
+ *            is not waiting: it is host noise, reported beside);
+ *   idle:    unused - waiting: nothing of the run wanted the core;
+ * and when cpu exceeds n x W (time before the barrier counted, threads on
+ * other CPUs) the excess is a negative remainder, shown, not hidden. So
+ * user + kernel + waiting + idle + remainder = n x W exactly, per run, and
+ * the differences of their means from 1 worker to n add up to the lost
+ * time exactly. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/stack.h"
+#include "analysis/stats.h"
+#include "base/util.h"
+
+void stack_split_run(const struct srun *r, double comp[SC_COUNT])
+{
+	double units = r->units > 0 ? r->units : 1, cpu = r->user + r->kernel, unused = r->n * r->wall - cpu;
+	double wait = 0, free_time = unused > 0 ? unused : 0;
+
+	if (!isnan(r->delay))
+		wait += r->delay;
+	if (!isnan(r->steal))
+		wait += r->steal;
+	if (wait > free_time)
+		wait = free_time;
+	comp[SC_USER] = r->user / units;
+	comp[SC_KERNEL] = r->kernel / units;
+	comp[SC_WAITING] = wait / units;
+	comp[SC_IDLE] = (free_time - wait) / units;
+	comp[SC_REMAINDER] = (unused < 0 ? unused : 0) / units;
+}
+
+static int usable(const struct srun *r)
+{
+	return r->n > 0 && r->wall > 0 && !isnan(r->user) && !isnan(r->kernel);
+}
+
+/* The per-run values of one point, gathered. */
+struct sample {
+	double *comp[SC_COUNT], *cost, *wall, *busy, *psi;
+	size_t n;
+};
+
+static void sample_gather(const struct srun *runs, size_t nruns, int n, struct sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int c = 0; c < SC_COUNT; c++)
+		s->comp[c] = xcalloc(nruns ? nruns : 1, sizeof(double));
+	s->cost = xcalloc(nruns ? nruns : 1, sizeof(double));
+	s->wall = xcalloc(nruns ? nruns : 1, sizeof(double));
+	s->busy = xcalloc(nruns ? nruns : 1, sizeof(double));
+	s->psi = xcalloc(nruns ? nruns : 1, sizeof(double));
+	for (size_t i = 0; i < nruns; i++) {
+		const struct srun *r = &runs[i];
+		double comp[SC_COUNT];
+
+		if (r->n != n || !usable(r))
+			continue;
+		stack_split_run(r, comp);
+		for (int c = 0; c < SC_COUNT; c++)
+			s->comp[c][s->n] = comp[c];
+		s->cost[s->n] = r->n * r->wall / (r->units > 0 ? r->units : 1);
+		s->wall[s->n] = r->wall;
+		s->busy[s->n] = isnan(r->others) ? NAN : r->others / (r->n * r->wall);
+		s->psi[s->n] = isnan(r->psi_cpu) ? NAN : r->psi_cpu / r->wall;
+		s->n++;
+	}
+}
+
+static void sample_free(struct sample *s)
+{
+	for (int c = 0; c < SC_COUNT; c++)
+		free(s->comp[c]);
+	free(s->cost);
+	free(s->wall);
+	free(s->busy);
+	free(s->psi);
+}
+
+static double mean_of(const double *v, size_t n)
+{
+	struct summary s;
+
+	stats_summary(v, n, &s);
+	return s.mean;
+}
+
+static void build_point(const struct sample *one, const struct sample *at, int n, struct stack_point *p)
+{
+	struct summary wall, cost;
+	double speedup;
+
+	memset(p, 0, sizeof(*p));
+	p->n = n;
+	p->runs = (int)at->n;
+	p->runs1 = (int)one->n;
+	p->cost1 = mean_of(one->cost, one->n);
+	p->cost = mean_of(at->cost, at->n);
+	stats_mean_diff(one->cost, one->n, at->cost, at->n, &p->lost);
+	for (int c = 0; c < SC_COUNT; c++) {
+		stats_mean_diff(one->comp[c], one->n, at->comp[c], at->n, &p->comp[c]);
+		p->share[c] = p->lost.mid > 0 ? p->comp[c].mid / p->lost.mid : NAN;
+	}
+	/* efficiency = cost1 / cost: its interval from the lost time's */
+	p->efficiency.mid = p->cost1 / p->cost;
+	p->efficiency.level = p->lost.level;
+	p->efficiency.lo = p->cost1 / (p->cost1 + p->lost.hi);
+	p->efficiency.hi = p->lost.lo > -p->cost1 ? p->cost1 / (p->cost1 + p->lost.lo) : INFINITY;
+	if (isnan(p->lost.lo))
+		p->efficiency.lo = p->efficiency.hi = NAN;
+	stats_summary(at->wall, at->n, &wall);
+	p->wall = wall.median;
+	p->wall_min = wall.min;
+	p->wall_max = wall.max;
+	stats_summary(at->cost, at->n, &cost);
+	p->outliers = (int)cost.outliers;
+	speedup = p->efficiency.mid * n;
+	p->serial_fraction = n > 1 && speedup > 0 ? (1 / speedup - 1.0 / n) / (1 - 1.0 / n) : NAN;
+	p->host_busy = mean_of(at->busy, at->n);
+	p->psi_cpu_share = mean_of(at->psi, at->n);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void stack_build(const struct srun *runs, size_t nruns, struct stack_point **ret, size_t *ret_n)
+{
+	int *ns = xcalloc(nruns ? nruns : 1, sizeof(int));
+	size_t nn = 0;
+	struct sample one;
+
+	*ret = NULL;
+	*ret_n = 0;
+	for (size_t i = 0; i < nruns; i++)
+		if (runs[i].n > 1 && usable(&runs[i]))
+			ns[nn++] = runs[i].n;
+	qsort(ns, nn, sizeof(int), cmp_int);
+	sample_gather(runs, nruns, 1, &one);
+	for (size_t i = 0; one.n && i < nn; i++) {
+		struct sample at;
+
+		if (i > 0 && ns[i] == ns[i - 1])
+			continue;
+		sample_gather(runs, nruns, ns[i], &at);
+		*ret = xreallocarray(*ret, *ret_n + 1, sizeof(**ret));
+		build_point(&one, &at, ns[i], &(*ret)[(*ret_n)++]);
+		sample_free(&at);
+	}
+	sample_free(&one);
+	free(ns);
+}
