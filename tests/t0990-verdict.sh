@@ -88,6 +88,41 @@ like "$err" "no campaign 'nosuch'" "and says which"
 run_sp report --db kernel.db --format yaml
 is "$rc" 2 "an unknown format exits 2"
 
+# the speedup stack of every fixture that has one: the components add up to
+# the lost time within 1%, shares to 1, and the efficiency lies in its
+# interval
+stack_check() { # NAME: prints one line per problem, nothing when all hold
+	"$SCALPROF" report --db "$1.db" --format json | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["verdicts"][0]
+for p in v["speedup_stack"]:
+    lost = p["lost"]["value"]
+    comps = [c["value"] for c in p["components"].values()]
+    if abs(sum(comps) - lost) > 0.01 * abs(lost) + 1e-9:
+        print("N=%d: components %.6f, lost %.6f" % (p["n_workers"], sum(comps), lost))
+    if lost > 0 and abs(sum(c["share"] for c in p["components"].values()) - 1) > 0.01:
+        print("N=%d: shares do not add up to 1" % p["n_workers"])
+    e = p["efficiency"]
+    if e["lo"] is not None and not (e["lo"] <= e["value"] <= (e["hi"] if e["hi"] is not None else 1e9)):
+        print("N=%d: efficiency outside its interval" % p["n_workers"])'
+}
+while read -r name _; do
+	[ "$name" = missing-baseline ] || [ "$name" = one-count ] && continue
+	is "$(stack_check "$name")" "" "$name: the stack adds up to the lost time"
+done < <(python3 "$FIX" --list)
+got=$(judge compound | grep ^REASON)
+like "$got" "of the lost time is extra kernel CPU \([0-9]+k page faults per CPU-s.*% extra user CPU \(.*bandwidth co-runner" \
+	"compound: both causes named, the larger first, each with its evidence"
+got=$("$SCALPROF" report --db noisy.db --format json)
+is "$(python3 -c 'import json,sys; v=json.load(sys.stdin)["verdicts"][0]; print(v["decided"], v["more_runs"] > 3)' <<<"$got")" \
+	"False True" "noisy: undecided, and says more runs would decide it"
+like "$(judge noisy | grep ^REASON)" "straddles 0.85: about [0-9]+ runs per worker count would likely decide" \
+	"noisy: the reason says how many runs"
+run_sp report --db compound.db
+like "$out" "speedup stack at N=2: core-seconds per unit of work" "text: the stack is printed"
+like "$out" "extra kernel CPU +0\.[0-9]+ +\[0\.[0-9]+, 0\.[0-9]+\] +[0-9]+%" "text: a component with its interval and share"
+like "$out" "w +copies +2 +3 +[0-9.]+ +\+-[0-9.]+%" "text: the table shows the spread"
+
 # plots: gnuplot draws them; a PNG starts with its signature
 run_sp report --db bandwidth-counters.db --plot fig.png
 is "$rc" 0 "--plot fig.png exits 0"

@@ -632,7 +632,7 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 				return h;
 			}
 		snprintf(buf, len, "%s", interference_point(in) ? "more work per unit, with no contention shown beside the co-runners"
-								 : "contention or more work: untested (interference: true would test it)");
+								 : "contention or more work: untested here: run again with interference: true");
 		return -1;
 	case SC_KERNEL:
 		if (pn && !isnan(pn->faults_per_cpu_s) && !isnan(pn->switches_per_cpu_ms))
@@ -646,7 +646,10 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 			 isnan(sp->host_busy) ? 0 : sp->host_busy * 100, pn && !isnan(pn->run_delay_ratio) ? pn->run_delay_ratio : 0);
 		return H_OVERSUB;
 	case SC_IDLE:
-		if (holds(v, H_IPC) && !holds(v, H_SERIALIZED) && (note = lead_note(v, H_IPC))) {
+		/* hand-offs already costly with one worker block the others:
+		 * that, when the serial signs are not as clear */
+		if (v->hyp[H_IPC].status == HS_SUPPORTED && v->hyp[H_SERIALIZED].status != HS_SUPPORTED &&
+		    (note = lead_note(v, H_IPC))) {
 			snprintf(buf, len, "blocked on hand-offs: %s", note);
 			return H_IPC;
 		}
@@ -775,7 +778,7 @@ static void conclude_stack(struct verdict *v, const struct vinput *in, const str
 			snprintf(v->reason, sizeof(v->reason), "%s straddles %.2f: about %d runs per worker count would likely decide; %s",
 				 eff, TH(scales_efficiency), v->more_runs, v->stack_line);
 		else
-			snprintf(v->reason, sizeof(v->reason), "%s sits on %.2f: more runs would not decide; %s", eff,
+			snprintf(v->reason, sizeof(v->reason), "%s is too close to %.2f for more runs to decide; %s", eff,
 				 TH(scales_efficiency), v->stack_line);
 	}
 	if (host_busy(sp)) {
