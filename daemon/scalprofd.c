@@ -25,6 +25,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "base/version.h"
+#include "engine/ceiling.h"
 #include "host/topology.h"
 #include "service/config.h"
 #include "service/conn.h"
@@ -309,12 +310,19 @@ int main(int argc, char **argv)
 		.config_path = CONFIG_DEFAULT_PATH, .listen_fd = -1, .sig_fd = -1, .epfd = -1, .exec_fd = -1,
 	};
 	char *err = NULL, config_abs[PATH_MAX];
+	const char *what;
+	uint64_t max_bytes;
 	int check_only = 0, r, ex = EXIT_FAILED;
 
 	log_init("scalprofd", LOG_LVL_INFO);
 	r = parse_options(argc, argv, &d, &check_only);
 	if (r >= 0)
 		return r;
+	if (ceiling_max_bytes(NULL, &max_bytes, &what) < 0) {
+		log_error("%s: expected a whole number of MiB from 1 to %u, got '%s'", what, CEILING_MAX_MIB,
+			  getenv("SCALPROF_PROBE_MAX_MIB"));
+		return EXIT_USAGE;
+	}
 	if (config_load(d.config_path, &d.cfg, &err) < 0) {
 		log_error("%s", err);
 		free(err);

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "engine/ceiling.h"
 #include "engine/lock.h"
 
 int cli_parse_opts(int argc, char **argv, const char *usage, const char *shortopts,
@@ -96,26 +97,13 @@ int cli_parse_scale(const char *cmd, const char *text, double *ret)
 
 int cli_parse_max_mib(const char *cmd, const char *text, uint64_t *ret)
 {
-	const char *what = "--max-mib", *env = getenv("SCALPROF_PROBE_MAX_MIB");
-	char *end;
-	unsigned long long v;
+	const char *what;
 
-	*ret = 0;
-	if (!text && env && *env) {
-		text = env;
-		what = "SCALPROF_PROBE_MAX_MIB";
-	}
-	if (!text)
+	if (ceiling_max_bytes(text, ret, &what) == 0)
 		return 0;
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (!*text || *end || errno || *text == '-' || v < 1 || v > (1ull << 20)) {
-		log_error("%s: %s: expected a whole number of MiB from 1 to %llu, got '%s'", cmd, what, 1ull << 20,
-			  text);
-		return -EINVAL;
-	}
-	*ret = (uint64_t)v << 20;
-	return 0;
+	log_error("%s: %s: expected a whole number of MiB from 1 to %u, got '%s'", cmd, what, CEILING_MAX_MIB,
+		  text ? text : getenv("SCALPROF_PROBE_MAX_MIB"));
+	return -EINVAL;
 }
 
 int cli_parse_format(const char *cmd, const char *text, int allow_json, enum report_format *ret)

@@ -249,6 +249,28 @@ static int measure_latency(const struct ceiling_opts *o, struct ceiling *ret, ch
 	return r;
 }
 
+int ceiling_max_bytes(const char *text, uint64_t *ret, const char **ret_what)
+{
+	const char *env = getenv("SCALPROF_PROBE_MAX_MIB");
+	char *end;
+	unsigned long long v;
+
+	*ret = 0;
+	*ret_what = "--max-mib";
+	if (!text && env && *env) {
+		text = env;
+		*ret_what = "SCALPROF_PROBE_MAX_MIB";
+	}
+	if (!text)
+		return 0;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (!*text || *end || errno || *text == '-' || v < 1 || v > CEILING_MAX_MIB)
+		return -EINVAL;
+	*ret = (uint64_t)v << 20;
+	return 0;
+}
+
 int ceiling_measure(const struct ceiling_opts *o, struct ceiling *ret, char **ret_error)
 {
 	int r;

@@ -29,6 +29,14 @@ int ceiling_measure(const struct ceiling_opts *o, struct ceiling *ret, char **re
 
 /* ceiling_store() and ceiling_known() are the store's: store/ceiling.h. */
 
+/* The largest array and working set a measurement may use, in bytes, from
+ * text (a whole number of MiB, 1..1048576) or, when text is NULL, from
+ * SCALPROF_PROBE_MAX_MIB; 0 when neither is set (no limit). Returns 0, or
+ * -EINVAL with *ret_what naming the one that was wrong ("--max-mib" or
+ * the variable). Does not log. */
+int ceiling_max_bytes(const char *text, uint64_t *ret, const char **ret_what);
+#define CEILING_MAX_MIB (1u << 20)
+
 /* Prints the measured ceiling as a table for people. Does not fail. */
 void ceiling_print(const struct ceiling *c, FILE *out);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "service/executor.h"
+#include "engine/ceiling.h"
 #include "engine/lock.h"
 #include "base/log.h"
 #include "service/proto.h"
@@ -267,8 +268,11 @@ static int run_queued(struct exec_ctx *x, const struct topology *topo, const str
 		.creds = &creds, .base_env = env, .version = scalprof_version(), .hooks = &hooks,
 	};
 	struct session_result res;
+	const char *what;
 	int r, ex;
 
+	/* checked when scalprofd started: a bad value cannot come here */
+	(void)ceiling_max_bytes(NULL, &so.ceiling_max_bytes, &what);
 	enter_campaign_dir(it);
 	r = session_run(&so, &res);
 	ex = queue_outcome(x, r, &res);
