@@ -505,6 +505,66 @@ UPDATE runs SET user_ns = (SELECT sum(w.utime_ns) FROM workers w WHERE w.run_id 
                 kernel_ns = (SELECT sum(w.stime_ns) FROM workers w WHERE w.run_id = runs.id),
                 run_delay_ns = (SELECT sum(w.run_delay_ns) FROM workers w WHERE w.run_id = runs.id);
 
+-- run_metrics again: CPU time and run-queue wait from the run's own sums
+-- (computed when it was stored; the run-queue wait of every thread and
+-- child, not only the workers' main threads), the workers' when a run has
+-- none.
+DROP VIEW run_metrics;
+CREATE VIEW run_metrics AS
+SELECT x.*,
+       cpu_s / wall_s AS cpu_utilisation,
+       kernel_s / cpu_s AS kernel_share,
+       instructions / cycles AS ipc,
+       1000.0 * llc_misses / instructions AS llc_mpki,
+       llc_misses / llc_loads AS llc_miss_ratio,
+       context_switches / wall_s AS context_switches_per_s,
+       1.0 * context_switches / work_units AS context_switches_per_unit,
+       context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
+       kernel_s / work_units AS kernel_s_per_unit,
+       cpu_migrations / wall_s AS migrations_per_s,
+       involuntary_switches / wall_s AS involuntary_switches_per_s,
+       page_faults / wall_s AS page_faults_per_s,
+       page_faults / cpu_s AS page_faults_per_cpu_s,
+       run_delay_s / cpu_s AS run_delay_ratio,
+       gb_per_s * 1000 / (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c
+                          ON c.machine_id = mb.machine_id WHERE c.id = x.campaign_id
+                          AND mb.n_workers = x.n_workers) AS ceiling_fraction,
+       1.0 * working_set_bytes * work_units / (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c
+                          ON c.machine_id = m.id WHERE c.id = x.campaign_id) AS working_set_per_llc
+FROM (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.status,
+           r.wall_ns / 1e9 AS wall_s,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.working_set_bytes,
+           coalesce((r.user_ns + r.kernel_ns) / 1e9,
+                    (SELECT sum(w.utime_ns + w.stime_ns) / 1e9 FROM workers w WHERE w.run_id = r.id)) AS cpu_s,
+           coalesce(r.kernel_ns / 1e9, (SELECT sum(w.stime_ns) / 1e9 FROM workers w WHERE w.run_id = r.id)) AS kernel_s,
+           coalesce(r.run_delay_ns / 1e9,
+                    (SELECT sum(w.run_delay_ns) / 1e9 FROM workers w WHERE w.run_id = r.id)) AS run_delay_s,
+           (SELECT sum(w.nivcsw) FROM workers w WHERE w.run_id = r.id) AS involuntary_switches,
+           (SELECT CASE WHEN count(wm.cycles) = count(*) THEN sum(wm.cycles) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS cycles,
+           (SELECT CASE WHEN count(wm.instructions) = count(*) THEN sum(wm.instructions) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS instructions,
+           (SELECT CASE WHEN count(wm.llc_loads) = count(*) THEN sum(wm.llc_loads) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS llc_loads,
+           (SELECT CASE WHEN count(wm.llc_misses) = count(*) THEN sum(wm.llc_misses) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS llc_misses,
+           (SELECT CASE WHEN count(wm.context_switches) = count(*) THEN sum(wm.context_switches) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS context_switches,
+           (SELECT CASE WHEN count(wm.cpu_migrations) = count(*) THEN sum(wm.cpu_migrations) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS cpu_migrations,
+           (SELECT CASE WHEN count(wm.page_faults) = count(*) THEN sum(wm.page_faults) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS page_faults,
+           (SELECT CASE WHEN count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL)
+                          AND max(b.seconds) > 0
+                        THEN (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9 END
+              FROM bandwidth b WHERE b.run_id = r.id) AS gb_per_s,
+           (SELECT group_concat(DISTINCT b.source) FROM bandwidth b WHERE b.run_id = r.id) AS bandwidth_source,
+           (SELECT i.slowdown FROM interference i WHERE i.run_id = r.id) AS slowdown
+    FROM runs r
+) x;
+
 -- One row per ordinary run (no co-runner): its reserved core time (n
 -- workers x wall) per unit of work, split into user CPU, kernel CPU,
 -- waiting for a core (the run-queue wait of every thread and child plus the
@@ -556,7 +616,10 @@ CREATE TABLE verdict_points (
     wall_s_level    REAL,               -- that interval's confidence (3 runs: 0.75)
     wall_s_min      REAL,
     wall_s_max      REAL,
-    outliers        INTEGER,            -- runs beyond 3 scaled MADs of the median cost
+    outliers        INTEGER,            -- runs at n left out of the means: cost beyond 3 scaled MADs
+                                        -- and 5% of the median (man scalprof-verdict(7), STATISTICS)
+    outliers_1      INTEGER,            -- and at 1 worker
+    wait_ratio      REAL,               -- mean run-queue wait of every task per CPU-second at n
     serial_fraction REAL,               -- Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n)
     host_busy_share REAL,               -- mean share of the reserved cores others took
     psi_cpu_share   REAL,               -- mean host CPU pressure over wall time

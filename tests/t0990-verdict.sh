@@ -71,7 +71,7 @@ is "$(q "select round(cpu_utilisation, 2), work_units from run_metrics where n_w
 	"1.0|1" "a team: CPU utilisation summed over its threads, one unit of work"
 
 # the text report carries the verdict and one explicit bandwidth line
-run_sp report --db bandwidth-counters.db
+run_sp report --db bandwidth-counters.db --verbose
 is "$rc" 0 "text report exits 0"
 like "$out" "w \(copies\): memory-bandwidth, high confidence" "text: the verdict and its confidence"
 like "$out" "memory-bandwidth: supported: 31.0 GB/s, 78% of this machine's ceiling at 4 workers" "text: the bandwidth line"

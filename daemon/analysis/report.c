@@ -351,15 +351,16 @@ static void print_hypothesis(FILE *out, const struct verdict *v, enum hypothesis
 	}
 }
 
-static void print_verdicts(FILE *out, const struct verdict *v, size_t nv)
+static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int verbose)
 {
-	fprintf(out, "\nverdicts (how they are reached: man scalprof-verdict)\n");
+	fprintf(out, "\nverdicts (how they are reached: man scalprof-verdict%s)\n",
+		verbose ? "" : "; every figure weighed: --verbose");
 	for (size_t i = 0; i < nv; i++) {
 		fprintf(out, "\n%s (%s): %s, %s confidence\n", v[i].workload, v[i].mode, v[i].verdict, v[i].confidence);
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
 		stackview_text(out, &v[i]);
-		for (int h = 0; h < H_COUNT; h++)
+		for (int h = 0; verbose && h < H_COUNT; h++)
 			print_hypothesis(out, &v[i], h);
 	}
 }
@@ -611,7 +612,7 @@ static void print_json(FILE *out, const struct report *rp)
 	json_object_put(root);
 }
 
-int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out)
+int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, int verbose, FILE *out)
 {
 	struct report rp;
 	int r = report_load(st, campaign_id, &rp);
@@ -622,8 +623,9 @@ int report_campaign(struct store *st, int64_t campaign_id, enum report_format fm
 		print_json(out, &rp);
 	} else if (r == 0) {
 		print_text(out, &rp.table, rp.in, rp.nin);
-		print_metrics(out, rp.in, rp.nin);
-		print_verdicts(out, rp.v, rp.nin);
+		if (verbose)
+			print_metrics(out, rp.in, rp.nin);
+		print_verdicts(out, rp.v, rp.nin, verbose);
 	}
 	report_free(&rp);
 	return r;

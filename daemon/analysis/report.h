@@ -12,9 +12,11 @@
 
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 
-/* Writes campaign_id's table to out. Returns 0, -ENOENT when there is no
- * such campaign, or -EIO (store_errmsg(st) says why). Does not log. */
-int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out);
+/* Writes campaign_id's table to out; the text also each verdict with its
+ * speedup stack, and with verbose the metrics and every hypothesis's
+ * evidence. Returns 0, -ENOENT when there is no such campaign, or -EIO
+ * (store_errmsg(st) says why). Does not log. */
+int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, int verbose, FILE *out);
 
 /* Writes the campaign's figures to path (.svg or .png) through gnuplot.
  * Returns 0 or -errno with a fresh *ret_error. */

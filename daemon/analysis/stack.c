@@ -46,8 +46,9 @@ static int usable(const struct srun *r)
 
 /* The per-run values of one point, gathered. */
 struct sample {
-	double *comp[SC_COUNT], *cost, *wall, *busy, *psi;
+	double *comp[SC_COUNT], *cost, *wall, *busy, *psi, *wait;
 	size_t n;
+	int outliers;   /* left out: see sample_trim */
 };
 
 static void sample_gather(const struct srun *runs, size_t nruns, int n, struct sample *s)
@@ -59,6 +60,7 @@ static void sample_gather(const struct srun *runs, size_t nruns, int n, struct s
 	s->wall = xcalloc(nruns ? nruns : 1, sizeof(double));
 	s->busy = xcalloc(nruns ? nruns : 1, sizeof(double));
 	s->psi = xcalloc(nruns ? nruns : 1, sizeof(double));
+	s->wait = xcalloc(nruns ? nruns : 1, sizeof(double));
 	for (size_t i = 0; i < nruns; i++) {
 		const struct srun *r = &runs[i];
 		double comp[SC_COUNT];
@@ -72,6 +74,7 @@ static void sample_gather(const struct srun *runs, size_t nruns, int n, struct s
 		s->wall[s->n] = r->wall;
 		s->busy[s->n] = isnan(r->others) ? NAN : r->others / (r->n * r->wall);
 		s->psi[s->n] = isnan(r->psi_cpu) ? NAN : r->psi_cpu / r->wall;
+		s->wait[s->n] = r->user + r->kernel > 0 ? r->delay / (r->user + r->kernel) : NAN;
 		s->n++;
 	}
 }
@@ -84,6 +87,39 @@ static void sample_free(struct sample *s)
 	free(s->wall);
 	free(s->busy);
 	free(s->psi);
+	free(s->wait);
+}
+
+/* Leaves out the runs whose cost is an outlier (stats_is_outlier), as
+ * long as two remain: one run disturbed by the host must not make every
+ * interval too wide to decide anything. They are counted, not hidden. */
+static void sample_trim(struct sample *s)
+{
+	struct summary sum;
+	size_t keep = 0;
+	char *out;
+
+	stats_summary(s->cost, s->n, &sum);
+	if (!sum.outliers || s->n - sum.outliers < 2)
+		return;
+	out = xcalloc(s->n, 1);
+	for (size_t i = 0; i < s->n; i++)
+		out[i] = (char)stats_is_outlier(s->cost[i], &sum);
+	for (size_t i = 0; i < s->n; i++) {
+		if (out[i])
+			continue;
+		for (int c = 0; c < SC_COUNT; c++)
+			s->comp[c][keep] = s->comp[c][i];
+		s->cost[keep] = s->cost[i];
+		s->wall[keep] = s->wall[i];
+		s->busy[keep] = s->busy[i];
+		s->psi[keep] = s->psi[i];
+		s->wait[keep] = s->wait[i];
+		keep++;
+	}
+	s->outliers = (int)(s->n - keep);
+	s->n = keep;
+	free(out);
 }
 
 static double mean_of(const double *v, size_t n)
@@ -96,13 +132,13 @@ static double mean_of(const double *v, size_t n)
 
 static void build_point(const struct sample *one, const struct sample *at, int n, struct stack_point *p)
 {
-	struct summary wall, cost;
+	struct summary wall;
 	double speedup;
 
 	memset(p, 0, sizeof(*p));
 	p->n = n;
-	p->runs = (int)at->n;
-	p->runs1 = (int)one->n;
+	p->runs = (int)at->n + at->outliers;
+	p->runs1 = (int)one->n + one->outliers;
 	p->cost1 = mean_of(one->cost, one->n);
 	p->cost = mean_of(at->cost, at->n);
 	stats_mean_diff(one->cost, one->n, at->cost, at->n, &p->lost);
@@ -121,8 +157,9 @@ static void build_point(const struct sample *one, const struct sample *at, int n
 	p->wall = wall.median;
 	p->wall_min = wall.min;
 	p->wall_max = wall.max;
-	stats_summary(at->cost, at->n, &cost);
-	p->outliers = (int)cost.outliers;
+	p->outliers = at->outliers;
+	p->outliers1 = one->outliers;
+	p->wait_ratio = mean_of(at->wait, at->n);
 	speedup = p->efficiency.mid * n;
 	p->serial_fraction = n > 1 && speedup > 0 ? (1 / speedup - 1.0 / n) / (1 - 1.0 / n) : NAN;
 	p->host_busy = mean_of(at->busy, at->n);
@@ -147,12 +184,14 @@ void stack_build(const struct srun *runs, size_t nruns, struct stack_point **ret
 			ns[nn++] = runs[i].n;
 	qsort(ns, nn, sizeof(int), cmp_int);
 	sample_gather(runs, nruns, 1, &one);
+	sample_trim(&one);
 	for (size_t i = 0; one.n && i < nn; i++) {
 		struct sample at;
 
 		if (i > 0 && ns[i] == ns[i - 1])
 			continue;
 		sample_gather(runs, nruns, ns[i], &at);
+		sample_trim(&at);
 		*ret = xreallocarray(*ret, *ret_n + 1, sizeof(**ret));
 		build_point(&one, &at, ns[i], &(*ret)[(*ret_n)++]);
 		sample_free(&at);

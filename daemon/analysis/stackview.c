@@ -25,8 +25,11 @@ static void point_text(FILE *out, const struct stack_point *p)
 	char iv[64];
 
 	fprintf(out, "  speedup stack at N=%d: core-seconds per unit of work, mean over %d run%s at N and %d at 1,"
-		     " [95%% interval]\n",
-		p->n, p->runs, p->runs == 1 ? "" : "s", p->runs1);
+		     " [95%% interval]", p->n, p->runs - p->outliers, p->runs - p->outliers == 1 ? "" : "s",
+		p->runs1 - p->outliers1);
+	if (p->outliers || p->outliers1)
+		fprintf(out, "; outliers left out: %d at N, %d at 1", p->outliers, p->outliers1);
+	fputc('\n', out);
 	interval_text(&p->lost, iv, sizeof(iv));
 	fprintf(out, "    %-20s %8.3f  %-18s of %.3f at N (%.3f at 1)\n", "lost", p->lost.mid, iv, p->cost, p->cost1);
 	for (int c = 0; c < SC_COUNT; c++) {
@@ -41,8 +44,6 @@ static void point_text(FILE *out, const struct stack_point *p)
 	if (!isnan(p->wall.lo))
 		fprintf(out, " [%.3f, %.3f] at %.0f%%", p->wall.lo, p->wall.hi, p->wall.level * 100);
 	fprintf(out, ", min %.3f, max %.3f", p->wall_min, p->wall_max);
-	if (p->outliers)
-		fprintf(out, ", %d outlier%s", p->outliers, p->outliers == 1 ? "" : "s");
 	fprintf(out, "\n    serial fraction %.2f (Karp-Flatt)", p->serial_fraction);
 	if (!isnan(p->host_busy) || !isnan(p->psi_cpu_share))
 		fprintf(out, "; host: others took %.0f%% of the reserved cores, CPU pressure %.0f%%",
@@ -98,6 +99,8 @@ json_object *stackview_json(const struct verdict *v)
 		json_object_object_add(o, "wall_s_min", jnum(p->wall_min));
 		json_object_object_add(o, "wall_s_max", jnum(p->wall_max));
 		json_object_object_add(o, "outliers", json_object_new_int(p->outliers));
+		json_object_object_add(o, "outliers_1", json_object_new_int(p->outliers1));
+		json_object_object_add(o, "wait_ratio", jnum(p->wait_ratio));
 		json_object_object_add(o, "serial_fraction", jnum(p->serial_fraction));
 		json_object_object_add(o, "host_busy_share", jnum(p->host_busy));
 		json_object_object_add(o, "psi_cpu_share", jnum(p->psi_cpu_share));

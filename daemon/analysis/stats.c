@@ -87,17 +87,25 @@ void stats_summary(const double *v, size_t n, struct summary *ret)
 	for (size_t i = 0; i < m; i++)
 		ss += (s[i] - ret->mean) * (s[i] - ret->mean);
 	ret->sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
-	/* outliers: |x - median| > 3 x 1.4826 x MAD, the MAD scaled to a
-	 * normal sample's standard deviation (Leys et al. 2013) */
 	dev = xcalloc(m ? m : 1, sizeof(double));
 	for (size_t i = 0; i < m; i++)
 		dev[i] = fabs(s[i] - ret->median.mid);
 	qsort(dev, m, sizeof(double), cmp_double);
-	mad = median_sorted(dev, m) * 1.4826;
-	for (size_t i = 0; m >= 3 && mad > 0 && i < m; i++)
-		ret->outliers += dev[i] > 3 * mad;
+	mad = median_sorted(dev, m);
+	ret->mad = mad;
+	for (size_t i = 0; m >= 3 && i < m; i++)
+		ret->outliers += stats_is_outlier(s[i], ret);
 	free(dev);
 	free(s);
+}
+
+int stats_is_outlier(double x, const struct summary *s)
+{
+	double limit = 3 * 1.4826 * s->mad;
+
+	if (limit < 0.05 * fabs(s->median.mid))
+		limit = 0.05 * fabs(s->median.mid);
+	return s->n >= 3 && fabs(x - s->median.mid) > limit;
 }
 
 /* Student's t, two-sided 95% (the 97.5% quantile), by degrees of freedom */

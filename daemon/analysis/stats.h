@@ -17,8 +17,15 @@ struct summary {
 	size_t n;
 	struct interval median; /* lo..hi from order statistics */
 	double min, max, mean, sd;
-	size_t outliers;        /* beyond 3 scaled MADs from the median */
+	double mad;             /* median absolute deviation from the median */
+	size_t outliers;        /* see stats_is_outlier */
 };
+
+/* Whether x is an outlier of the sample s summarises (3 or more values):
+ * further from the median than 3 median absolute deviations scaled to a
+ * normal sample's standard deviation (1.4826 x MAD; Leys et al. 2013), and
+ * than 5% of the median (timing jitter below that is ordinary). */
+int stats_is_outlier(double x, const struct summary *s);
 
 /* The summary of n values (not modified; NANs are skipped). */
 void stats_summary(const double *v, size_t n, struct summary *ret);

@@ -642,8 +642,8 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 			snprintf(buf, len, "page faults, system calls or switches");
 		return H_KERNEL;
 	case SC_WAITING:
-		snprintf(buf, len, "others took %.0f%% of the reserved cores; workers waited %.2f s per CPU-s",
-			 isnan(sp->host_busy) ? 0 : sp->host_busy * 100, pn && !isnan(pn->run_delay_ratio) ? pn->run_delay_ratio : 0);
+		snprintf(buf, len, "its threads and children waited %.2f s per CPU-s; others took %.0f%% of the reserved cores",
+			 isnan(sp->wait_ratio) ? 0 : sp->wait_ratio, isnan(sp->host_busy) ? 0 : sp->host_busy * 100);
 		return H_OVERSUB;
 	case SC_IDLE:
 		/* hand-offs already costly with one worker block the others:

@@ -37,6 +37,7 @@ int cli_parse_opts(int argc, char **argv, const char *usage, const char *shortop
 		case 'P': o->plot = optarg; break;
 		case 'S': o->socket = optarg; break;
 		case 'w': o->watch = 1; break;
+		case 'v': o->verbose = 1; break;
 		case 'm': o->max_mib = optarg; break;
 		default:
 			if (optopt)

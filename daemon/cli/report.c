@@ -15,9 +15,10 @@
 
 const char usage_report[] =
 	"usage: scalprof report [CAMPAIGN] [--db PATH] [--format text|csv|json] [--plot FILE] [--runs]\n"
+	"                       [--verbose]\n"
 	"\n"
-	"Prints a stored campaign's result table, the metrics its verdicts weigh, and\n"
-	"each workload's verdict with the evidence for and against every hypothesis.\n"
+	"Prints a stored campaign's result table and each workload's verdict with its\n"
+	"speedup stack: the core-seconds lost against perfect scaling, split by cause.\n"
 	"CAMPAIGN is a campaign id or name (the latest of that name); default: the latest.\n"
 	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
 	"  -c, --campaign ID    the same as the CAMPAIGN operand\n"
@@ -25,6 +26,8 @@ const char usage_report[] =
 	"      --plot FILE      also draw speedup and bandwidth against N into FILE\n"
 	"                       (.svg or .png, through gnuplot)\n"
 	"  -r, --runs           list every run with its evidence instead (text only)\n"
+	"  -v, --verbose        also the metrics the verdicts weigh, and every figure for\n"
+	"                       and against every hypothesis (text)\n"
 	"exit status: 0, 1 the database could not be read or the plot not drawn,\n"
 	"2 bad usage, no such campaign or database\n";
 
@@ -48,6 +51,7 @@ int cmd_report(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "plot", required_argument, NULL, 'P' },
 		{ "runs", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -56,7 +60,7 @@ int cmd_report(int argc, char **argv)
 	const char *which;
 	struct store *db;
 	int64_t id;
-	int r, ex, i = cli_parse_opts(argc, argv, usage_report, "d:c:f:rh", longopts, &o, &ex);
+	int r, ex, i = cli_parse_opts(argc, argv, usage_report, "d:c:f:rvh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -86,7 +90,7 @@ int cmd_report(int argc, char **argv)
 	if (r == 0 && o.runs)
 		r = report_runs(db, id, stdout);
 	else if (r == 0)
-		r = report_campaign(db, id, fmt, stdout);
+		r = report_campaign(db, id, fmt, o.verbose, stdout);
 	if (r == -ENOENT) {
 		if (which)
 			log_error("report: no campaign '%s' in '%s' (ids and names: sqlite3 %s 'select id, name from "

@@ -282,7 +282,7 @@ int cmd_run(int argc, char **argv)
 	ex = run_outcome(r, &res, o.db);
 	if (res.runs_before + res.sum.runs_done > 0) {
 		putchar('\n');
-		if (report_campaign(st, res.campaign_id, REPORT_TEXT, stdout) < 0)
+		if (report_campaign(st, res.campaign_id, REPORT_TEXT, 0, stdout) < 0)
 			log_error("cannot print the result table: %s", store_errmsg(st));
 	}
 	session_result_clear(&res);

@@ -65,7 +65,8 @@ struct stack_point {
 	struct interval efficiency;  /* cost1 / cost */
 	struct interval wall;        /* the median wall time at n, order-statistic interval */
 	double wall_min, wall_max;
-	int outliers;                /* runs at n far from the others (3 scaled MADs) */
+	int outliers, outliers1;     /* runs at n and at 1 far from the others, left out of the means */
+	double wait_ratio;           /* mean run-queue wait of every task per CPU-second at n */
 	double serial_fraction;      /* Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n) */
 	double host_busy;            /* mean share of the reserved cores others took (steal included) */
 	double psi_cpu_share;        /* mean host CPU pressure over wall time */

@@ -42,7 +42,7 @@ static void add_table(struct daemon *d, int64_t campaign_id, json_object *o)
 
 	if (!f)
 		return;
-	r = report_campaign(d->st, campaign_id, REPORT_TEXT, f);
+	r = report_campaign(d->st, campaign_id, REPORT_TEXT, 0, f);
 	if (fclose(f) == 0 && r == 0)
 		json_object_object_add(o, "table", json_object_new_string(text));
 	else if (r < 0)

@@ -394,8 +394,8 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 		r = sql_prepare(st, STORING,
 				"INSERT INTO verdict_points (verdict_id, n_workers, runs, runs_1, cost_1, cost, efficiency,"
 				" efficiency_lo, efficiency_hi, wall_s, wall_s_lo, wall_s_hi, wall_s_level, wall_s_min,"
-				" wall_s_max, outliers, serial_fraction, host_busy_share, psi_cpu_share)"
-				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				" wall_s_max, outliers, serial_fraction, host_busy_share, psi_cpu_share, outliers_1,"
+				" wait_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&q->point);
 	if (r == 0)
 		r = sql_prepare(st, STORING,
@@ -509,6 +509,8 @@ static int insert_stack(struct store *st, const struct vstmts *q, int64_t vid, c
 		sql_bind_double(s, 17, p->serial_fraction);
 		sql_bind_double(s, 18, p->host_busy);
 		sql_bind_double(s, 19, p->psi_cpu_share);
+		sqlite3_bind_int(s, 20, p->outliers1);
+		sql_bind_double(s, 21, p->wait_ratio);
 		r = sql_step_cached(st, s, STORING);
 		if (r == 0)
 			r = insert_component(st, q->comp, vid, p->n, "lost", &p->lost, p->lost.mid > 0 ? 1 : NAN);
