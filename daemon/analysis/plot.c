@@ -48,6 +48,33 @@ static int any(const struct plot_panel *p, size_t field)
 	return 0;
 }
 
+/* The speedup stack: one stacked bar per N above 1. */
+static void write_stack(FILE *f, const struct plot_panel *p, size_t idx)
+{
+	static const char *const names[PLOT_COMPONENTS] = {
+		"extra user CPU", "extra kernel CPU", "waiting for a core", "idle", "remainder",
+	};
+	static const char *const colours[PLOT_COMPONENTS] = { "#4477aa", "#ee6677", "#ccbb44", "#bbbbbb", "#aa3377" };
+	int has = 0;
+
+	for (size_t i = 0; i < p->npts; i++)
+		has |= !isnan(p->pts[i].comp[0]);
+	fputs("set title ", f);
+	put_quoted(f, p->workload);
+	fputs(".': speedup stack (lost core-s per unit of work)'\nset ylabel 'core-s per unit'\n", f);
+	if (!has) {
+		fputs("set yrange [0:1]\nset label 1 'no stack: no 1-worker baseline or CPU times' at graph 0.5,0.5 "
+		      "center\nplot 1/0 notitle\nunset label 1\n", f);
+		return;
+	}
+	fputs("set yrange [*:*]\nset style fill solid 0.9 border lc 'gray30'\nset boxwidth 0.6\nplot ", f);
+	for (int c = PLOT_COMPONENTS; c-- > 0;)
+		fprintf(f, "$d%zu using 1:%d with boxes lc rgb '%s' title '%s', ", idx, 7 + c, colours[c], names[c]);
+	for (int c = PLOT_COMPONENTS; c-- > 0;)
+		fprintf(f, "$d%zu using 1:%d with boxes lc rgb '%s' notitle, ", idx, 12 + c, colours[c]);
+	fputs("0 with lines lc 'black' notitle\n", f);
+}
+
 static void write_panel(FILE *f, const struct plot_panel *p, size_t idx)
 {
 	int maxn = p->npts ? p->pts[p->npts - 1].n : 1;
@@ -57,10 +84,26 @@ static void write_panel(FILE *f, const struct plot_panel *p, size_t idx)
 
 	fprintf(f, "$d%zu << EOD\n", idx);
 	for (size_t i = 0; i < p->npts; i++) {
-		fprintf(f, "%d", p->pts[i].n);
-		put_value(f, p->pts[i].speedup);
-		put_value(f, p->pts[i].gbps);
-		put_value(f, p->pts[i].ceiling_gbps);
+		const struct plot_point *q = &p->pts[i];
+		double up = 0, down = 0;
+
+		fprintf(f, "%d", q->n);
+		put_value(f, q->speedup);
+		put_value(f, q->gbps);
+		put_value(f, q->ceiling_gbps);
+		put_value(f, isnan(q->speedup_lo) ? q->speedup : q->speedup_lo);
+		put_value(f, isnan(q->speedup_hi) ? q->speedup : q->speedup_hi);
+		/* columns 7..11: the positive parts stacked upwards, 12..16 the
+		 * negative ones downwards (cumulative: each bar is drawn from 0,
+		 * the tallest first, so the shorter cover it) */
+		for (int c = 0; c < PLOT_COMPONENTS; c++) {
+			up += isnan(q->comp[c]) || q->comp[c] < 0 ? 0 : q->comp[c];
+			put_value(f, isnan(q->comp[c]) ? NAN : up);
+		}
+		for (int c = 0; c < PLOT_COMPONENTS; c++) {
+			down += isnan(q->comp[c]) || q->comp[c] > 0 ? 0 : q->comp[c];
+			put_value(f, isnan(q->comp[c]) ? NAN : down);
+		}
 		fputc('\n', f);
 	}
 	fputs("EOD\n", f);
@@ -73,10 +116,13 @@ static void write_panel(FILE *f, const struct plot_panel *p, size_t idx)
 	fputs("\nset ylabel 'speedup'\nset yrange [0:*]\n", f);
 	if (has_speedup)
 		fprintf(f, "plot $d%zu using 1:2 with linespoints pt 7 lw 2 title 'measured', "
-			   "x with lines dt 2 lc 'gray40' title 'ideal'\n", idx);
+			   "$d%zu using 1:2:5:6 with yerrorbars lc 'black' pt 0 title '95%% interval', "
+			   "x with lines dt 2 lc 'gray40' title 'ideal'\n", idx, idx);
 	else
 		fputs("set yrange [0:1]\nset label 1 'no ok runs' at graph 0.5,0.5 center\nplot 1/0 notitle\n"
 		      "unset label 1\n", f);
+
+	write_stack(f, p, idx);
 
 	fputs("set title ", f);
 	put_quoted(f, p->workload);
@@ -104,12 +150,12 @@ static void write_panel(FILE *f, const struct plot_panel *p, size_t idx)
 static void write_script(FILE *f, const char *path, int png, const char *title, const struct plot_panel *panels,
 			 size_t n)
 {
-	fprintf(f, "set terminal %s size 1000,%zu noenhanced font 'sans,10' background rgb 'white'\n",
+	fprintf(f, "set terminal %s size 1500,%zu noenhanced font 'sans,10' background rgb 'white'\n",
 		png ? "pngcairo" : "svg", 60 + 300 * (n ? n : 1));
 	fputs("set output ", f);
 	put_quoted(f, path);
 	fputs("\nset grid\nset key top left\nset multiplot layout ", f);
-	fprintf(f, "%zu,2 title ", n ? n : 1);
+	fprintf(f, "%zu,3 title ", n ? n : 1);
 	put_quoted(f, title);
 	fputc('\n', f);
 	for (size_t i = 0; i < n; i++)

@@ -1,15 +1,21 @@
 /* plot.h: a campaign's figures as an SVG or PNG file, drawn by gnuplot (a
  * well-kept plotting tool; we write its script, it draws the axes): one row
- * per workload, speedup against N with the ideal line, and memory bandwidth
- * against N with this machine's ceiling. */
+ * per workload, speedup against N with its error bars and the ideal line,
+ * the speedup stack per N (stacked bars of the lost core-seconds per unit
+ * of work by component), and memory bandwidth against N with this
+ * machine's ceiling. */
 #ifndef SCALPROF_PLOT_H
 #define SCALPROF_PLOT_H
 
 #include <stddef.h>
 
+#define PLOT_COMPONENTS 5 /* the speedup stack's, in enum stack_comp's order */
+
 struct plot_point {
 	int n;
 	double speedup, gbps, ceiling_gbps; /* NAN where not measured */
+	double speedup_lo, speedup_hi;      /* the speedup's interval; NAN: none */
+	double comp[PLOT_COMPONENTS];       /* core-seconds per unit lost, by component; NAN: no stack */
 };
 
 struct plot_panel {

@@ -648,10 +648,23 @@ static void plot_panels(const struct vinput *in, const struct verdict *v, size_t
 {
 	for (size_t i = 0; i < nin; i++) {
 		pts[i] = xcalloc(in[i].npts ? in[i].npts : 1, sizeof(**pts));
-		for (size_t k = 0; k < in[i].npts; k++)
-			pts[i][k] = (struct plot_point){ .n = in[i].pts[k].n, .speedup = in[i].pts[k].speedup,
-							 .gbps = in[i].pts[k].gbps,
-							 .ceiling_gbps = ceiling_at(c, nc, in[i].pts[k].n) };
+		for (size_t k = 0; k < in[i].npts; k++) {
+			const struct stack_point *sp = stack_at(&v[i], in[i].pts[k].n);
+			struct plot_point *q = &pts[i][k];
+
+			*q = (struct plot_point){ .n = in[i].pts[k].n, .speedup = in[i].pts[k].speedup,
+						  .gbps = in[i].pts[k].gbps, .ceiling_gbps = ceiling_at(c, nc, in[i].pts[k].n),
+						  .speedup_lo = NAN, .speedup_hi = NAN };
+			for (int s = 0; s < PLOT_COMPONENTS; s++)
+				q->comp[s] = sp ? sp->comp[s].mid : q->n == 1 ? 0 : NAN;
+			/* the verdict's estimate, with its interval */
+			if (sp)
+				q->speedup = sp->efficiency.mid * q->n;
+			if (sp && !isnan(sp->efficiency.lo)) {
+				q->speedup_lo = sp->efficiency.lo * q->n;
+				q->speedup_hi = isinf(sp->efficiency.hi) ? NAN : sp->efficiency.hi * q->n;
+			}
+		}
 		panels[i] = (struct plot_panel){ .workload = in[i].workload, .mode = in[i].mode,
 						 .verdict = v[i].verdict, .pts = pts[i], .npts = in[i].npts,
 						 .bw_note = in[i].bw_reason ? "bandwidth not measured on this host"

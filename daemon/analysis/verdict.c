@@ -445,6 +445,31 @@ static void bandwidth_interference(struct verdict *v, const struct vpoint *pi)
 		    "%.2fx beside the bandwidth co-runner, %.2fx beside the CPU hog: within the noise", bw, cpu);
 }
 
+/* The machine's own ceiling bounds how well bandwidth-bound work can
+ * scale: its bandwidth at n over n x its bandwidth at 1. Work that scales
+ * clearly better is not bandwidth-bound; work that tracks it may be. A
+ * ceiling that itself scales bounds nothing. */
+static void bandwidth_scaling(struct verdict *v, const struct vpoint *pn)
+{
+	double cs = pn->ceiling_scaling, e = pn->efficiency;
+	char thr[64];
+
+	if (isnan(cs) || isnan(e) || cs >= TH(scales_efficiency))
+		return;
+	if (e > cs + TH(ceiling_track)) {
+		thr_text(thr, "> ceiling scaling +", TH_ceiling_track);
+		add(v, H_BANDWIDTH, ST_AGAINST, "ceiling_scaling", pn->n, cs, thr,
+		    "machine_bandwidth: ceiling at n / (n x at 1), against scaling.efficiency",
+		    "efficiency %.2f at %d workers, above the %.2f this machine's bandwidth allows: not bound by it",
+		    e, pn->n, cs);
+	} else if (e >= cs - TH(ceiling_track)) {
+		add(v, H_BANDWIDTH, ST_CONTEXT, "ceiling_scaling", pn->n, cs, NULL,
+		    "machine_bandwidth: ceiling at n / (n x at 1), against scaling.efficiency",
+		    "efficiency %.2f at %d workers tracks this machine's bandwidth scaling (%.2f): consistent with it",
+		    e, pn->n, cs);
+	}
+}
+
 static void judge_bandwidth(struct verdict *v, const struct vinput *in, const struct vpoint *p1,
 			    const struct vpoint *pn)
 {
@@ -452,6 +477,7 @@ static void judge_bandwidth(struct verdict *v, const struct vinput *in, const st
 	const char *bwr;
 
 	bandwidth_ceiling(v, in, pn);
+	bandwidth_scaling(v, pn);
 	bandwidth_mpki(v, p1, pn);
 	if (pi && !isnan(pi->slowdown[CO_BANDWIDTH]))
 		bandwidth_interference(v, pi);

@@ -44,7 +44,7 @@ void vpoint_init(struct vpoint *p, int n)
 	p->wall = p->speedup = p->efficiency = NAN;
 	p->cpu_util = p->kernel_share = p->kernel_s_per_unit = p->faults_per_cpu_s = NAN;
 	p->switches_per_unit = p->switches_per_cpu_ms = p->run_delay_ratio = p->migrations_per_s = NAN;
-	p->ipc = p->mpki = p->gbps = p->ceiling = p->wset_llc = NAN;
+	p->ipc = p->mpki = p->gbps = p->ceiling = p->wset_llc = p->ceiling_scaling = NAN;
 	for (int k = 0; k < CO_COUNT; k++)
 		p->slowdown[k] = NAN;
 }

@@ -34,6 +34,7 @@ struct vpoint {
 	double cpu_util, kernel_share, kernel_s_per_unit, faults_per_cpu_s;
 	double switches_per_unit, switches_per_cpu_ms, run_delay_ratio, migrations_per_s;
 	double ipc, mpki, gbps, ceiling, wset_llc;
+	double ceiling_scaling;    /* the machine's bandwidth ceiling at n / (n x at 1) */
 	double slowdown[CO_COUNT]; /* beside the bandwidth, cache and cpu co-runners */
 	int coruns[CO_COUNT];      /* how many co-runs each median is of */
 };

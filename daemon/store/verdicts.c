@@ -16,6 +16,7 @@
 #include "store/verdicts.h"
 
 #define LOADING "judging the campaign"
+#define CEILING_SCALING_MAX 4096 /* worker counts whose ceiling is looked up */
 #define STORING "storing the verdicts"
 
 /* ---- values gathered for a median --------------------------------------- */
@@ -188,6 +189,36 @@ static int load_scaling(struct store *st, int64_t cid, struct vinput *in, size_t
 	return sql_rows_end(st, s, rc, LOADING);
 }
 
+/* The machine's bandwidth ceiling's own scaling at each point: the best
+ * STREAM rate at n over n x the best at 1. */
+static int load_ceiling_scaling(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	sqlite3_stmt *s;
+	double at[CEILING_SCALING_MAX + 1] = { 0 };
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT mb.n_workers, max(mb.mb_per_s) FROM machine_bandwidth mb"
+				" JOIN campaigns c ON c.machine_id = mb.machine_id WHERE c.id = ? GROUP BY mb.n_workers",
+				cid, &s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int n = sqlite3_column_int(s, 0);
+
+		if (n >= 1 && n <= CEILING_SCALING_MAX)
+			at[n] = sqlite3_column_double(s, 1);
+	}
+	r = sql_rows_end(st, s, rc, LOADING);
+	for (size_t i = 0; r == 0 && at[1] > 0 && i < nin; i++)
+		for (size_t k = 0; k < in[i].npts; k++) {
+			int n = in[i].pts[k].n;
+
+			if (n >= 1 && n <= CEILING_SCALING_MAX && at[n] > 0)
+				in[i].pts[k].ceiling_scaling = at[n] / (n * at[1]);
+		}
+	return r;
+}
+
 /* The median slowdown beside co-runner kind k of every point that has an
  * ordinary run; s is bound to (cid, kind) and yields (workload, n,
  * slowdown) grouped by point. */
@@ -339,6 +370,8 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 		r = load_run_metrics(st, cid, in, n);
 	if (r == 0)
 		r = load_scaling(st, cid, in, n);
+	if (r == 0)
+		r = load_ceiling_scaling(st, cid, in, n);
 	if (r == 0)
 		r = load_interference(st, cid, in, n);
 	if (r == 0)
