@@ -7,8 +7,9 @@ set -eu
 PKGS="build-essential pkg-config libpfm4-dev libcyaml-dev libyaml-dev
 libsqlite3-dev sqlite3 libhwloc-dev hwloc libssl-dev linux-perf mandoc
 perl python3 procps util-linux libjson-c-dev gnuplot-nox
-libsystemd-dev systemd"
+libsystemd-dev systemd chromium"
 
+# (chromium: the tests look at the plots in a real browser, headless)
 # `deps.sh bench` adds what the benchmarks compare against
 [ "${1:-}" = bench ] && PKGS="$PKGS likwid time"
 # `deps.sh valgrind` adds what check-valgrind runs under

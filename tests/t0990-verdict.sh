@@ -130,6 +130,23 @@ is "$(head -c 4 fig.png | od -An -c | tr -d ' ')" "211PNG" "fig.png is a PNG"
 run_sp report --db bandwidth-counters.db --plot fig.svg
 ok "grep -q '<svg' fig.svg && grep -q 'memory bandwidth' fig.svg && grep -q 'ceiling (STREAM)' fig.svg" \
 	"fig.svg is an SVG with the bandwidth panel and its ceiling"
+# the stack panel as a browser draws it: the compound fixture's bar is 0.35
+# core-s of extra kernel CPU over 0.15 of extra user CPU, so the browser's
+# pixels of the two colours (plot.c's) keep that ratio, legend swatches aside
+run_sp report --db compound.db --plot stack.svg
+is "$rc" 0 "--plot stack.svg exits 0"
+if have cmd chromium "headless Chromium, installed by scripts/deps.sh"; then
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1500,420 \
+		--screenshot="$TMP/stack.png" "file://$TMP/stack.svg" >chromium.log 2>&1
+	ok "[ -s '$TMP/stack.png' ]" "Chromium renders stack.svg"
+	read -r red blue yellow < <(python3 "$SRC_DIR/tests/lib/png-colours.py" "$TMP/stack.png" ee6677 4477aa ccbb44 |
+		tr '\n' ' ')
+	echo "# pixels: extra kernel CPU $red, extra user CPU $blue, waiting (legend only) $yellow"
+	ok "awk 'BEGIN { r = ($red - $yellow) / ($blue - $yellow); exit !($blue > 1000 && r > 2.0 && r < 2.7) }'" \
+		"the stacked bar shows extra kernel CPU 0.35 over extra user CPU 0.15 (pixels $red : $blue)"
+else
+	skip "$why" 2
+fi
 run_sp report --db kernel.db --plot fig.pdf
 is "$rc" 2 "--plot with another extension exits 2"
 like "$err" "must end in .svg or .png" "and says why"

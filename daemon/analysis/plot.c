@@ -67,7 +67,7 @@ static void write_stack(FILE *f, const struct plot_panel *p, size_t idx)
 		      "center\nplot 1/0 notitle\nunset label 1\n", f);
 		return;
 	}
-	fputs("set yrange [*:*]\nset style fill solid 0.9 border lc 'gray30'\nset boxwidth 0.6\nplot ", f);
+	fputs("set yrange [*:*]\nset style fill solid 1.0 border lc 'gray30'\nset boxwidth 0.6\nplot ", f);
 	for (int c = PLOT_COMPONENTS; c-- > 0;)
 		fprintf(f, "$d%zu using 1:%d with boxes lc rgb '%s' title '%s', ", idx, 7 + c, colours[c], names[c]);
 	for (int c = PLOT_COMPONENTS; c-- > 0;)
