@@ -505,33 +505,20 @@ UPDATE runs SET user_ns = (SELECT sum(w.utime_ns) FROM workers w WHERE w.run_id 
                 kernel_ns = (SELECT sum(w.stime_ns) FROM workers w WHERE w.run_id = runs.id),
                 run_delay_ns = (SELECT sum(w.run_delay_ns) FROM workers w WHERE w.run_id = runs.id);
 
--- run_metrics again: CPU time and run-queue wait from the run's own sums
--- (computed when it was stored; the run-queue wait of every thread and
--- child, not only the workers' main threads), the workers' when a run has
--- none.
+-- The report reads every counter value of a campaign's ok runs: from the
+-- index alone, without visiting each row.
+CREATE INDEX counters_values ON counters (run_id, event, status, scaled_value);
+
+-- run_metrics again, read fast: what each run's figures need from its
+-- workers, counters, bandwidth and interference rows is computed once,
+-- when the run is stored, into run_figures (from the view run_figures_live,
+-- which computes it from those rows); CPU time and run-queue wait come from
+-- the run's own sums (every task's wait, not only the workers' main
+-- threads). A run with no run_figures row (stored by another program, or
+-- inserted by hand) is computed live, so the view shows every run either
+-- way.
 DROP VIEW run_metrics;
-CREATE VIEW run_metrics AS
-SELECT x.*,
-       cpu_s / wall_s AS cpu_utilisation,
-       kernel_s / cpu_s AS kernel_share,
-       instructions / cycles AS ipc,
-       1000.0 * llc_misses / instructions AS llc_mpki,
-       llc_misses / llc_loads AS llc_miss_ratio,
-       context_switches / wall_s AS context_switches_per_s,
-       1.0 * context_switches / work_units AS context_switches_per_unit,
-       context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
-       kernel_s / work_units AS kernel_s_per_unit,
-       cpu_migrations / wall_s AS migrations_per_s,
-       involuntary_switches / wall_s AS involuntary_switches_per_s,
-       page_faults / wall_s AS page_faults_per_s,
-       page_faults / cpu_s AS page_faults_per_cpu_s,
-       run_delay_s / cpu_s AS run_delay_ratio,
-       gb_per_s * 1000 / (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c
-                          ON c.machine_id = mb.machine_id WHERE c.id = x.campaign_id
-                          AND mb.n_workers = x.n_workers) AS ceiling_fraction,
-       1.0 * working_set_bytes * work_units / (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c
-                          ON c.machine_id = m.id WHERE c.id = x.campaign_id) AS working_set_per_llc
-FROM (
+CREATE VIEW run_figures_live AS
     SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.status,
            r.wall_ns / 1e9 AS wall_s,
            CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
@@ -562,7 +549,70 @@ FROM (
               FROM bandwidth b WHERE b.run_id = r.id) AS gb_per_s,
            (SELECT group_concat(DISTINCT b.source) FROM bandwidth b WHERE b.run_id = r.id) AS bandwidth_source,
            (SELECT i.slowdown FROM interference i WHERE i.run_id = r.id) AS slowdown
-    FROM runs r
+    FROM runs r;
+
+CREATE TABLE run_figures (
+    run_id               INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    cpu_s                REAL,
+    kernel_s             REAL,
+    run_delay_s          REAL,
+    involuntary_switches INTEGER,
+    cycles               REAL,
+    instructions         REAL,
+    llc_loads            REAL,
+    llc_misses           REAL,
+    context_switches     REAL,
+    cpu_migrations       REAL,
+    page_faults          REAL,
+    gb_per_s             REAL,
+    bandwidth_source     TEXT,
+    slowdown             REAL
+);
+INSERT INTO run_figures SELECT run_id, cpu_s, kernel_s, run_delay_s, involuntary_switches, cycles, instructions, llc_loads, llc_misses, context_switches, cpu_migrations, page_faults, gb_per_s, bandwidth_source, slowdown FROM run_figures_live;
+
+CREATE VIEW run_metrics AS
+SELECT x.*,
+       cpu_s / wall_s AS cpu_utilisation,
+       kernel_s / cpu_s AS kernel_share,
+       instructions / cycles AS ipc,
+       1000.0 * llc_misses / instructions AS llc_mpki,
+       llc_misses / llc_loads AS llc_miss_ratio,
+       context_switches / wall_s AS context_switches_per_s,
+       1.0 * context_switches / work_units AS context_switches_per_unit,
+       context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
+       kernel_s / work_units AS kernel_s_per_unit,
+       cpu_migrations / wall_s AS migrations_per_s,
+       involuntary_switches / wall_s AS involuntary_switches_per_s,
+       page_faults / wall_s AS page_faults_per_s,
+       page_faults / cpu_s AS page_faults_per_cpu_s,
+       run_delay_s / cpu_s AS run_delay_ratio,
+       gb_per_s * 1000 / (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c
+                          ON c.machine_id = mb.machine_id WHERE c.id = x.campaign_id
+                          AND mb.n_workers = x.n_workers) AS ceiling_fraction,
+       1.0 * working_set_bytes * work_units / (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c
+                          ON c.machine_id = m.id WHERE c.id = x.campaign_id) AS working_set_per_llc
+FROM (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.status,
+           r.wall_ns / 1e9 AS wall_s,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.working_set_bytes,
+           f.cpu_s,
+           f.kernel_s,
+           f.run_delay_s,
+           f.involuntary_switches,
+           f.cycles,
+           f.instructions,
+           f.llc_loads,
+           f.llc_misses,
+           f.context_switches,
+           f.cpu_migrations,
+           f.page_faults,
+           f.gb_per_s,
+           f.bandwidth_source,
+           f.slowdown
+    FROM runs r JOIN run_figures f ON f.run_id = r.id
+    UNION ALL
+    SELECT * FROM run_figures_live l WHERE l.run_id NOT IN (SELECT run_id FROM run_figures)
 ) x;
 
 -- One row per ordinary run (no co-runner): its reserved core time (n

@@ -572,14 +572,18 @@ static int report_load(struct store *st, int64_t cid, struct report *rp)
 		r = judge_campaign(st, cid, &rp->in, &rp->nin, &rp->v);
 	if (r < 0)
 		return r;
-	/* a row's bandwidth, ceiling fraction and slowdowns are the verdict's
-	 * medians of run_metrics, not the same figures taken again */
+	/* a row's wall time, speedup, efficiency, bandwidth, ceiling fraction
+	 * and slowdowns are the verdict's medians, not the same figures taken
+	 * again */
 	for (size_t i = 0; i < rp->table.nrows; i++) {
 		struct report_row *row = &rp->table.rows[i];
 		const struct vpoint *p = find_point(rp->in, rp->nin, row->workload, row->n);
 
 		if (!p)
 			continue;
+		row->wall = p->wall;
+		row->speedup = p->speedup;
+		row->efficiency = p->efficiency;
 		row->gbps = p->gbps;
 		row->ceiling = p->ceiling;
 		for (int k = 0; k < 3; k++)

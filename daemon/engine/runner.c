@@ -778,6 +778,8 @@ static int store_run(const struct runner_opts *o, struct probe_set *probes, cons
 	if (r == 0)
 		r = probe_set_store(probes, o->store, res, run_id, wids);
 	if (r == 0)
+		r = store_run_figures(o->store, run_id);
+	if (r == 0)
 		r = store_run_commit(o->store);
 	if (r < 0) {
 		store_run_rollback(o->store);

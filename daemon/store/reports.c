@@ -58,32 +58,6 @@ int store_report_head(struct store *st, int64_t cid, struct report_head *ret)
 
 #define TABLE "reading the result table"
 
-static int load_events(struct store *st, int64_t cid, struct report_table *t)
-{
-	sqlite3_stmt *s;
-	int rc, r = sql_prepare_id(st, TABLE,
-				"SELECT c.event, max(c.status IN ('ok','multiplexed')),"
-				" (SELECT c2.reason FROM counters c2 JOIN runs r2 ON r2.id = c2.run_id"
-				"   WHERE r2.campaign_id = ?1 AND c2.event = c.event AND c2.reason IS NOT NULL"
-				"   AND c2.status NOT IN ('ok','multiplexed') LIMIT 1)"
-				" FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.campaign_id = ?1"
-				" GROUP BY c.event ORDER BY min(c.id)", cid,
-				&s);
-
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct report_event *e;
-
-		t->events = xreallocarray(t->events, t->nevents + 1, sizeof(*t->events));
-		e = &t->events[t->nevents++];
-		e->name = xstrdup((const char *)sqlite3_column_text(s, 0));
-		e->counted = sqlite3_column_int(s, 1);
-		e->reason = sql_col_strdup(s, 2);
-	}
-	return sql_rows_end(st, s, rc, TABLE);
-}
-
 static void row_init(struct report_row *rw, sqlite3_stmt *s)
 {
 	memset(rw, 0, sizeof(*rw));
@@ -106,17 +80,15 @@ static int load_rows(struct store *st, int64_t cid, struct report_table *t)
 	sqlite3_stmt *s;
 	int rc, r;
 
-	/* every (workload, n) planned, in campaign order, with its scaling
-	 * figures when at least one run of it was ok */
+	/* every (workload, n) planned, in campaign order; the scaling
+	 * figures are the verdict inputs' (the caller's, see reports.h) */
 	r = sql_prepare_id(st, TABLE,
 			"SELECT r.workload, r.mode, r.n_workers, sum(r.status = 'ok'), sum(r.status != 'ok'),"
-			" s.median_wall_s, s.speedup, s.efficiency,"
+			" NULL, NULL, NULL,"
 			" 1.0 * max(r.working_set_bytes) * CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END /"
 			"  (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c ON c.machine_id = m.id"
 			"   WHERE c.id = r.campaign_id)"
-			" FROM runs r LEFT JOIN scaling s ON s.campaign_id = r.campaign_id"
-			"  AND s.workload = r.workload AND s.n_workers = r.n_workers"
-			" WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
+			" FROM runs r WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
 			" ORDER BY (SELECT min(seq) FROM runs x WHERE x.campaign_id = r.campaign_id"
 			"  AND x.workload = r.workload), r.n_workers",
 			cid, &s);
@@ -129,68 +101,174 @@ static int load_rows(struct store *st, int64_t cid, struct report_table *t)
 	return sql_rows_end(st, s, rc, TABLE);
 }
 
-/* The ordinary ok runs of a row: ?1 campaign, ?2 workload, ?3 n */
-#define OK_RUNS " r.campaign_id = ?1 AND r.workload = ?2 AND r.n_workers = ?3 AND r.status = 'ok'"
-
-/* Resets s and binds it to a row's ordinary ok runs. */
-static void bind_row(sqlite3_stmt *s, int64_t cid, const struct report_row *row)
+static struct report_row *find_row(struct report_table *t, const unsigned char *workload, int n)
 {
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, cid);
-	sql_bind_text(s, 2, row->workload);
-	sqlite3_bind_int(s, 3, row->n);
+	for (size_t i = 0; workload && i < t->nrows; i++)
+		if (t->rows[i].n == n && strcmp(t->rows[i].workload, (const char *)workload) == 0)
+			return &t->rows[i];
+	return NULL;
 }
 
-/* The median of the first column of ev's rows for one event of a row;
- * NAN when there are none. */
-static int event_median(struct store *st, sqlite3_stmt *ev, int64_t cid, const struct report_row *row,
-			const char *event, double *ret)
+/* Why an event never counted: the first reason stored for it. */
+static int load_event_reason(struct store *st, int64_t cid, struct report_event *e)
 {
-	double *vals = NULL;
-	size_t n = 0;
-	int rc;
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, TABLE,
+				"SELECT c.reason FROM runs r JOIN counters c ON c.run_id = r.id WHERE r.campaign_id = ?1"
+				" AND c.event = ?2 AND c.reason IS NOT NULL AND c.status NOT IN ('ok','multiplexed') LIMIT 1",
+				cid, &s);
 
-	bind_row(ev, cid, row);
-	sql_bind_text(ev, 4, event);
-	while ((rc = sqlite3_step(ev)) == SQLITE_ROW)
-		if (sqlite3_column_type(ev, 0) != SQLITE_NULL) {
-			vals = xreallocarray(vals, n + 1, sizeof(double));
-			vals[n++] = sqlite3_column_double(ev, 0);
+	if (r < 0)
+		return r;
+	sql_bind_text(s, 2, e->name);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		e->reason = sql_col_strdup(s, 0);
+	return sql_rows_end(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, TABLE);
+}
+
+/* The values of one (row, event), gathered for their median. */
+struct bucket {
+	double *v;
+	size_t n, cap;
+};
+
+/* What one pass over the campaign's counters gathers: its events, in the
+ * order first stored, whether each ever counted, and per (row, event) the
+ * values of the ordinary ok runs. */
+struct pass {
+	struct report_table *t;
+	int64_t *first_id;        /* per event: its first counters row */
+	struct bucket *b;         /* nrows x cap_events */
+	size_t cap_events;
+};
+
+static size_t pass_event(struct pass *p, const unsigned char *name, int64_t id)
+{
+	struct report_table *t = p->t;
+	size_t e = 0;
+
+	while (e < t->nevents && strcmp(t->events[e].name, (const char *)name) != 0)
+		e++;
+	if (e == t->nevents) {
+		if (t->nevents == p->cap_events) {
+			size_t cap = p->cap_events ? 2 * p->cap_events : 8;
+			struct bucket *nb = xcalloc(t->nrows ? t->nrows * cap : 1, sizeof(*nb));
+
+			for (size_t r = 0; r < t->nrows; r++)
+				memcpy(&nb[r * cap], &p->b[r * p->cap_events], p->cap_events * sizeof(*nb));
+			free(p->b);
+			p->b = nb;
+			p->first_id = xreallocarray(p->first_id, cap, sizeof(int64_t));
+			p->cap_events = cap;
 		}
-	*ret = median_double(vals, n);
-	free(vals);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, TABLE);
+		t->events = xreallocarray(t->events, t->nevents + 1, sizeof(*t->events));
+		memset(&t->events[e], 0, sizeof(t->events[e]));
+		t->events[e].name = xstrdup((const char *)name);
+		p->first_id[e] = id;
+		t->nevents++;
+	}
+	if (id < p->first_id[e])
+		p->first_id[e] = id;
+	return e;
 }
 
-/* Each row's per-worker event medians and bandwidth sources. */
-static int load_medians(struct store *st, int64_t cid, struct report_table *t)
+static void bucket_push(struct bucket *b, double v)
 {
-	sqlite3_stmt *ev = NULL, *src = NULL;
-	int r = sql_prepare(st, TABLE,
-			    "SELECT c.scaled_value FROM counters c JOIN runs r ON r.id = c.run_id WHERE" OK_RUNS
-			    " AND r.corunner IS NULL AND c.event = ?4 AND c.status IN ('ok','multiplexed')",
-			    &ev);
-
-	if (r == 0)
-		r = sql_prepare(st, TABLE,
-				"SELECT group_concat(DISTINCT b.source) FROM runs r JOIN bandwidth b ON b.run_id = r.id"
-				" WHERE" OK_RUNS " AND r.corunner IS NULL",
-				&src);
-	for (size_t i = 0; r == 0 && i < t->nrows; i++) {
-		struct report_row *row = &t->rows[i];
-
-		row->ev = xcalloc(t->nevents ? t->nevents : 1, sizeof(double));
-		for (size_t e = 0; r == 0 && e < t->nevents; e++)
-			r = event_median(st, ev, cid, row, t->events[e].name, &row->ev[e]);
-		bind_row(src, cid, row);
-		if (r == 0 && sqlite3_step(src) != SQLITE_ROW)
-			r = store_fail(st, TABLE);
-		if (r == 0)
-			row->bw_source = sql_col_strdup(src, 0);
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->v = xreallocarray(b->v, b->cap, sizeof(double));
 	}
-	sqlite3_finalize(ev);
-	sqlite3_finalize(src);
+	b->v[b->n++] = v;
+}
+
+/* Events in the order first stored, each row's medians in that order. */
+static void pass_finish(struct pass *p)
+{
+	struct report_table *t = p->t;
+	size_t *order = xcalloc(t->nevents ? t->nevents : 1, sizeof(size_t));
+	struct report_event *ev = xcalloc(t->nevents ? t->nevents : 1, sizeof(*ev));
+
+	for (size_t i = 0; i < t->nevents; i++)
+		order[i] = i;
+	for (size_t i = 1; i < t->nevents; i++)
+		for (size_t j = i; j > 0 && p->first_id[order[j]] < p->first_id[order[j - 1]]; j--) {
+			size_t x = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = x;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		t->rows[r].ev = xcalloc(t->nevents ? t->nevents : 1, sizeof(double));
+		for (size_t i = 0; i < t->nevents; i++) {
+			struct bucket *b = &p->b[r * p->cap_events + order[i]];
+
+			t->rows[r].ev[i] = median_double(b->v, b->n);
+		}
+	}
+	for (size_t i = 0; i < t->nevents; i++)
+		ev[i] = t->events[order[i]];
+	free(t->events);
+	t->events = ev;
+	for (size_t i = 0; i < t->nrows * p->cap_events; i++)
+		free(p->b[i].v);
+	free(p->b);
+	free(p->first_id);
+	free(order);
+}
+
+/* The campaign's events and each row's per-worker event medians, in one
+ * pass over its counters (from the index alone); then the reason of each
+ * event that never counted. */
+static int load_events(struct store *st, int64_t cid, struct report_table *t)
+{
+	struct pass p = { .t = t };
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, TABLE,
+				"SELECT r.workload, r.n_workers, r.status = 'ok' AND r.corunner IS NULL, c.event,"
+				" c.status IN ('ok','multiplexed'), c.scaled_value, c.id"
+				" FROM runs r JOIN counters c ON c.run_id = r.id WHERE r.campaign_id = ?",
+				cid, &s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		size_t e = pass_event(&p, sqlite3_column_text(s, 3), sqlite3_column_int64(s, 6));
+		struct report_row *row;
+
+		if (!sqlite3_column_int(s, 4))
+			continue;
+		t->events[e].counted = 1;
+		row = find_row(t, sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
+		if (row && sqlite3_column_int(s, 2) && sqlite3_column_type(s, 5) != SQLITE_NULL)
+			bucket_push(&p.b[(size_t)(row - t->rows) * p.cap_events + e], sqlite3_column_double(s, 5));
+	}
+	pass_finish(&p);
+	r = sql_rows_end(st, s, rc, TABLE);
+	for (size_t i = 0; r == 0 && i < t->nevents; i++)
+		if (!t->events[i].counted)
+			r = load_event_reason(st, cid, &t->events[i]);
 	return r;
+}
+
+/* Each row's bandwidth sources, in one query. */
+static int load_sources(struct store *st, int64_t cid, struct report_table *t)
+{
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, TABLE,
+				"SELECT r.workload, r.n_workers, group_concat(DISTINCT b.source) FROM runs r"
+				" JOIN bandwidth b ON b.run_id = r.id WHERE r.campaign_id = ? AND r.status = 'ok'"
+				" AND r.corunner IS NULL GROUP BY r.workload, r.n_workers",
+				cid, &s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct report_row *row = find_row(t, sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
+
+		if (row && !row->bw_source)
+			row->bw_source = sql_col_strdup(s, 2);
+	}
+	return sql_rows_end(st, s, rc, TABLE);
 }
 
 /* One note per distinct bandwidth source and reason of the campaign. */
@@ -216,12 +294,12 @@ static int load_notes(struct store *st, int64_t cid, struct report_table *t)
 int store_report_table(struct store *st, int64_t cid, struct report_table *ret)
 {
 	struct report_table t = { 0 };
-	int r = load_events(st, cid, &t);
+	int r = load_rows(st, cid, &t);
 
 	if (r == 0)
-		r = load_rows(st, cid, &t);
+		r = load_events(st, cid, &t);
 	if (r == 0)
-		r = load_medians(st, cid, &t);
+		r = load_sources(st, cid, &t);
 	if (r == 0)
 		r = load_notes(st, cid, &t);
 	if (r < 0) {

@@ -1,6 +1,6 @@
 /* reports.h: what `scalprof report` and `scalprof timeline` read: the
- * campaign's row, its result table (the scaling view, per-worker event
- * medians, bandwidth sources and their notes), its runs, a run's samples
+ * campaign's row, its result table (per-worker event medians, bandwidth
+ * sources and their notes), its runs, a run's samples
  * and the machine's bandwidth ceilings. Every function returns 0 or -errno
  * (-EIO with store_errmsg(st) saying why) and does not log; formatting is
  * analysis/report.c's. */
@@ -22,10 +22,11 @@ int store_report_head(struct store *st, int64_t cid, struct report_head *ret);
 
 /* Campaign cid's table into *ret (free with report_table_clear): its
  * events in the order first counted; every (workload, N) planned, in
- * campaign order, with its scaling figures, each event's per-worker median
- * and its bandwidth sources over the ok ordinary runs; and the distinct
- * bandwidth notes. gbps, ceiling and slowdown are left NAN: they are the
- * verdict's medians (store_verdict_inputs). */
+ * campaign order, with its runs, each event's per-worker median and its
+ * bandwidth sources over the ok ordinary runs; and the distinct bandwidth
+ * notes. wall, speedup, efficiency, gbps, ceiling and slowdown are left
+ * NAN: they are the verdict's medians (store_verdict_inputs, which
+ * computes them as the scaling view does). */
 int store_report_table(struct store *st, int64_t cid, struct report_table *ret);
 
 /* Calls fn for every run of campaign cid, in the order run. */

@@ -24,6 +24,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		   " run_delay_ns, reserved_busy_ns, reserved_idle_ns, reserved_steal_ns, other_busy_ns,"
 		   " other_total_ns, psi_cpu_us, psi_mem_us, psi_io_us)"
 		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_FIGURES] = "INSERT OR REPLACE INTO run_figures SELECT run_id, cpu_s, kernel_s, run_delay_s,"
+		       " involuntary_switches, cycles, instructions, llc_loads, llc_misses, context_switches,"
+		       " cpu_migrations, page_faults, gb_per_s, bandwidth_source, slowdown FROM run_figures_live"
+		       " WHERE run_id = ?",
 	[ST_WORKER] = "INSERT INTO workers (run_id, slot, cpu, cpus, core, pid, status, exit_code, signal,"
 		      " exec_errno, error, start_ns, end_ns, wall_ns, utime_ns, stime_ns, maxrss_kb, minflt,"
 		      " majflt, nvcsw, nivcsw, run_delay_ns, stdout_bytes, stderr_bytes, stdout_tail,"
@@ -371,6 +375,14 @@ int store_run_begin(struct store *st)
 {
 	return sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0
 		: store_fail(st, "starting the run's transaction");
+}
+
+int store_run_figures(struct store *st, int64_t run_id)
+{
+	sqlite3_stmt *s = st->stmt[ST_FIGURES];
+
+	sqlite3_bind_int64(s, 1, run_id);
+	return sql_step_cached(st, s, "computing the run's figures");
 }
 
 int store_run_commit(struct store *st)

@@ -82,6 +82,10 @@ int store_set_cache_kib(struct store *st, int kib);
 int store_run_begin(struct store *st);
 int store_run_insert(struct store *st, int64_t campaign_id, const struct run_result *run,
 		     int64_t *ret_run_id, int64_t *ret_worker_ids);
+/* Computes run_id's figures once, from its rows stored so far (workers,
+ * counters, bandwidth, interference), into run_figures: call it last,
+ * before store_run_commit. Returns 0 or -EIO. */
+int store_run_figures(struct store *st, int64_t run_id);
 int store_run_commit(struct store *st);
 void store_run_rollback(struct store *st);
 

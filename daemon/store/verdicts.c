@@ -164,29 +164,32 @@ static int load_run_metrics(struct store *st, int64_t cid, struct vinput *in, si
 	return sql_rows_end(st, s, rc, LOADING);
 }
 
-/* The scaling view's runs, median wall, speedup and efficiency. */
-static int load_scaling(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+/* Each point's runs, median wall time, speedup and efficiency, as the
+ * scaling view defines them, from the ok ordinary runs already loaded for
+ * the stack (one pass over the runs instead of the view's window). */
+static void set_scaling(struct vinput *in)
 {
-	sqlite3_stmt *s;
-	int rc, r = sql_prepare_id(st, LOADING,
-				"SELECT workload, n_workers, runs, median_wall_s, speedup, efficiency FROM scaling"
-				" WHERE campaign_id = ?", cid,
-				&s);
+	double *walls = xcalloc(in->nruns ? in->nruns : 1, sizeof(double)), t1 = NAN;
+	int team = strcmp(in->mode, "team") == 0;
 
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
-		struct vpoint *p = w ? vinput_point(w, sqlite3_column_int(s, 1), 1) : NULL;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < in->npts; k++) {
+			struct vpoint *p = &in->pts[k];
+			size_t m = 0;
 
-		if (!p)
-			continue;
-		p->runs = sqlite3_column_int(s, 2);
-		p->wall = sql_col_double(s, 3);
-		p->speedup = sql_col_double(s, 4);
-		p->efficiency = sql_col_double(s, 5);
-	}
-	return sql_rows_end(st, s, rc, LOADING);
+			if ((pass == 0) != (p->n == 1))
+				continue;
+			for (size_t i = 0; i < in->nruns; i++)
+				if (in->runs[i].n == p->n)
+					walls[m++] = in->runs[i].wall;
+			p->runs = (int)m;
+			p->wall = median_double(walls, m);
+			if (p->n == 1)
+				t1 = p->wall;
+			p->speedup = team ? t1 / p->wall : p->n * t1 / p->wall;
+			p->efficiency = team ? t1 / p->wall / p->n : t1 / p->wall;
+		}
+	free(walls);
 }
 
 /* The machine's bandwidth ceiling's own scaling at each point: the best
@@ -306,57 +309,61 @@ static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, siz
 	return sql_rows_end(st, s, rc, LOADING);
 }
 
-/* Steps s, bound to (cid, workload), to its one row. */
-static int step_workload(struct store *st, sqlite3_stmt *s, int64_t cid, const char *workload)
-{
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, cid);
-	sql_bind_text(s, 2, workload);
-	return sqlite3_step(s) == SQLITE_ROW ? 0 : store_fail(st, LOADING);
-}
-
-/* Why bandwidth or LLC misses were not measured, per workload. */
+/* Why bandwidth or LLC misses were not measured, per workload: two
+ * queries over the campaign, grouped by workload; what could be counted is
+ * the host's and the campaign's, the same in every run, so the counters
+ * are asked of each workload's first ok run only. */
 static int load_reasons(struct store *st, int64_t cid, struct vinput *in, size_t nin)
 {
 	sqlite3_stmt *bw = NULL, *llc = NULL;
-	int r = sql_prepare(st, LOADING,
-			    "SELECT (SELECT group_concat(DISTINCT b.source) FROM bandwidth b JOIN runs r ON r.id = b.run_id"
-			    "   WHERE r.campaign_id = ?1 AND r.workload = ?2 AND (b.read_bytes IS NOT NULL"
-			    "   OR b.write_bytes IS NOT NULL)),"
-			    " (SELECT b.reason FROM bandwidth b JOIN runs r ON r.id = b.run_id"
-			    "   WHERE r.campaign_id = ?1 AND r.workload = ?2 AND b.read_bytes IS NULL"
-			    "   AND b.write_bytes IS NULL AND b.reason IS NOT NULL LIMIT 1),"
-			    " (SELECT count(*) FROM bandwidth b JOIN runs r ON r.id = b.run_id"
-			    "   WHERE r.campaign_id = ?1 AND r.workload = ?2)",
-			    &bw);
+	char *seen = xcalloc(nin ? nin : 1, 1); /* a row for the workload below */
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT r.workload, group_concat(DISTINCT CASE WHEN b.read_bytes IS NOT NULL"
+				"  OR b.write_bytes IS NOT NULL THEN b.source END),"
+				" max(CASE WHEN b.read_bytes IS NULL AND b.write_bytes IS NULL THEN b.reason END),"
+				" count(b.run_id)"
+				" FROM runs r LEFT JOIN bandwidth b ON b.run_id = r.id WHERE r.campaign_id = ?"
+				" GROUP BY r.workload",
+				cid, &bw);
 
-	if (r == 0)
-		r = sql_prepare(st, LOADING,
-				"SELECT (SELECT c.event || ': ' || c.reason FROM counters c JOIN runs r ON r.id = c.run_id"
-				"   WHERE r.campaign_id = ?1 AND r.workload = ?2"
-				"   AND c.event IN ('LLC-load-misses', 'instructions')"
-				"   AND c.status NOT IN ('ok', 'multiplexed') AND c.reason IS NOT NULL LIMIT 1),"
-				" (SELECT count(DISTINCT c.event) FROM counters c JOIN runs r ON r.id = c.run_id"
-				"   WHERE r.campaign_id = ?1 AND r.workload = ?2"
-				"   AND c.event IN ('LLC-load-misses', 'instructions'))",
-				&llc);
-	for (size_t i = 0; r == 0 && i < nin; i++) {
-		r = step_workload(st, bw, cid, in[i].workload);
-		if (r < 0)
-			break;
-		in[i].bw_source = sql_col_strdup(bw, 0);
-		in[i].bw_reason = sql_col_strdup(bw, 1);
-		if (!in[i].bw_source && !in[i].bw_reason && sqlite3_column_int(bw, 2) == 0)
-			in[i].bw_reason = xstrdup("the campaign did not measure bandwidth (bandwidth: false?)");
-		r = step_workload(st, llc, cid, in[i].workload);
-		if (r < 0)
-			break;
-		in[i].llc_reason = sql_col_strdup(llc, 0);
-		if (!in[i].llc_reason && sqlite3_column_int(llc, 1) < 2)
-			in[i].llc_reason = xstrdup("instructions and LLC-load-misses are not among the campaign's events");
+	while (r == 0 && (rc = sqlite3_step(bw)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(bw, 0));
+
+		if (!w)
+			continue;
+		w->bw_source = sql_col_strdup(bw, 1);
+		w->bw_reason = sql_col_strdup(bw, 2);
+		if (!w->bw_source && !w->bw_reason && sqlite3_column_int(bw, 3) == 0)
+			w->bw_reason = xstrdup("the campaign did not measure bandwidth (bandwidth: false?)");
 	}
-	sqlite3_finalize(bw);
-	sqlite3_finalize(llc);
+	if (r == 0)
+		r = sql_rows_end(st, bw, rc, LOADING);
+	if (r == 0)
+		r = sql_prepare_id(st, LOADING,
+				"SELECT r.workload, max(CASE WHEN c.status NOT IN ('ok', 'multiplexed')"
+				"  AND c.reason IS NOT NULL THEN c.event || ': ' || c.reason END),"
+				" count(DISTINCT c.event)"
+				" FROM runs r JOIN counters c ON c.run_id = r.id WHERE r.id IN (SELECT min(x.id) FROM runs x"
+				"  WHERE x.campaign_id = ? AND x.status = 'ok' GROUP BY x.workload)"
+				" AND c.event IN ('LLC-load-misses', 'instructions') GROUP BY r.workload",
+				cid, &llc);
+	while (r == 0 && (rc = sqlite3_step(llc)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(llc, 0));
+
+		if (!w)
+			continue;
+		w->llc_reason = sql_col_strdup(llc, 1);
+		if (!w->llc_reason && sqlite3_column_int(llc, 2) < 2)
+			w->llc_reason = xstrdup("instructions and LLC-load-misses are not among the campaign's events");
+		seen[w - in] = 1;
+	}
+	if (r == 0)
+		r = sql_rows_end(st, llc, rc, LOADING);
+	/* a workload with neither event counted has no row above */
+	for (size_t i = 0; r == 0 && i < nin; i++)
+		if (!seen[i])
+			in[i].llc_reason = xstrdup("instructions and LLC-load-misses are not among the campaign's events");
+	free(seen);
 	return r;
 }
 
@@ -369,8 +376,6 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 	if (r == 0)
 		r = load_run_metrics(st, cid, in, n);
 	if (r == 0)
-		r = load_scaling(st, cid, in, n);
-	if (r == 0)
 		r = load_ceiling_scaling(st, cid, in, n);
 	if (r == 0)
 		r = load_interference(st, cid, in, n);
@@ -378,6 +383,8 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 		r = load_reasons(st, cid, in, n);
 	if (r == 0)
 		r = load_stack_runs(st, cid, in, n);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		set_scaling(&in[i]);
 	if (r < 0) {
 		vinputs_free(in, n);
 		return r;
