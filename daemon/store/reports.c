@@ -101,11 +101,18 @@ static int load_rows(struct store *st, int64_t cid, struct report_table *t)
 	return sql_rows_end(st, s, rc, TABLE);
 }
 
-static struct report_row *find_row(struct report_table *t, const unsigned char *workload, int n)
+/* The row of (workload, n), or NULL; *hint is where the last one was
+ * found (rows are read in runs, grouped: the next is usually the same). */
+static struct report_row *find_row(struct report_table *t, const unsigned char *workload, int n, size_t *hint)
 {
-	for (size_t i = 0; workload && i < t->nrows; i++)
-		if (t->rows[i].n == n && strcmp(t->rows[i].workload, (const char *)workload) == 0)
+	for (size_t k = 0; workload && k < t->nrows; k++) {
+		size_t i = (*hint + k) % t->nrows;
+
+		if (t->rows[i].n == n && strcmp(t->rows[i].workload, (const char *)workload) == 0) {
+			*hint = i;
 			return &t->rows[i];
+		}
+	}
 	return NULL;
 }
 
@@ -222,6 +229,7 @@ static void pass_finish(struct pass *p)
 static int load_events(struct store *st, int64_t cid, struct report_table *t)
 {
 	struct pass p = { .t = t };
+	size_t hint = 0;
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, TABLE,
 				"SELECT r.workload, r.n_workers, r.status = 'ok' AND r.corunner IS NULL, c.event,"
@@ -238,7 +246,7 @@ static int load_events(struct store *st, int64_t cid, struct report_table *t)
 		if (!sqlite3_column_int(s, 4))
 			continue;
 		t->events[e].counted = 1;
-		row = find_row(t, sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
+		row = find_row(t, sqlite3_column_text(s, 0), sqlite3_column_int(s, 1), &hint);
 		if (row && sqlite3_column_int(s, 2) && sqlite3_column_type(s, 5) != SQLITE_NULL)
 			bucket_push(&p.b[(size_t)(row - t->rows) * p.cap_events + e], sqlite3_column_double(s, 5));
 	}
@@ -263,7 +271,8 @@ static int load_sources(struct store *st, int64_t cid, struct report_table *t)
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct report_row *row = find_row(t, sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
+		size_t hint = 0;
+		struct report_row *row = find_row(t, sqlite3_column_text(s, 0), sqlite3_column_int(s, 1), &hint);
 
 		if (row && !row->bw_source)
 			row->bw_source = sql_col_strdup(s, 2);

@@ -257,8 +257,9 @@ static int load_interference(struct store *st, int64_t cid, struct vinput *in, s
 	static const char *const kinds[CO_COUNT] = { "bandwidth", "cache", "cpu" };
 	sqlite3_stmt *s;
 	int r = sql_prepare(st, LOADING,
-			    "SELECT workload, n_workers, slowdown FROM run_metrics WHERE campaign_id = ?1"
-			    " AND status = 'ok' AND corunner = ?2 AND slowdown IS NOT NULL ORDER BY workload, n_workers",
+			    "SELECT r.workload, r.n_workers, i.slowdown FROM runs r JOIN interference i ON i.run_id = r.id"
+			    " WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner = ?2 AND i.slowdown IS NOT NULL"
+			    " ORDER BY r.workload, r.n_workers",
 			    &s);
 
 	for (int k = 0; r == 0 && k < CO_COUNT; k++) {
