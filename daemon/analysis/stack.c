@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "analysis/stack.h"
-#include "analysis/stats.h"
+#include "model/stats.h"
 #include "base/util.h"
 
 void stack_split_run(const struct srun *r, double comp[SC_COUNT])

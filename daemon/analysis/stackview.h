@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "analysis/stats.h"
+#include "model/stats.h"
 #include "model/verdict_data.h"
 
 /* The stack of v, one block per worker count, for people. */

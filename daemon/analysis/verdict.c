@@ -8,7 +8,7 @@
  * verdicts.
  *
  * Sections: thresholds; evidence (add, and the two shapes most tests take:
- * weigh, weigh_slowdown); the hypotheses, one judge_* each; the verdict
+ * weigh_fig and the interval tests, weigh_slowdown); the hypotheses, one judge_* each; the verdict
  * (settle each hypothesis, then conclude). */
 #include <math.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 
 #include "base/util.h"
 #include "analysis/stack.h"
-#include "analysis/stats.h"
+#include "model/stats.h"
 #include "analysis/verdict.h"
 
 /* ---- thresholds --------------------------------------------------------- */
@@ -120,29 +120,62 @@ static const char *thr_text(char *buf, const char *op, int th)
 }
 #define THR(op, name) thr_text((char[64]){ 0 }, op, TH_##name)
 
-/* The shape most tests take: value for the hypothesis at or above
- * threshold high, against it below threshold low, context in between.
- * Returns the stance and leaves in thr (64 bytes) the test that decided
- * it, empty for context. */
-static enum stance weigh(double value, int high, int low, char *thr)
+/* Whether figure f of p (value: its field) clears th from above: its
+ * whole interval over the repetitions at or above th. A point made without
+ * an interval (one run, or a test's input) is judged by its value. */
+static int above(const struct vpoint *p, enum vfig f, double value, double th)
+{
+	return isnan(p->spread[f].lo) ? value >= th : p->spread[f].lo >= th;
+}
+
+/* ... or from below: its whole interval below th (at_most: at or below). */
+static int below(const struct vpoint *p, enum vfig f, double value, double th)
+{
+	return isnan(p->spread[f].hi) ? value < th : p->spread[f].hi < th;
+}
+
+static int at_most(const struct vpoint *p, enum vfig f, double value, double th)
+{
+	return isnan(p->spread[f].hi) ? value <= th : p->spread[f].hi <= th;
+}
+
+/* The shape most tests take, on a figure's interval: for the hypothesis
+ * when it lies at or above threshold high, against when below threshold
+ * low, context otherwise (between them, or straddling one). Returns the
+ * stance and leaves in thr (64 bytes) the test that decided it, empty for
+ * context. */
+static enum stance weigh_fig(const struct vpoint *p, enum vfig f, double value, int high, int low, char *thr)
 {
 	thr[0] = '\0';
-	if (value >= th_values[high]) {
+	if (above(p, f, value, th_values[high])) {
 		thr_text(thr, ">=", high);
 		return ST_FOR;
 	}
-	if (value < th_values[low]) {
+	if (below(p, f, value, th_values[low])) {
 		thr_text(thr, "<", low);
 		return ST_AGAINST;
 	}
 	return ST_CONTEXT;
 }
 
+/* " (runs 0.21..0.48: straddles 0.30)" when f's interval straddles th,
+ * else "" (buf: 96 bytes). */
+static const char *straddle_text(const struct vpoint *p, enum vfig f, double th, char *buf)
+{
+	const struct interval *iv = &p->spread[f];
+
+	buf[0] = '\0';
+	if (!isnan(iv->lo) && iv->lo < th && iv->hi >= th)
+		snprintf(buf, 96, " (the runs' interval %.3g..%.3g straddles %g)", iv->lo, iv->hi, th);
+	return buf;
+}
+#define STRADDLE(p, f, th) straddle_text(p, f, th, (char[96]){ 0 })
+
 /* What a slowdown beside a hog says about the hog's resource, against
  * the slowdown cpu beside the CPU hog (NAN when there was no CPU co-run):
  * for when it is slowed and clearly more than beside the CPU hog, against
  * when it is hardly slowed or no more than beside the CPU hog, context in
- * between. thr (64 bytes) as for weigh(). */
+ * between. thr (64 bytes) as for weigh_fig(). */
 static enum stance weigh_slowdown(double slow, double cpu, char *thr)
 {
 	thr[0] = '\0';
@@ -219,19 +252,20 @@ static void judge_serialized(struct verdict *v, const struct vinput *in, const s
 		return;
 	}
 	src_runs(pn, "cpu_utilisation", src, sizeof(src));
-	if (pn->cpu_util <= TH(serialized_max_cores)) {
+	if (at_most(pn, VF_CPU_UTIL, pn->cpu_util, TH(serialized_max_cores))) {
 		add(v, H_SERIALIZED, ST_FOR, "cpu_utilisation", pn->n, pn->cpu_util, THR("<=", serialized_max_cores), src,
 		    "%d workers kept %.2f cores busy: they ran one at a time", pn->n, pn->cpu_util);
 		if (!isnan(pn->speedup) && pn->speedup <= TH(serialized_max_speedup))
 			add(v, H_SERIALIZED, ST_FOR, "speedup", pn->n, pn->speedup, THR("<=", serialized_max_speedup),
 			    "scaling.speedup", "no faster than one worker");
-	} else if (pn->cpu_util >= par) {
+	} else if (above(pn, VF_CPU_UTIL, pn->cpu_util, par)) {
 		add(v, H_SERIALIZED, ST_AGAINST, "cpu_utilisation", pn->n, pn->cpu_util,
 		    ">= parallel_min_core_share x min(N, cores)", src, "%d workers kept %.2f cores busy: they ran in parallel",
 		    pn->n, pn->cpu_util);
 	} else {
 		add(v, H_SERIALIZED, ST_CONTEXT, "cpu_utilisation", pn->n, pn->cpu_util, NULL, src,
-		    "%d workers kept %.2f cores busy: partly parallel", pn->n, pn->cpu_util);
+		    "%d workers kept %.2f cores busy: partly parallel%s", pn->n, pn->cpu_util,
+		    STRADDLE(pn, VF_CPU_UTIL, TH(serialized_max_cores)));
 	}
 	/* cores taken by others keep fewer busy without any lock */
 	if (v->hyp[H_SERIALIZED].n_for && !isnan(pn->run_delay_ratio) && pn->run_delay_ratio >= TH(run_delay_high))
@@ -264,11 +298,15 @@ static void judge_kernel(struct verdict *v, const struct vpoint *p1, const struc
 		return;
 	}
 	src_runs(pn, "kernel_share", src, sizeof(src));
-	if (pn->kernel_share >= TH(kernel_share_high)) {
+	if (above(pn, VF_KERNEL_SHARE, pn->kernel_share, TH(kernel_share_high))) {
 		add(v, H_KERNEL, ST_FOR, "kernel_share", pn->n, pn->kernel_share, THR(">=", kernel_share_high), src,
 		    "%.0f%% of CPU time in the kernel at %d workers (%.0f%% with 1)", pn->kernel_share * 100, pn->n,
 		    p1->kernel_share * 100);
 		any = 1;
+	} else if (pn->kernel_share >= TH(kernel_share_high)) {
+		add(v, H_KERNEL, ST_CONTEXT, "kernel_share", pn->n, pn->kernel_share, NULL, src,
+		    "%.0f%% of CPU time in the kernel%s", pn->kernel_share * 100,
+		    STRADDLE(pn, VF_KERNEL_SHARE, TH(kernel_share_high)));
 	}
 	if (pn->kernel_share - p1->kernel_share >= TH(kernel_share_rise)) {
 		add(v, H_KERNEL, ST_FOR, "kernel_share_rise", pn->n, pn->kernel_share - p1->kernel_share,
@@ -289,7 +327,7 @@ static void judge_kernel(struct verdict *v, const struct vpoint *p1, const struc
 		add(v, H_KERNEL, ST_FOR, "page_faults_per_cpu_s", pn->n, pn->faults_per_cpu_s,
 		    THR(">=", faults_per_cpu_s_high), src_runs(pn, "page_faults_per_cpu_s", src, sizeof(src)),
 		    "%.0fk page faults per CPU-second: the kernel zeroes and maps pages", pn->faults_per_cpu_s / 1000);
-	if (!any && pn->kernel_share < TH(kernel_share_low))
+	if (!any && below(pn, VF_KERNEL_SHARE, pn->kernel_share, TH(kernel_share_low)))
 		add(v, H_KERNEL, ST_AGAINST, "kernel_share", pn->n, pn->kernel_share, THR("<", kernel_share_low),
 		    src_runs(pn, "kernel_share", src, sizeof(src)), "only %.0f%% of CPU time in the kernel",
 		    pn->kernel_share * 100);
@@ -305,10 +343,10 @@ static void judge_ipc(struct verdict *v, const struct vpoint *p1, const struct v
 		return;
 	}
 	src_runs(pn, "context_switches_per_cpu_ms", src, sizeof(src));
-	if (rate >= TH(switches_per_cpu_ms_high) && per >= TH(switches_per_unit_min))
+	if (above(pn, VF_SWITCHES_PER_CPU_MS, rate, TH(switches_per_cpu_ms_high)) && per >= TH(switches_per_unit_min))
 		add(v, H_IPC, ST_FOR, "context_switches_per_cpu_ms", pn->n, rate, THR(">=", switches_per_cpu_ms_high), src,
 		    "%.1f context switches per CPU-millisecond, %.0f per unit of work", rate, per);
-	else if (rate < TH(switches_per_cpu_ms_low))
+	else if (below(pn, VF_SWITCHES_PER_CPU_MS, rate, TH(switches_per_cpu_ms_low)))
 		add(v, H_IPC, ST_AGAINST, "context_switches_per_cpu_ms", pn->n, rate, THR("<", switches_per_cpu_ms_low), src,
 		    "%.2f context switches per CPU-millisecond, %.0f per unit of work: too few to cost much", rate, per);
 	else if (per < TH(switches_per_unit_min))
@@ -345,7 +383,7 @@ static void judge_oversub(struct verdict *v, const struct vinput *in, const stru
 		return;
 	}
 	src_runs(pn, "run_delay_ratio", src, sizeof(src));
-	st = weigh(pn->run_delay_ratio, TH_run_delay_high, TH_run_delay_low, thr);
+	st = weigh_fig(pn, VF_RUN_DELAY, pn->run_delay_ratio, TH_run_delay_high, TH_run_delay_low, thr);
 	if (st == ST_FOR)
 		add(v, H_OVERSUB, st, "run_delay_ratio", pn->n, pn->run_delay_ratio, thr, src,
 		    "workers waited %.2f s for a core per CPU-second%s", pn->run_delay_ratio,
@@ -375,7 +413,7 @@ static void bandwidth_ceiling(struct verdict *v, const struct vinput *in, const 
 	}
 	snprintf(src, sizeof(src), "run_metrics.ceiling_fraction (%s), median of %d", in->bw_source ? in->bw_source : "?",
 		 pn->runs);
-	st = weigh(pn->ceiling, TH_ceiling_near, TH_ceiling_far, thr);
+	st = weigh_fig(pn, VF_CEILING, pn->ceiling, TH_ceiling_near, TH_ceiling_far, thr);
 	if (st == ST_CONTEXT)
 		add(v, H_BANDWIDTH, st, "ceiling_fraction", pn->n, pn->ceiling, thr, src,
 		    "%.1f GB/s, %.0f%% of this machine's ceiling", pn->gbps, pn->ceiling * 100);

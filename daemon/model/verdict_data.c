@@ -47,6 +47,8 @@ void vpoint_init(struct vpoint *p, int n)
 	p->ipc = p->mpki = p->gbps = p->ceiling = p->wset_llc = p->ceiling_scaling = NAN;
 	for (int k = 0; k < CO_COUNT; k++)
 		p->slowdown[k] = NAN;
+	for (int f = 0; f < VF_COUNT; f++)
+		p->spread[f] = (struct interval){ NAN, NAN, NAN, NAN };
 }
 
 struct vpoint *vinput_point(struct vinput *in, int n, int create)

@@ -26,6 +26,14 @@ struct interval {
 /* the co-runners, in the order of struct vpoint's slowdown[] */
 enum corunner_kind { CO_BANDWIDTH, CO_CACHE, CO_CPU, CO_COUNT };
 
+/* The figures of struct vpoint read from run_metrics, in the order of
+ * their fields there: each also has its spread in vpoint.spread. */
+enum vfig {
+	VF_CPU_UTIL, VF_KERNEL_SHARE, VF_KERNEL_PER_UNIT, VF_FAULTS_PER_CPU_S, VF_SWITCHES_PER_UNIT,
+	VF_SWITCHES_PER_CPU_MS, VF_RUN_DELAY, VF_MIGRATIONS, VF_IPC, VF_MPKI, VF_GBPS, VF_CEILING, VF_WSET_LLC,
+	VF_COUNT
+};
+
 /* Medians over the ok ordinary runs of one workload at one worker count;
  * NAN where not measured. */
 struct vpoint {
@@ -35,6 +43,8 @@ struct vpoint {
 	double switches_per_unit, switches_per_cpu_ms, run_delay_ratio, migrations_per_s;
 	double ipc, mpki, gbps, ceiling, wset_llc;
 	double ceiling_scaling;    /* the machine's bandwidth ceiling at n / (n x at 1) */
+	struct interval spread[VF_COUNT]; /* each run_metrics figure's median with its order-statistic
+					   * interval (mid is the field's value) */
 	double slowdown[CO_COUNT]; /* beside the bandwidth, cache and cpu co-runners */
 	int coruns[CO_COUNT];      /* how many co-runs each median is of */
 };

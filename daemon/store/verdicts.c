@@ -13,6 +13,7 @@
 
 #include "base/util.h"
 #include "store/sql.h"
+#include "model/stats.h"
 #include "store/verdicts.h"
 
 #define LOADING "judging the campaign"
@@ -52,6 +53,7 @@ static const char *const run_cols[] = {
 	"ipc", "llc_mpki", "gb_per_s", "ceiling_fraction", "working_set_per_llc",
 };
 #define NCOLS ARRAY_SIZE(run_cols)
+_Static_assert(NCOLS == VF_COUNT, "run_cols and enum vfig list the same figures");
 
 static double *col_ptr(struct vpoint *p, size_t c)
 {
@@ -68,14 +70,19 @@ struct gather {
 	struct vals c[NCOLS];
 };
 
-/* Writes the medians into p (none when p is NULL) and empties g. */
+/* Writes the medians and their intervals into p (none when p is NULL)
+ * and empties g. */
 static void gather_flush(struct gather *g, struct vpoint *p)
 {
 	for (size_t c = 0; c < NCOLS; c++) {
-		double m = vals_take_median(&g->c[c]);
+		struct summary s;
 
-		if (p)
-			*col_ptr(p, c) = m;
+		stats_summary(g->c[c].v, g->c[c].n, &s);
+		g->c[c].n = 0;
+		if (p) {
+			*col_ptr(p, c) = s.median.mid;
+			p->spread[c] = s.median;
+		}
 	}
 }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "analysis/stack.h"
-#include "analysis/stats.h"
+#include "model/stats.h"
 #include "analysis/verdict.h"
 #include "tap.h"
 
@@ -236,10 +236,44 @@ static void test_verdicts(void)
 	vinputs_free(in, 1);
 }
 
+/* A figure clears a threshold only when its interval does. */
+static void test_interval_rule(void)
+{
+	const struct srun kernel[] = {
+		run(1, 1, 1.00, 0.80, 0.20, 0), run(1, 1, 1.01, 0.81, 0.20, 0), run(1, 1, 0.99, 0.79, 0.20, 0),
+		run(2, 2, 1.50, 1.60, 1.40, 0), run(2, 2, 1.52, 1.62, 1.42, 0), run(2, 2, 1.49, 1.59, 1.39, 0),
+	};
+	struct vinput *in = workload("copies", kernel, 6);
+	struct vpoint *p2 = vinput_point(in, 2, 0);
+	struct verdict v;
+	int cited = 0, straddle = 0;
+
+	/* the median is 0.47, above kernel_share_high (0.30), but one run had 0.12 */
+	p2->spread[VF_KERNEL_SHARE] = (struct interval){ 0.47, 0.12, 0.55, 0.75 };
+	verdict_judge(in, &v);
+	for (size_t i = 0; i < v.nev; i++)
+		if (v.ev[i].hyp == H_KERNEL && strcmp(v.ev[i].figure, "kernel_share") == 0) {
+			cited |= v.ev[i].stance == ST_FOR;
+			straddle |= v.ev[i].stance == ST_CONTEXT && strstr(v.ev[i].note, "straddles 0.3") != NULL;
+		}
+	ok(!cited, "a kernel share whose interval straddles kernel_share_high is not a figure for kernel");
+	ok(straddle, "it is kept as context, saying it straddles");
+	verdict_clear(&v);
+	p2->spread[VF_KERNEL_SHARE] = (struct interval){ 0.47, 0.45, 0.55, 0.75 };
+	verdict_judge(in, &v);
+	cited = 0;
+	for (size_t i = 0; i < v.nev; i++)
+		cited |= v.ev[i].hyp == H_KERNEL && strcmp(v.ev[i].figure, "kernel_share") == 0 && v.ev[i].stance == ST_FOR;
+	ok(cited, "one whose whole interval is above it is");
+	verdict_clear(&v);
+	vinputs_free(in, 1);
+}
+
 int main(void)
 {
 	test_stats();
 	test_split();
 	test_verdicts();
+	test_interval_rule();
 	return done_testing();
 }

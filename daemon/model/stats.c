@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/stats.h"
+#include "model/stats.h"
 #include "base/util.h"
 
 static int cmp_double(const void *a, const void *b)
