@@ -681,6 +681,15 @@ static int holds(const struct verdict *v, enum hypothesis h)
 	return r->status == HS_SUPPORTED || (r->status == HS_MIXED && r->n_for > r->n_against);
 }
 
+/* Whether h has figure taking stance st. */
+static int cited(const struct verdict *v, enum hypothesis h, const char *figure, enum stance st)
+{
+	for (size_t i = 0; i < v->nev; i++)
+		if (v->ev[i].hyp == h && v->ev[i].stance == st && strcmp(v->ev[i].figure, figure) == 0)
+			return 1;
+	return 0;
+}
+
 /* Which hypothesis explains component c, and in what words (into buf); -1
  * when none does. */
 static int explain(const struct verdict *v, const struct vinput *in, const struct vpoint *pn,
@@ -710,10 +719,10 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 			 isnan(sp->wait_ratio) ? 0 : sp->wait_ratio, isnan(sp->host_busy) ? 0 : sp->host_busy * 100);
 		return H_OVERSUB;
 	case SC_IDLE:
-		/* hand-offs already costly with one worker block the others:
-		 * that, when the serial signs are not as clear */
-		if (v->hyp[H_IPC].status == HS_SUPPORTED && v->hyp[H_SERIALIZED].status != HS_SUPPORTED &&
-		    (note = lead_note(v, H_IPC))) {
+		/* cores busy near one say serialized, whatever the hand-offs
+		 * cost; without that sign, hand-offs that were already costly
+		 * with one worker are what keeps the others idle */
+		if (!cited(v, H_SERIALIZED, "cpu_utilisation", ST_FOR) && holds(v, H_IPC) && (note = lead_note(v, H_IPC))) {
 			snprintf(buf, len, "blocked on hand-offs: %s", note);
 			return H_IPC;
 		}
