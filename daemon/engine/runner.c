@@ -183,17 +183,10 @@ static void read_status(struct run_ctx *rc, size_t i)
 /* /proc/PID/schedstat's second field: time spent waiting on a run queue. */
 static int64_t read_run_delay(pid_t pid)
 {
-	char path[64], *text;
-	unsigned long long run, wait;
-	int64_t v = -1;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	if (read_text_file(path, &text) < 0)
-		return -1;
-	if (sscanf(text, "%llu %llu", &run, &wait) == 2)
-		v = (int64_t)wait;
-	free(text);
-	return v;
+	return tasks_read_wait(path);
 }
 
 static int64_t tv_ns(const struct timeval *tv)

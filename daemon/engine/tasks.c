@@ -94,7 +94,7 @@ static int is_member(const struct tasks *t, pid_t pid)
 	return state_pgrp;
 }
 
-static int64_t read_wait(const char *path)
+int64_t tasks_read_wait(const char *path)
 {
 	char *text;
 	unsigned long long run, wait;
@@ -124,7 +124,7 @@ static void poll_threads(struct tasks *t, pid_t pid)
 		if (tid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-		tasks_note(t, tid, read_wait(path));
+		tasks_note(t, tid, tasks_read_wait(path));
 	}
 	closedir(d);
 }

@@ -25,6 +25,10 @@ void tasks_poll(struct tasks *t);
  * reaped); a value below 0 is ignored. */
 void tasks_note(struct tasks *t, pid_t tid, int64_t run_delay_ns);
 
+/* The run-queue wait in a schedstat file (its second field, ns); -1 when
+ * it cannot be read. */
+int64_t tasks_read_wait(const char *path);
+
 /* The sum of the latest wait of every task seen; -1 when none was read. */
 int64_t tasks_run_delay(const struct tasks *t);
 
