@@ -20,7 +20,7 @@ socket: $TMP/sock
 group: root
 lock: $TMP/lock
 YAML
-"$B/scalprof" probe --db "$TMP/soak.db" --scale 0.02 -q
+"$B/scalprof" probe --db "$TMP/soak.db" --scale 0.02 --max-mib 64 -q
 cat >"$TMP/soak.yaml" <<YAML
 name: soak
 workers: [1]

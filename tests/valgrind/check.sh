@@ -44,7 +44,7 @@ socket: $TMP/sock
 group: root
 lock: $TMP/lock
 YAML
-"$B/scalprof" probe --db "$TMP/d.db" --scale 0.02 -q
+"$B/scalprof" probe --db "$TMP/d.db" --scale 0.02 --max-mib 64 -q
 cat >"$TMP/c.yaml" <<YAML
 name: vg
 workers: [1, 2]
