@@ -612,7 +612,7 @@ FROM (
            f.slowdown
     FROM runs r JOIN run_figures f ON f.run_id = r.id
     UNION ALL
-    SELECT * FROM run_figures_live l WHERE l.run_id NOT IN (SELECT run_id FROM run_figures)
+    SELECT * FROM run_figures_live l WHERE NOT EXISTS (SELECT 1 FROM run_figures f WHERE f.run_id = l.run_id)
 ) x;
 
 -- One row per ordinary run (no co-runner): its reserved core time (n
