@@ -161,7 +161,7 @@ static size_t pass_event(struct pass *p, const unsigned char *name, int64_t id)
 			size_t cap = p->cap_events ? 2 * p->cap_events : 8;
 			struct bucket *nb = xcalloc(t->nrows ? t->nrows * cap : 1, sizeof(*nb));
 
-			for (size_t r = 0; r < t->nrows; r++)
+			for (size_t r = 0; p->b && r < t->nrows; r++)
 				memcpy(&nb[r * cap], &p->b[r * p->cap_events], p->cap_events * sizeof(*nb));
 			free(p->b);
 			p->b = nb;
