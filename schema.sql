@@ -672,7 +672,7 @@ CREATE TABLE verdict_points (
     wait_ratio      REAL,               -- mean run-queue wait of every task per CPU-second at n
     serial_fraction REAL,               -- Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n)
     host_busy_share REAL,               -- mean share of the reserved cores others took
-    psi_cpu_share   REAL,               -- mean host CPU pressure over wall time
+    psi_cpu_share   REAL,               -- mean host CPU pressure over wall time, less the run's own wait
     PRIMARY KEY (verdict_id, n_workers)
 );
 

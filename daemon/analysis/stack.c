@@ -73,7 +73,10 @@ static void sample_gather(const struct srun *runs, size_t nruns, int n, struct s
 		s->cost[s->n] = r->n * r->wall / (r->units > 0 ? r->units : 1);
 		s->wall[s->n] = r->wall;
 		s->busy[s->n] = isnan(r->others) ? NAN : r->others / (r->n * r->wall);
-		s->psi[s->n] = isnan(r->psi_cpu) ? NAN : r->psi_cpu / r->wall;
+		/* the pressure stall is the host's, the run's own waiting
+		 * included: only what that waiting cannot explain is others' */
+		s->psi[s->n] = isnan(r->psi_cpu) ? NAN
+			       : fmax(0, r->psi_cpu - (isnan(r->delay) ? 0 : r->delay)) / r->wall;
 		s->wait[s->n] = r->user + r->kernel > 0 ? r->delay / (r->user + r->kernel) : NAN;
 		s->n++;
 	}

@@ -80,7 +80,8 @@ struct stack_point {
 	double wait_ratio;           /* mean run-queue wait of every task per CPU-second at n */
 	double serial_fraction;      /* Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n) */
 	double host_busy;            /* mean share of the reserved cores others took (steal included) */
-	double psi_cpu_share;        /* mean host CPU pressure over wall time */
+	double psi_cpu_share;        /* mean host CPU pressure over wall time, less the run's own
+				      * run-queue wait (which the host-wide figure includes) */
 };
 
 struct vinput {
