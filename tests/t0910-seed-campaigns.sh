@@ -17,8 +17,9 @@ for f in "$SRC_DIR"/config/campaigns/seed-00[0-4]-*.yaml; do
 	run_sp run --no-probe "$f" --db "$db" --scale 0.02 --quiet
 	is "$rc" 0 "$name: runs at scale 0.02"
 	[ "$rc" = 0 ] || printf '# %s\n' "$err"
-	is "$(sqlite3 "$db" "select count(*) from runs where corunner is null")" $((nwl * ncores * 3)) \
-		"$name: $nwl workloads x $ncores counts x 3 repetitions"
+	reps=$(sed -n 's/^repetitions: *\([0-9]*\).*/\1/p' "$f")
+	is "$(sqlite3 "$db" "select count(*) from runs where corunner is null")" $((nwl * ncores * reps)) \
+		"$name: $nwl workloads x $ncores counts x $reps repetitions"
 	is "$(sqlite3 "$db" "select count(*) from runs where status <> 'ok'")" 0 "$name: every run ok"
 	is "$(sqlite3 "$db" "select count(*) from scaling")" $((nwl * ncores)) "$name: a scaling row per workload and count"
 	is "$(sqlite3 "$db" "select count(*) from workers where cast(stdout_tail as text) not like '%checksum=%'")" 0 \
