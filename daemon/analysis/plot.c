@@ -51,10 +51,7 @@ static int any(const struct plot_panel *p, size_t field)
 /* The speedup stack: one stacked bar per N above 1. */
 static void write_stack(FILE *f, const struct plot_panel *p, size_t idx)
 {
-	static const char *const names[PLOT_COMPONENTS] = {
-		"extra user CPU", "extra kernel CPU", "waiting for a core", "idle", "remainder",
-	};
-	static const char *const colours[PLOT_COMPONENTS] = { "#4477aa", "#ee6677", "#ccbb44", "#bbbbbb", "#aa3377" };
+	static const char *const colours[SC_COUNT] = { "#4477aa", "#ee6677", "#ccbb44", "#bbbbbb", "#aa3377" };
 	int has = 0;
 
 	for (size_t i = 0; i < p->npts; i++)
@@ -68,9 +65,9 @@ static void write_stack(FILE *f, const struct plot_panel *p, size_t idx)
 		return;
 	}
 	fputs("set yrange [*:*]\nset style fill solid 1.0 border lc 'gray30'\nset boxwidth 0.6\nplot ", f);
-	for (int c = PLOT_COMPONENTS; c-- > 0;)
-		fprintf(f, "$d%zu using 1:%d with boxes lc rgb '%s' title '%s', ", idx, 7 + c, colours[c], names[c]);
-	for (int c = PLOT_COMPONENTS; c-- > 0;)
+	for (int c = SC_COUNT; c-- > 0;)
+		fprintf(f, "$d%zu using 1:%d with boxes lc rgb '%s' title '%s', ", idx, 7 + c, colours[c], stack_comp_label(c));
+	for (int c = SC_COUNT; c-- > 0;)
 		fprintf(f, "$d%zu using 1:%d with boxes lc rgb '%s' notitle, ", idx, 12 + c, colours[c]);
 	fputs("0 with lines lc 'black' notitle\n", f);
 }
@@ -96,11 +93,11 @@ static void write_panel(FILE *f, const struct plot_panel *p, size_t idx)
 		/* columns 7..11: the positive parts stacked upwards, 12..16 the
 		 * negative ones downwards (cumulative: each bar is drawn from 0,
 		 * the tallest first, so the shorter cover it) */
-		for (int c = 0; c < PLOT_COMPONENTS; c++) {
+		for (int c = 0; c < SC_COUNT; c++) {
 			up += isnan(q->comp[c]) || q->comp[c] < 0 ? 0 : q->comp[c];
 			put_value(f, isnan(q->comp[c]) ? NAN : up);
 		}
-		for (int c = 0; c < PLOT_COMPONENTS; c++) {
+		for (int c = 0; c < SC_COUNT; c++) {
 			down += isnan(q->comp[c]) || q->comp[c] > 0 ? 0 : q->comp[c];
 			put_value(f, isnan(q->comp[c]) ? NAN : down);
 		}

@@ -9,13 +9,13 @@
 
 #include <stddef.h>
 
-#define PLOT_COMPONENTS 5 /* the speedup stack's, in enum stack_comp's order */
+#include "model/verdict_data.h"
 
 struct plot_point {
 	int n;
 	double speedup, gbps, ceiling_gbps; /* NAN where not measured */
 	double speedup_lo, speedup_hi;      /* the speedup's interval; NAN: none */
-	double comp[PLOT_COMPONENTS];       /* core-seconds per unit lost, by component; NAN: no stack */
+	double comp[SC_COUNT];              /* core-seconds per unit lost, by component; NAN: no stack */
 };
 
 struct plot_panel {

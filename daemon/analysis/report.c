@@ -659,7 +659,7 @@ static void plot_panels(const struct vinput *in, const struct verdict *v, size_t
 			*q = (struct plot_point){ .n = in[i].pts[k].n, .speedup = in[i].pts[k].speedup,
 						  .gbps = in[i].pts[k].gbps, .ceiling_gbps = ceiling_at(c, nc, in[i].pts[k].n),
 						  .speedup_lo = NAN, .speedup_hi = NAN };
-			for (int s = 0; s < PLOT_COMPONENTS; s++)
+			for (int s = 0; s < SC_COUNT; s++)
 				q->comp[s] = sp ? sp->comp[s].mid : q->n == 1 ? 0 : NAN;
 			/* the verdict's estimate, with its interval */
 			if (sp)

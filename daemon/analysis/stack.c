@@ -44,9 +44,12 @@ static int usable(const struct srun *r)
 	return r->n > 0 && r->wall > 0 && !isnan(r->user) && !isnan(r->kernel);
 }
 
-/* The per-run values of one point, gathered. */
+/* The per-run values of one point, gathered: a column per component,
+ * then the others below, one row per usable run. */
+enum { COL_COST = SC_COUNT, COL_WALL, COL_BUSY, COL_PSI, COL_WAIT, NCOL };
+
 struct sample {
-	double *comp[SC_COUNT], *cost, *wall, *busy, *psi, *wait;
+	double *col[NCOL];
 	size_t n;
 	int outliers;   /* left out: see sample_trim */
 };
@@ -54,43 +57,32 @@ struct sample {
 static void sample_gather(const struct srun *runs, size_t nruns, int n, struct sample *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (int c = 0; c < SC_COUNT; c++)
-		s->comp[c] = xcalloc(nruns ? nruns : 1, sizeof(double));
-	s->cost = xcalloc(nruns ? nruns : 1, sizeof(double));
-	s->wall = xcalloc(nruns ? nruns : 1, sizeof(double));
-	s->busy = xcalloc(nruns ? nruns : 1, sizeof(double));
-	s->psi = xcalloc(nruns ? nruns : 1, sizeof(double));
-	s->wait = xcalloc(nruns ? nruns : 1, sizeof(double));
+	for (int c = 0; c < NCOL; c++)
+		s->col[c] = xcalloc(nruns ? nruns : 1, sizeof(double));
 	for (size_t i = 0; i < nruns; i++) {
 		const struct srun *r = &runs[i];
-		double comp[SC_COUNT];
+		double row[NCOL];
 
 		if (r->n != n || !usable(r))
 			continue;
-		stack_split_run(r, comp);
-		for (int c = 0; c < SC_COUNT; c++)
-			s->comp[c][s->n] = comp[c];
-		s->cost[s->n] = r->n * r->wall / (r->units > 0 ? r->units : 1);
-		s->wall[s->n] = r->wall;
-		s->busy[s->n] = isnan(r->others) ? NAN : r->others / (r->n * r->wall);
+		stack_split_run(r, row);
+		row[COL_COST] = r->n * r->wall / (r->units > 0 ? r->units : 1);
+		row[COL_WALL] = r->wall;
+		row[COL_BUSY] = isnan(r->others) ? NAN : r->others / (r->n * r->wall);
 		/* the pressure stall is the host's, the run's own waiting
 		 * included: only what that waiting cannot explain is others' */
-		s->psi[s->n] = isnan(r->psi_cpu) ? NAN
-			       : fmax(0, r->psi_cpu - (isnan(r->delay) ? 0 : r->delay)) / r->wall;
-		s->wait[s->n] = r->user + r->kernel > 0 ? r->delay / (r->user + r->kernel) : NAN;
+		row[COL_PSI] = isnan(r->psi_cpu) ? NAN : fmax(0, r->psi_cpu - (isnan(r->delay) ? 0 : r->delay)) / r->wall;
+		row[COL_WAIT] = r->user + r->kernel > 0 ? r->delay / (r->user + r->kernel) : NAN;
+		for (int c = 0; c < NCOL; c++)
+			s->col[c][s->n] = row[c];
 		s->n++;
 	}
 }
 
 static void sample_free(struct sample *s)
 {
-	for (int c = 0; c < SC_COUNT; c++)
-		free(s->comp[c]);
-	free(s->cost);
-	free(s->wall);
-	free(s->busy);
-	free(s->psi);
-	free(s->wait);
+	for (int c = 0; c < NCOL; c++)
+		free(s->col[c]);
 }
 
 /* Leaves out the runs whose cost is an outlier (stats_is_outlier), as
@@ -100,29 +92,20 @@ static void sample_trim(struct sample *s)
 {
 	struct summary sum;
 	size_t keep = 0;
-	char *out;
 
-	stats_summary(s->cost, s->n, &sum);
+	stats_summary(s->col[COL_COST], s->n, &sum);
 	if (!sum.outliers || s->n - sum.outliers < 2)
 		return;
-	out = xcalloc(s->n, 1);
-	for (size_t i = 0; i < s->n; i++)
-		out[i] = (char)stats_is_outlier(s->cost[i], &sum);
+	/* keep <= i: a row is read before its place is written */
 	for (size_t i = 0; i < s->n; i++) {
-		if (out[i])
+		if (stats_is_outlier(s->col[COL_COST][i], &sum))
 			continue;
-		for (int c = 0; c < SC_COUNT; c++)
-			s->comp[c][keep] = s->comp[c][i];
-		s->cost[keep] = s->cost[i];
-		s->wall[keep] = s->wall[i];
-		s->busy[keep] = s->busy[i];
-		s->psi[keep] = s->psi[i];
-		s->wait[keep] = s->wait[i];
+		for (int c = 0; c < NCOL; c++)
+			s->col[c][keep] = s->col[c][i];
 		keep++;
 	}
 	s->outliers = (int)(s->n - keep);
 	s->n = keep;
-	free(out);
 }
 
 static double mean_of(const double *v, size_t n)
@@ -142,11 +125,11 @@ static void build_point(const struct sample *one, const struct sample *at, int n
 	p->n = n;
 	p->runs = (int)at->n + at->outliers;
 	p->runs1 = (int)one->n + one->outliers;
-	p->cost1 = mean_of(one->cost, one->n);
-	p->cost = mean_of(at->cost, at->n);
-	stats_mean_diff(one->cost, one->n, at->cost, at->n, &p->lost);
+	p->cost1 = mean_of(one->col[COL_COST], one->n);
+	p->cost = mean_of(at->col[COL_COST], at->n);
+	stats_mean_diff(one->col[COL_COST], one->n, at->col[COL_COST], at->n, &p->lost);
 	for (int c = 0; c < SC_COUNT; c++) {
-		stats_mean_diff(one->comp[c], one->n, at->comp[c], at->n, &p->comp[c]);
+		stats_mean_diff(one->col[c], one->n, at->col[c], at->n, &p->comp[c]);
 		p->share[c] = p->lost.mid > 0 ? p->comp[c].mid / p->lost.mid : NAN;
 	}
 	/* efficiency = cost1 / cost: its interval from the lost time's */
@@ -156,17 +139,17 @@ static void build_point(const struct sample *one, const struct sample *at, int n
 	p->efficiency.hi = p->lost.lo > -p->cost1 ? p->cost1 / (p->cost1 + p->lost.lo) : INFINITY;
 	if (isnan(p->lost.lo))
 		p->efficiency.lo = p->efficiency.hi = NAN;
-	stats_summary(at->wall, at->n, &wall);
+	stats_summary(at->col[COL_WALL], at->n, &wall);
 	p->wall = wall.median;
 	p->wall_min = wall.min;
 	p->wall_max = wall.max;
 	p->outliers = at->outliers;
 	p->outliers1 = one->outliers;
-	p->wait_ratio = mean_of(at->wait, at->n);
+	p->wait_ratio = mean_of(at->col[COL_WAIT], at->n);
 	speedup = p->efficiency.mid * n;
 	p->serial_fraction = n > 1 && speedup > 0 ? (1 / speedup - 1.0 / n) / (1 - 1.0 / n) : NAN;
-	p->host_busy = mean_of(at->busy, at->n);
-	p->psi_cpu_share = mean_of(at->psi, at->n);
+	p->host_busy = mean_of(at->col[COL_BUSY], at->n);
+	p->psi_cpu_share = mean_of(at->col[COL_PSI], at->n);
 }
 
 static int cmp_int(const void *a, const void *b)

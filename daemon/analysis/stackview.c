@@ -5,10 +5,6 @@
 #include "analysis/stackview.h"
 #include "base/util.h"
 
-static const char *const comp_label[SC_COUNT] = {
-	"extra user CPU", "extra kernel CPU", "waiting for a core", "idle", "remainder",
-};
-
 /* "[0.150, 0.252]", or "(no spread: 1 run)" */
 static void interval_text(const struct interval *iv, char *buf, size_t len)
 {
@@ -35,9 +31,9 @@ static void point_text(FILE *out, const struct stack_point *p)
 	for (int c = 0; c < SC_COUNT; c++) {
 		interval_text(&p->comp[c], iv, sizeof(iv));
 		if (isnan(p->share[c]))
-			fprintf(out, "    %-20s %8.3f  %s\n", comp_label[c], p->comp[c].mid, iv);
+			fprintf(out, "    %-20s %8.3f  %s\n", stack_comp_label(c), p->comp[c].mid, iv);
 		else
-			fprintf(out, "    %-20s %8.3f  %-18s %4.0f%%\n", comp_label[c], p->comp[c].mid, iv, p->share[c] * 100);
+			fprintf(out, "    %-20s %8.3f  %-18s %4.0f%%\n", stack_comp_label(c), p->comp[c].mid, iv, p->share[c] * 100);
 	}
 	interval_text(&p->efficiency, iv, sizeof(iv));
 	fprintf(out, "    efficiency %.2f %s; wall %.3f s median", p->efficiency.mid, iv, p->wall.mid);

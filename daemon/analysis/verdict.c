@@ -749,12 +749,8 @@ static void rank_components(const struct stack_point *sp, enum stack_comp order[
 		}
 }
 
-static const char *const comp_words[SC_COUNT] = {
-	"extra user CPU", "extra kernel CPU", "waiting for a core", "idle", "unaccounted (remainder)",
-};
-
 /* "68% of the lost time is extra kernel CPU (...), 25% extra user CPU
- * (...)": every component of at least component_minor, largest first, into
+ * (...)": the three largest components of at least component_minor, into
  * v->stack_line; returns the hypothesis that explains the largest (-1:
  * none) and its component in *ret_lead. */
 static int describe_stack(struct verdict *v, const struct vinput *in, const struct vpoint *pn,
@@ -766,18 +762,18 @@ static int describe_stack(struct verdict *v, const struct vinput *in, const stru
 
 	rank_components(sp, order);
 	*ret_lead = order[0];
-	for (int i = 0; i < SC_COUNT && len < sizeof(v->stack_line); i++) {
+	for (int i = 0; i < 3 && len < sizeof(v->stack_line); i++) {
 		enum stack_comp c = order[i];
 		char why[200];
 		int h;
 
-		if (!(sp->share[c] >= TH(component_minor)) || (i > 0 && len > 0 && i >= 3))
+		if (!(sp->share[c] >= TH(component_minor)))
 			continue;
 		h = explain(v, in, pn, sp, c, why, sizeof(why));
 		if (i == 0)
 			lead_h = h;
 		len += (size_t)snprintf(v->stack_line + len, sizeof(v->stack_line) - len, "%s%.0f%%%s %s (%s)",
-					len ? ", " : "", sp->share[c] * 100, len ? "" : " of the lost time is", comp_words[c],
+					len ? ", " : "", sp->share[c] * 100, len ? "" : " of the lost time is", stack_comp_label(c),
 					why);
 	}
 	if (!len)
@@ -1011,7 +1007,6 @@ void verdict_judge(const struct vinput *in, struct verdict *v)
 {
 	const struct vpoint *p1 = NULL, *pn;
 	const struct stack_point *sp;
-	struct vpoint *pw;
 	int best;
 
 	memset(v, 0, sizeof(*v));
@@ -1029,11 +1024,11 @@ void verdict_judge(const struct vinput *in, struct verdict *v)
 	stack_build(in->runs, in->nruns, &v->stack, &v->nstack);
 	sp = worst_stack_point(v);
 	/* the hypotheses are weighed where the stack found the most lost */
-	if (sp && (pw = vinput_point((struct vinput *)in, sp->n, 0)) && pw->runs > 0)
-		pn = pw;
+	for (size_t i = 0; sp && i < in->npts; i++)
+		if (in->pts[i].n == sp->n && in->pts[i].runs > 0)
+			pn = &in->pts[i];
 	v->n = pn->n;
 	v->efficiency = pn->efficiency;
-	v->decided = 1;
 	v->eff = (struct interval){ pn->efficiency, NAN, NAN, NAN };
 	judge_bandwidth(v, in, p1, pn);
 	judge_cache(v, in, p1, pn);

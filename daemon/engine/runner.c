@@ -42,7 +42,8 @@
 extern char **environ;
 
 /* how often the workers' threads and children are polled for their
- * run-queue wait when the campaign takes no timeline (ms) */
+ * run-queue wait (ms): at most this often at a faster timeline tick (a
+ * poll scans /proc), and the tick itself when there is no timeline */
 #define TASKS_POLL_MS 100
 
 struct wstate {
@@ -66,6 +67,7 @@ struct run_ctx {
 	struct corunner_opts corun_opts;
 	struct corunners *corun; /* co-runners of an interference run */
 	struct tasks *tasks;     /* the workers' threads and children */
+	int64_t tasks_polled_ns; /* when they were last polled */
 };
 
 /* ---- 1. one worker ---------------------------------------------------- */
@@ -296,12 +298,20 @@ static void on_sample(struct run_ctx *rc)
 {
 	uint64_t ticks;
 
+	int64_t now;
+
 	/* one reading per tick, however many ticks passed */
 	if (read(rc->sample_fd, &ticks, sizeof(ticks)) <= 0)
 		return;
+	now = mono_ns();
 	if (rc->o->campaign->interval_ms > 0)
-		probe_set_sample(rc->probes, mono_ns() - rc->release_ns);
-	tasks_poll(rc->tasks);
+		probe_set_sample(rc->probes, now - rc->release_ns);
+	/* a millisecond's slack: at TASKS_POLL_MS ticks, one read a little
+	 * early must not skip its poll */
+	if (now - rc->tasks_polled_ns >= ((int64_t)TASKS_POLL_MS - 1) * 1000000) {
+		tasks_poll(rc->tasks);
+		rc->tasks_polled_ns = now;
+	}
 }
 
 /* Fills pfd for this round; returns how many entries, and sets *ret_polling
@@ -468,7 +478,6 @@ static void conclude(struct run_ctx *rc)
 	}
 	res->wall_ns = first && last_end > first ? last_end - first : -1;
 	res->start_skew_ns = first ? last_start - first : -1;
-
 	if (rc->interrupted) {
 		res->status = RUN_INTERRUPTED;
 		res->error = xstrdup("interrupted by a signal");
@@ -523,12 +532,12 @@ static void place_worker(struct run_ctx *rc, const struct plan_run *pr, const in
 	w->slot = (int)i + 1;
 	w->exit_code = w->signal = w->exec_errno = -1;
 	w->run_delay_ns = -1;
-	CPU_ZERO(set);
-	if (wl->mode == MODE_TEAM)
-		for (int k = 0; k < pr->n_workers; k++)
-			set_cpu(set, rc->o->topo, cores[k]);
-	else
+	if (wl->mode == MODE_TEAM) {
+		reserved_cpus(rc, pr, cores, set);
+	} else {
+		CPU_ZERO(set);
 		set_cpu(set, rc->o->topo, cores[i]);
+	}
 	w->core = cores[i];
 	w->cpu = topology_core(rc->o->topo, cores[i])->cpus[0];
 	cpus_text(set, w->cpus, sizeof(w->cpus));
@@ -690,7 +699,6 @@ static void teardown(struct run_ctx *rc, int r)
 	spawn_close(&rc->go_read);
 	spawn_close(&rc->go_write);
 	rc->res->run_delay_ns = tasks_run_delay(rc->tasks);
-	rc->res->tasks_seen = tasks_seen(rc->tasks);
 	tasks_free(rc->tasks);
 	rc->tasks = NULL;
 }
@@ -725,7 +733,7 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	if (r == 0) {
 		probe_set_start(rc->probes);
 		(void)cpustat_read(&before); /* unreadable: the noise stays unknown */
-		rc->release_ns = mono_ns();
+		rc->release_ns = rc->tasks_polled_ns = mono_ns();
 		r = arm_tick(rc);
 		if (r < 0)
 			probe_set_stop(rc->probes);

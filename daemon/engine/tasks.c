@@ -175,8 +175,3 @@ int64_t tasks_run_delay(const struct tasks *t)
 		sum += t->waits.e[i].value;
 	return sum;
 }
-
-size_t tasks_seen(const struct tasks *t)
-{
-	return t ? t->waits.n : 0;
-}

@@ -32,7 +32,4 @@ int64_t tasks_read_wait(const char *path);
 /* The sum of the latest wait of every task seen; -1 when none was read. */
 int64_t tasks_run_delay(const struct tasks *t);
 
-/* How many tasks (threads of every process) were seen. */
-size_t tasks_seen(const struct tasks *t);
-
 #endif

@@ -68,7 +68,6 @@ struct run_result {
 	double working_set_bytes;       /* per worker; 0 unknown */
 	struct host_noise noise;        /* what else the host did meanwhile; -1 unknown */
 	int64_t run_delay_ns;           /* run-queue wait of every thread and child seen; -1 unknown */
-	size_t tasks_seen;              /* how many threads (of every process) were seen */
 	char started_at[32];            /* UTC, ISO 8601 */
 	char *error;
 	struct worker_result *workers;

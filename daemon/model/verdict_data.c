@@ -14,6 +14,15 @@ const char *stack_comp_name(enum stack_comp c)
 	return (unsigned)c < SC_COUNT ? n[c] : "?";
 }
 
+const char *stack_comp_label(enum stack_comp c)
+{
+	static const char *const n[SC_COUNT] = {
+		"extra user CPU", "extra kernel CPU", "waiting for a core", "idle", "remainder",
+	};
+
+	return (unsigned)c < SC_COUNT ? n[c] : "?";
+}
+
 const char *hypothesis_name(enum hypothesis h)
 {
 	static const char *const n[H_COUNT] = {

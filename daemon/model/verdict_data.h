@@ -59,7 +59,6 @@ struct srun {
 	double others;       /* others' time on the run's CPUs, stolen time included */
 	double steal;        /* stolen by the hypervisor from the run's CPUs */
 	double psi_cpu;      /* host-wide CPU pressure stall ("some") */
-	double other_load;   /* busy share of the CPUs the run did not reserve */
 };
 
 /* The speedup stack's components: each the change, from 1 worker to n, of
@@ -133,8 +132,10 @@ struct verdict {
 	char stack_line[400];      /* the largest components, in words */
 };
 
-/* "extra-user", "extra-kernel", "waiting", "idle", "remainder" */
+/* "extra-user", "extra-kernel", "waiting", "idle", "remainder": stored */
 const char *stack_comp_name(enum stack_comp c);
+/* "extra user CPU", ..., "remainder": printed and plotted */
+const char *stack_comp_label(enum stack_comp c);
 
 /* The names stored and printed ("memory-bandwidth", "supported", "for");
  * "?" for a value out of range. */

@@ -179,23 +179,24 @@ static void set_scaling(struct vinput *in)
 	double *walls = xcalloc(in->nruns ? in->nruns : 1, sizeof(double)), t1 = NAN;
 	int team = strcmp(in->mode, "team") == 0;
 
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t k = 0; k < in->npts; k++) {
-			struct vpoint *p = &in->pts[k];
-			size_t m = 0;
+	for (size_t k = 0; k < in->npts; k++) {
+		struct vpoint *p = &in->pts[k];
+		size_t m = 0;
 
-			if ((pass == 0) != (p->n == 1))
-				continue;
-			for (size_t i = 0; i < in->nruns; i++)
-				if (in->runs[i].n == p->n)
-					walls[m++] = in->runs[i].wall;
-			p->runs = (int)m;
-			p->wall = median_double(walls, m);
-			if (p->n == 1)
-				t1 = p->wall;
-			p->speedup = team ? t1 / p->wall : p->n * t1 / p->wall;
-			p->efficiency = team ? t1 / p->wall / p->n : t1 / p->wall;
-		}
+		for (size_t i = 0; i < in->nruns; i++)
+			if (in->runs[i].n == p->n)
+				walls[m++] = in->runs[i].wall;
+		p->runs = (int)m;
+		p->wall = median_double(walls, m);
+		if (p->n == 1)
+			t1 = p->wall;
+	}
+	for (size_t k = 0; k < in->npts; k++) {
+		struct vpoint *p = &in->pts[k];
+
+		p->speedup = team ? t1 / p->wall : p->n * t1 / p->wall;
+		p->efficiency = team ? t1 / p->wall / p->n : t1 / p->wall;
+	}
 	free(walls);
 }
 
@@ -288,7 +289,7 @@ static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, siz
 				"SELECT workload, n_workers, CASE mode WHEN 'copies' THEN n_workers ELSE 1 END,"
 				" wall_ns / 1e9, user_ns / 1e9, kernel_ns / 1e9, run_delay_ns / 1e9,"
 				" max(reserved_busy_ns - user_ns - kernel_ns, 0) / 1e9 + reserved_steal_ns / 1e9,"
-				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6, 1.0 * other_busy_ns / nullif(other_total_ns, 0)"
+				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6"
 				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND wall_ns > 0"
 				" ORDER BY seq",
 				cid, &s);
@@ -312,7 +313,6 @@ static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, siz
 		x->others = sql_col_double(s, 7);
 		x->steal = sql_col_double(s, 8);
 		x->psi_cpu = sql_col_double(s, 9);
-		x->other_load = sql_col_double(s, 10);
 	}
 	return sql_rows_end(st, s, rc, LOADING);
 }

@@ -71,7 +71,7 @@ static double sum(const double *c)
 static void test_split(void)
 {
 	struct srun r = { .n = 2, .units = 2, .wall = 1, .user = 1.2, .kernel = 0.3, .delay = 0.2, .steal = 0.05,
-			  .others = NAN, .psi_cpu = NAN, .other_load = NAN };
+			  .others = NAN, .psi_cpu = NAN };
 	double c[SC_COUNT];
 
 	stack_split_run(&r, c);
@@ -92,10 +92,25 @@ static void test_split(void)
 /* ---- verdicts from runs made by hand ---------------------------------- */
 
 /* A run: n workers, mode's units, wall and CPU seconds, run-queue wait. */
-static struct srun run(int n, int units, double wall, double user, double kernel, double delay)
+#define RUN(n_, units_, wall_, user_, kernel_, delay_)                                                          \
+	{ .n = (n_), .units = (units_), .wall = (wall_), .user = (user_), .kernel = (kernel_), .delay = (delay_), \
+	  .others = 0, .steal = 0, .psi_cpu = 0 }
+
+/* page faults: the kernel's time per unit grows from 0.2 s to 0.7 s */
+static const struct srun kernel_runs[] = {
+	RUN(1, 1, 1.00, 0.80, 0.20, 0), RUN(1, 1, 1.01, 0.81, 0.20, 0), RUN(1, 1, 0.99, 0.79, 0.20, 0),
+	RUN(2, 2, 1.50, 1.60, 1.40, 0), RUN(2, 2, 1.52, 1.62, 1.42, 0), RUN(2, 2, 1.49, 1.59, 1.39, 0),
+};
+
+/* Whether v cites figure of h with stance st (and, unless NULL, a note
+ * holding note). */
+static int cites(const struct verdict *v, enum hypothesis h, const char *figure, enum stance st, const char *note)
 {
-	return (struct srun){ .n = n, .units = units, .wall = wall, .user = user, .kernel = kernel, .delay = delay,
-			      .others = 0, .steal = 0, .psi_cpu = 0, .other_load = 0 };
+	for (size_t i = 0; i < v->nev; i++)
+		if (v->ev[i].hyp == h && v->ev[i].stance == st && strcmp(v->ev[i].figure, figure) == 0 &&
+		    (!note || strstr(v->ev[i].note, note)))
+			return 1;
+	return 0;
 }
 
 /* A workload from its runs: the points' medians as the store would give
@@ -166,40 +181,35 @@ static void test_verdicts(void)
 {
 	/* copies that scale: the same cost per unit at 1 and 2 */
 	const struct srun scales[] = {
-		run(1, 1, 1.00, 0.99, 0.01, 0), run(1, 1, 1.01, 1.00, 0.01, 0), run(1, 1, 0.99, 0.98, 0.01, 0),
-		run(2, 2, 1.02, 2.02, 0.02, 0), run(2, 2, 1.01, 2.00, 0.02, 0), run(2, 2, 1.03, 2.04, 0.02, 0),
+		RUN(1, 1, 1.00, 0.99, 0.01, 0), RUN(1, 1, 1.01, 1.00, 0.01, 0), RUN(1, 1, 0.99, 0.98, 0.01, 0),
+		RUN(2, 2, 1.02, 2.02, 0.02, 0), RUN(2, 2, 1.01, 2.00, 0.02, 0), RUN(2, 2, 1.03, 2.04, 0.02, 0),
 	};
 	/* threads behind one lock: a team of 2 keeps one core busy */
 	const struct srun serial[] = {
-		run(1, 1, 1.00, 0.99, 0.01, 0), run(1, 1, 1.01, 1.00, 0.01, 0), run(1, 1, 0.99, 0.98, 0.01, 0),
-		run(2, 1, 1.02, 1.00, 0.02, 0.01), run(2, 1, 1.00, 0.98, 0.02, 0.01), run(2, 1, 1.01, 0.99, 0.02, 0.01),
-	};
-	/* page faults: the kernel's time per unit grows from 0.2 s to 0.7 s */
-	const struct srun kernel[] = {
-		run(1, 1, 1.00, 0.80, 0.20, 0), run(1, 1, 1.01, 0.81, 0.20, 0), run(1, 1, 0.99, 0.79, 0.20, 0),
-		run(2, 2, 1.50, 1.60, 1.40, 0), run(2, 2, 1.52, 1.62, 1.42, 0), run(2, 2, 1.49, 1.59, 1.39, 0),
+		RUN(1, 1, 1.00, 0.99, 0.01, 0), RUN(1, 1, 1.01, 1.00, 0.01, 0), RUN(1, 1, 0.99, 0.98, 0.01, 0),
+		RUN(2, 1, 1.02, 1.00, 0.02, 0.01), RUN(2, 1, 1.00, 0.98, 0.02, 0.01), RUN(2, 1, 1.01, 0.99, 0.02, 0.01),
 	};
 	/* a CPU hog on one of a team's cores: runnable, not running */
 	const struct srun waiting[] = {
-		run(1, 1, 2.00, 1.98, 0.02, 0), run(1, 1, 2.01, 1.99, 0.02, 0), run(1, 1, 1.99, 1.97, 0.02, 0),
-		run(2, 1, 1.50, 1.98, 0.02, 0.98), run(2, 1, 1.52, 1.99, 0.02, 1.02), run(2, 1, 1.49, 1.97, 0.02, 0.97),
+		RUN(1, 1, 2.00, 1.98, 0.02, 0), RUN(1, 1, 2.01, 1.99, 0.02, 0), RUN(1, 1, 1.99, 1.97, 0.02, 0),
+		RUN(2, 1, 1.50, 1.98, 0.02, 0.98), RUN(2, 1, 1.52, 1.99, 0.02, 1.02), RUN(2, 1, 1.49, 1.97, 0.02, 0.97),
 	};
 	/* compound: kernel 0.2 -> 0.5 s per unit and user 0.8 -> 1.0 */
 	const struct srun compound[] = {
-		run(1, 1, 1.00, 0.80, 0.20, 0), run(1, 1, 1.01, 0.81, 0.20, 0), run(1, 1, 0.99, 0.79, 0.20, 0),
-		run(2, 2, 1.50, 2.00, 1.00, 0), run(2, 2, 1.51, 2.01, 1.01, 0), run(2, 2, 1.49, 1.99, 0.99, 0),
+		RUN(1, 1, 1.00, 0.80, 0.20, 0), RUN(1, 1, 1.01, 0.81, 0.20, 0), RUN(1, 1, 0.99, 0.79, 0.20, 0),
+		RUN(2, 2, 1.50, 2.00, 1.00, 0), RUN(2, 2, 1.51, 2.01, 1.01, 0), RUN(2, 2, 1.49, 1.99, 0.99, 0),
 	};
 	/* noisy repetitions around the threshold: efficiency 0.80, wide */
 	const struct srun noisy[] = {
-		run(1, 1, 0.95, 0.95, 0, 0), run(1, 1, 1.05, 1.05, 0, 0), run(1, 1, 1.00, 1.00, 0, 0),
-		run(2, 2, 1.15, 2.30, 0, 0), run(2, 2, 1.35, 2.70, 0, 0), run(2, 2, 1.25, 2.50, 0, 0),
+		RUN(1, 1, 0.95, 0.95, 0, 0), RUN(1, 1, 1.05, 1.05, 0, 0), RUN(1, 1, 1.00, 1.00, 0, 0),
+		RUN(2, 2, 1.15, 2.30, 0, 0), RUN(2, 2, 1.35, 2.70, 0, 0), RUN(2, 2, 1.25, 2.50, 0, 0),
 	};
 	struct vinput *in;
 	struct verdict v;
 
 	check("copies", scales, 6, "scales", "scales", "high", "at or above 0.85");
 	check("team", serial, 6, "serialized", "serialized", "high", "of the lost time is idle");
-	check("copies", kernel, 6, "kernel", "kernel", "high", "of the lost time is extra kernel CPU");
+	check("copies", kernel_runs, 6, "kernel", "kernel", "high", "of the lost time is extra kernel CPU");
 	check("team", waiting, 6, "waiting", "oversubscribed", NULL, "of the lost time is waiting for a core");
 	check("copies", noisy, 6, "noisy", "inconclusive", "low", "straddles 0.85: about ");
 
@@ -239,32 +249,20 @@ static void test_verdicts(void)
 /* A figure clears a threshold only when its interval does. */
 static void test_interval_rule(void)
 {
-	const struct srun kernel[] = {
-		run(1, 1, 1.00, 0.80, 0.20, 0), run(1, 1, 1.01, 0.81, 0.20, 0), run(1, 1, 0.99, 0.79, 0.20, 0),
-		run(2, 2, 1.50, 1.60, 1.40, 0), run(2, 2, 1.52, 1.62, 1.42, 0), run(2, 2, 1.49, 1.59, 1.39, 0),
-	};
-	struct vinput *in = workload("copies", kernel, 6);
+	struct vinput *in = workload("copies", kernel_runs, 6);
 	struct vpoint *p2 = vinput_point(in, 2, 0);
 	struct verdict v;
-	int cited = 0, straddle = 0;
 
 	/* the median is 0.47, above kernel_share_high (0.30), but one run had 0.12 */
 	p2->spread[VF_KERNEL_SHARE] = (struct interval){ 0.47, 0.12, 0.55, 0.75 };
 	verdict_judge(in, &v);
-	for (size_t i = 0; i < v.nev; i++)
-		if (v.ev[i].hyp == H_KERNEL && strcmp(v.ev[i].figure, "kernel_share") == 0) {
-			cited |= v.ev[i].stance == ST_FOR;
-			straddle |= v.ev[i].stance == ST_CONTEXT && strstr(v.ev[i].note, "straddles 0.3") != NULL;
-		}
-	ok(!cited, "a kernel share whose interval straddles kernel_share_high is not a figure for kernel");
-	ok(straddle, "it is kept as context, saying it straddles");
+	ok(!cites(&v, H_KERNEL, "kernel_share", ST_FOR, NULL),
+	   "a kernel share whose interval straddles kernel_share_high is not a figure for kernel");
+	ok(cites(&v, H_KERNEL, "kernel_share", ST_CONTEXT, "straddles 0.3"), "it is kept as context, saying it straddles");
 	verdict_clear(&v);
 	p2->spread[VF_KERNEL_SHARE] = (struct interval){ 0.47, 0.45, 0.55, 0.75 };
 	verdict_judge(in, &v);
-	cited = 0;
-	for (size_t i = 0; i < v.nev; i++)
-		cited |= v.ev[i].hyp == H_KERNEL && strcmp(v.ev[i].figure, "kernel_share") == 0 && v.ev[i].stance == ST_FOR;
-	ok(cited, "one whose whole interval is above it is");
+	ok(cites(&v, H_KERNEL, "kernel_share", ST_FOR, NULL), "one whose whole interval is above it is");
 	verdict_clear(&v);
 	vinputs_free(in, 1);
 }
