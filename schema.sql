@@ -694,3 +694,17 @@ ALTER TABLE verdicts ADD COLUMN efficiency_hi REAL;
 ALTER TABLE verdicts ADD COLUMN decided INTEGER;       -- 1: it cleared scales_efficiency; 0: it straddled it
 ALTER TABLE verdicts ADD COLUMN more_runs INTEGER;     -- straddling: runs per worker count likely to decide; -1: none
 ALTER TABLE verdicts ADD COLUMN stack TEXT;            -- the largest components, in words
+
+-- version: 9
+-- (applied once, to a database whose PRAGMA user_version is below 9)
+-- Serial phases from the timeline: for a team run at 2 or more workers
+-- sampled with interval_ms > 0, the wall time of its ticks in which the
+-- team kept fewer than 1.5 cores busy (task-clock delta over the tick's
+-- length), and the CPU time spent in them. Computed when the run is stored;
+-- NULL for copies, for runs at 1 worker, without a timeline, and for runs
+-- stored before version 9.
+ALTER TABLE runs ADD COLUMN serial_ns INTEGER;
+ALTER TABLE runs ADD COLUMN serial_cpu_ns INTEGER;
+-- The timeline's serial phase at n, and Amdahl's serial fraction from it.
+ALTER TABLE verdict_points ADD COLUMN serial_phase_s REAL;  -- mean wall time in one-core stretches at n
+ALTER TABLE verdict_points ADD COLUMN amdahl_fraction REAL; -- mean CPU in them over all CPU: Amdahl's f

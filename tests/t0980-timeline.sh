@@ -29,7 +29,14 @@ is "$(q "select count(*) from counters c where c.status = 'ok' and c.value <>
 	(select sum(delta) from samples m where m.run_id = c.run_id and m.worker_id = c.worker_id and m.event = c.event)")" 0 \
 	"each worker's samples sum exactly to its counters row"
 is "$(q "select count(*) from counters where status = 'ok'")" \
-	"$(q "select count(*) from (select distinct run_id, worker_id, event from samples)")" "every counted event has samples"
+	"$(q "select count(*) from (select distinct run_id, worker_id, event from samples where event <> 'run-queue-wait')")" \
+	"every counted event has samples"
+# the run-queue wait of all the run's tasks, polled at each tick: a series
+# of the first worker, whose sum cannot exceed the run's total (which also
+# counts the wait before the barrier)
+is "$(q "select count(distinct run_id) from samples where event = 'run-queue-wait'")" 8 "every run has a run-queue wait series"
+is "$(q "select count(*) from runs r where (select sum(delta) from samples m where m.run_id = r.id
+	and m.event = 'run-queue-wait') > r.run_delay_ns")" 0 "its points sum to at most the run's run-queue wait"
 # the last sample is the final reading, taken once the worker is reaped:
 # after its end by the scheduler's delay, 50 ms and more on a loaded host
 is "$(q "select count(*) from samples m join workers w on w.id = m.worker_id where m.t_ns <= 0 or m.t_ns > w.wall_ns + 500000000")" 0 \

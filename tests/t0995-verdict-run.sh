@@ -109,6 +109,39 @@ ok "awk 'BEGIN { exit !($waiting >= 0.25) }'" "the waiting component shows the h
 is "$(q "select count(*) > 0 from runs r join campaigns c on c.id = r.campaign_id where c.name = 'hog'
 	and r.n_workers = 2 and r.run_delay_ns > 0")" 1 "the children's run-queue wait is stored with the run"
 
+# a team with a known serial phase: one core busy for the first part (as
+# a pool's parent starts, or gathers results), then the second part split
+# over every worker; the timeline's one-core stretches measure the first
+cat >serial.yaml <<YAML
+name: serial
+workers: [1, 2]
+repetitions: 3
+events: [sched]
+workloads:
+  - name: phases
+    mode: team
+    command: [sh, -c, 'K=\$0; "\$K" busy n=600M; i=0; while [ \$i -lt \$SCALPROF_WORKERS ]; do "\$K" busy n=\$((600 / SCALPROF_WORKERS))M & i=\$((i + 1)); done; wait', "$(dirname "$SCALPROF")/scalprof-kernels"]
+YAML
+run_sp run --no-probe serial.yaml --db "$DB" -q
+is "$rc" 0 "the serial-phase campaign runs"
+read -r ser wall cpu scpu < <(q "select avg(serial_ns) / 1e9, avg(wall_ns) / 1e9, avg(user_ns + kernel_ns) / 1e9,
+	avg(serial_cpu_ns) / 1e9 from runs r join campaigns c on c.id = r.campaign_id
+	where c.name = 'serial' and r.n_workers = 2 and r.status = 'ok'" | tr '|' ' ')
+echo "# phases at N=2: serial phase $ser s of $wall s (CPU $scpu s of $cpu s)"
+# the first part is half the work at 1 worker, two thirds of the wall time
+# at 2; 100 ms ticks blur its edges, so wide margins
+ok "awk 'BEGIN { exit !($ser >= 0.4 * $wall && $ser <= 0.85 * $wall) }'" \
+	"the timeline's serial phase is about two thirds of the wall time at 2 workers ($ser of $wall s)"
+read -r f fmin fmax < <(q "select round(p.amdahl_fraction, 3), 0.25, 0.75 from verdict_points p
+	join verdicts v on v.id = p.verdict_id join campaigns c on c.id = v.campaign_id where c.name = 'serial'" | tr '|' ' ')
+ok "awk 'BEGIN { exit !($f >= $fmin && $f <= $fmax) }'" "Amdahl's serial fraction from it is about one half ($f)"
+is "$(q "select count(*) from runs r join campaigns c on c.id = r.campaign_id where c.name = 'serial'
+	and r.n_workers = 1 and r.serial_ns is null")" 3 "runs at 1 worker have no serial phase"
+reason=$(q "select reason from verdicts v join campaigns c on c.id = v.campaign_id where c.name = 'serial'")
+echo "# $reason"
+like "$reason" "of the lost time is idle \\([0-9.]+ of 2 cores busy; a serial phase of [0-9.]+ s" \
+	"the verdict names the serial phase as the idle time's cause"
+
 cat >over.yaml <<YAML
 name: over
 workers: [1, $over]

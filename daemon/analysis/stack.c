@@ -14,6 +14,7 @@
  * the differences of their means from 1 worker to n add up to the lost
  * time exactly. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,7 @@ static int usable(const struct srun *r)
 
 /* The per-run values of one point, gathered: a column per component,
  * then the others below, one row per usable run. */
-enum { COL_COST = SC_COUNT, COL_WALL, COL_BUSY, COL_PSI, COL_WAIT, NCOL };
+enum { COL_COST = SC_COUNT, COL_WALL, COL_BUSY, COL_PSI, COL_WAIT, COL_SERIAL, COL_AMDAHL, NCOL };
 
 struct sample {
 	double *col[NCOL];
@@ -73,6 +74,10 @@ static void sample_gather(const struct srun *runs, size_t nruns, int n, struct s
 		 * included: only what that waiting cannot explain is others' */
 		row[COL_PSI] = isnan(r->psi_cpu) ? NAN : fmax(0, r->psi_cpu - (isnan(r->delay) ? 0 : r->delay)) / r->wall;
 		row[COL_WAIT] = r->user + r->kernel > 0 ? r->delay / (r->user + r->kernel) : NAN;
+		row[COL_SERIAL] = r->serial;
+		/* not fmin: it would turn an unknown into 1 */
+		row[COL_AMDAHL] = r->user + r->kernel > 0 && !isnan(r->serial_cpu)
+			? (r->serial_cpu < r->user + r->kernel ? r->serial_cpu / (r->user + r->kernel) : 1) : NAN;
 		for (int c = 0; c < NCOL; c++)
 			s->col[c][s->n] = row[c];
 		s->n++;
@@ -148,6 +153,8 @@ static void build_point(const struct sample *one, const struct sample *at, int n
 	p->wait_ratio = mean_of(at->col[COL_WAIT], at->n);
 	speedup = p->efficiency.mid * n;
 	p->serial_fraction = n > 1 && speedup > 0 ? (1 / speedup - 1.0 / n) / (1 - 1.0 / n) : NAN;
+	p->serial_phase = mean_of(at->col[COL_SERIAL], at->n);
+	p->amdahl = mean_of(at->col[COL_AMDAHL], at->n);
 	p->host_busy = mean_of(at->col[COL_BUSY], at->n);
 	p->psi_cpu_share = mean_of(at->col[COL_PSI], at->n);
 }
@@ -184,4 +191,19 @@ void stack_build(const struct srun *runs, size_t nruns, struct stack_point **ret
 	}
 	sample_free(&one);
 	free(ns);
+}
+
+double stack_amdahl_bound(const struct stack_point *p)
+{
+	return isnan(p->amdahl) ? NAN : 1 / (p->n * p->amdahl + 1 - p->amdahl);
+}
+
+int stack_serial_text(const struct stack_point *p, char *buf, size_t len)
+{
+	if (isnan(p->serial_phase))
+		return snprintf(buf, len, "serial fraction %.2f (Karp-Flatt)", p->serial_fraction);
+	return snprintf(buf, len,
+			"serial phase %.2f s of %.2f s (timeline: one core busy), Amdahl's f %.2f caps efficiency at %.2f;"
+			" serial fraction %.2f (Karp-Flatt)",
+			p->serial_phase, p->wall.mid, p->amdahl, stack_amdahl_bound(p), p->serial_fraction);
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "analysis/stack.h"
 #include "analysis/stackview.h"
 #include "base/util.h"
 
@@ -18,7 +19,7 @@ static void interval_text(const struct interval *iv, char *buf, size_t len)
 
 static void point_text(FILE *out, const struct stack_point *p)
 {
-	char iv[64];
+	char iv[64], serial[200];
 
 	fprintf(out, "  speedup stack at N=%d: core-seconds per unit of work, mean over %d run%s at N and %d at 1,"
 		     " [95%% interval]", p->n, p->runs - p->outliers, p->runs - p->outliers == 1 ? "" : "s",
@@ -40,7 +41,8 @@ static void point_text(FILE *out, const struct stack_point *p)
 	if (!isnan(p->wall.lo))
 		fprintf(out, " [%.3f, %.3f] at %.0f%%", p->wall.lo, p->wall.hi, p->wall.level * 100);
 	fprintf(out, ", min %.3f, max %.3f", p->wall_min, p->wall_max);
-	fprintf(out, "\n    serial fraction %.2f (Karp-Flatt)", p->serial_fraction);
+	stack_serial_text(p, serial, sizeof(serial));
+	fprintf(out, "\n    %s", serial);
 	if (!isnan(p->host_busy) || !isnan(p->psi_cpu_share))
 		fprintf(out, "; host: others took %.0f%% of the reserved cores, CPU pressure %.0f%%",
 			isnan(p->host_busy) ? 0 : p->host_busy * 100, isnan(p->psi_cpu_share) ? 0 : p->psi_cpu_share * 100);
@@ -98,6 +100,8 @@ json_object *stackview_json(const struct verdict *v)
 		json_object_object_add(o, "outliers_1", json_object_new_int(p->outliers1));
 		json_object_object_add(o, "wait_ratio", jnum(p->wait_ratio));
 		json_object_object_add(o, "serial_fraction", jnum(p->serial_fraction));
+		json_object_object_add(o, "serial_phase_s", jnum(p->serial_phase));
+		json_object_object_add(o, "amdahl_fraction", jnum(p->amdahl));
 		json_object_object_add(o, "host_busy_share", jnum(p->host_busy));
 		json_object_object_add(o, "psi_cpu_share", jnum(p->psi_cpu_share));
 		json_object_array_add(a, o);

@@ -726,8 +726,13 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 			snprintf(buf, len, "blocked on hand-offs: %s", note);
 			return H_IPC;
 		}
-		snprintf(buf, len, "%.2f of %d cores busy; serial fraction %.2f (Karp-Flatt)",
-			 pn && !isnan(pn->cpu_util) ? pn->cpu_util : NAN, sp->n, sp->serial_fraction);
+		if (!isnan(sp->serial_phase) && sp->serial_phase > 0)
+			snprintf(buf, len, "%.2f of %d cores busy; a serial phase of %.2f s of %.2f s; Amdahl's f %.2f"
+				 " caps efficiency at %.2f", pn && !isnan(pn->cpu_util) ? pn->cpu_util : NAN, sp->n,
+				 sp->serial_phase, sp->wall.mid, sp->amdahl, stack_amdahl_bound(sp));
+		else
+			snprintf(buf, len, "%.2f of %d cores busy; serial fraction %.2f (Karp-Flatt)",
+				 pn && !isnan(pn->cpu_util) ? pn->cpu_util : NAN, sp->n, sp->serial_fraction);
 		return H_SERIALIZED;
 	default:
 		snprintf(buf, len, "CPU time beyond the reserved cores");

@@ -237,6 +237,21 @@ static void set_exit(const struct run_ctx *rc, struct worker_result *w, int stat
 	}
 }
 
+/* Polls the workers' tasks; with a timeline, keeps their summed wait at
+ * this moment as a point of it. */
+static void poll_tasks(struct run_ctx *rc, int64_t now)
+{
+	struct run_result *res = rc->res;
+	int64_t d;
+
+	tasks_poll(rc->tasks);
+	rc->tasks_polled_ns = now;
+	if (rc->o->campaign->interval_ms <= 0 || (d = tasks_run_delay(rc->tasks)) < 0)
+		return;
+	res->waits = xreallocarray(res->waits, res->nwaits + 1, sizeof(*res->waits));
+	res->waits[res->nwaits++] = (struct wait_point){ now - rc->release_ns, d };
+}
+
 /* The worker's process has exited: final readings, then reap it. */
 static void reap(struct run_ctx *rc, size_t i)
 {
@@ -254,8 +269,8 @@ static void reap(struct run_ctx *rc, size_t i)
 	w->end_ns = mono_ns();
 	w->run_delay_ns = read_run_delay(s->pid);
 	/* the group's last readings while the zombie still holds it */
-	tasks_poll(rc->tasks);
 	tasks_note(rc->tasks, s->pid, w->run_delay_ns);
+	poll_tasks(rc, w->end_ns);
 	/* with a timeline, the final reading is its last point */
 	probe_set_collect(rc->probes, (int)i, rc->o->campaign->interval_ms > 0 ? w->end_ns - rc->release_ns : -1);
 	do
@@ -308,10 +323,8 @@ static void on_sample(struct run_ctx *rc)
 		probe_set_sample(rc->probes, now - rc->release_ns);
 	/* a millisecond's slack: at TASKS_POLL_MS ticks, one read a little
 	 * early must not skip its poll */
-	if (now - rc->tasks_polled_ns >= ((int64_t)TASKS_POLL_MS - 1) * 1000000) {
-		tasks_poll(rc->tasks);
-		rc->tasks_polled_ns = now;
-	}
+	if (now - rc->tasks_polled_ns >= ((int64_t)TASKS_POLL_MS - 1) * 1000000)
+		poll_tasks(rc, now);
 }
 
 /* Fills pfd for this round; returns how many entries, and sets *ret_polling
@@ -733,7 +746,8 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	if (r == 0) {
 		probe_set_start(rc->probes);
 		(void)cpustat_read(&before); /* unreadable: the noise stays unknown */
-		rc->release_ns = rc->tasks_polled_ns = mono_ns();
+		rc->release_ns = mono_ns();
+		poll_tasks(rc, rc->release_ns); /* the timeline's wait starts from here */
 		r = arm_tick(rc);
 		if (r < 0)
 			probe_set_stop(rc->probes);
@@ -763,10 +777,29 @@ static void result_clear(struct run_result *res)
 	}
 	free(res->workers);
 	free(res->error);
+	free(res->waits);
 	memset(res, 0, sizeof(*res));
 }
 
 /* ---- 5. the campaign loop --------------------------------------------- */
+
+/* The timeline's run-queue wait, as samples of the first worker named
+ * "run-queue-wait": the wait of every task between two polls. */
+static int store_waits(struct store *st, const struct run_result *res, int64_t run_id, int64_t worker_id)
+{
+	int r = 0;
+
+	for (size_t k = 1; r == 0 && k < res->nwaits; k++) {
+		const struct wait_point *a = &res->waits[k - 1], *b = &res->waits[k];
+		uint64_t dt = (uint64_t)(b->t_ns - a->t_ns);
+		struct sample_row row = { worker_id, b->t_ns, WAIT_EVENT,
+					  b->delay_ns > a->delay_ns ? (uint64_t)(b->delay_ns - a->delay_ns) : 0, dt, dt };
+
+		if (b->t_ns > a->t_ns)
+			r = store_sample(st, run_id, &row);
+	}
+	return r;
+}
 
 static int store_run(const struct runner_opts *o, struct probe_set *probes, const struct run_result *res,
 		     char **ret_error)
@@ -778,6 +811,8 @@ static int store_run(const struct runner_opts *o, struct probe_set *probes, cons
 		r = store_run_insert(o->store, o->campaign_id, res, &run_id, wids);
 	if (r == 0)
 		r = probe_set_store(probes, o->store, res, run_id, wids);
+	if (r == 0 && res->nworkers)
+		r = store_waits(o->store, res, run_id, wids[0]);
 	if (r == 0)
 		r = store_run_figures(o->store, run_id);
 	if (r == 0)

@@ -36,12 +36,14 @@ static int db_error(const struct session_opts *o, struct session_result *ret)
 /* A new campaign row for this machine, with its conditions and submitter. */
 static int begin_new(const struct session_opts *o, struct session_result *ret, int64_t *ret_machine)
 {
+	const struct workload *py;
 	struct machine_info mi;
 	struct conditions cond;
 	int r;
 
 	machine_info_read(o->topo, &mi);
-	conditions_read(campaign_uses_python(o->campaign), &cond);
+	py = campaign_python(o->campaign);
+	conditions_read(py ? py->command[0] : NULL, py ? py->cwd : NULL, &cond);
 	r = store_machine(o->store, &mi, ret_machine);
 	if (r == 0)
 		r = store_campaign_begin(o->store, *ret_machine, o->campaign, &cond, &ret->campaign_id);

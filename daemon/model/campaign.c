@@ -838,7 +838,7 @@ void campaign_free(struct campaign *c)
 	free(c);
 }
 
-int campaign_uses_python(const struct campaign *c)
+const struct workload *campaign_python(const struct campaign *c)
 {
 	for (size_t i = 0; i < c->nworkloads; i++) {
 		const char *prog = c->workloads[i].command ? c->workloads[i].command[0] : NULL;
@@ -849,9 +849,9 @@ int campaign_uses_python(const struct campaign *c)
 		base = strrchr(prog, '/');
 		base = base ? base + 1 : prog;
 		if (strncmp(base, "python", 6) == 0)
-			return 1;
+			return &c->workloads[i];
 	}
-	return 0;
+	return NULL;
 }
 
 const char *wl_mode_name(enum wl_mode m)

@@ -90,8 +90,9 @@ void campaign_free(struct campaign *c);
  * when it is not in (0, CAMPAIGN_MAX_SCALE]. */
 int campaign_set_scale(struct campaign *c, double scale);
 
-/* Whether any workload runs a python interpreter (conditions record its version). */
-int campaign_uses_python(const struct campaign *c);
+/* The first workload that runs a python interpreter (conditions record
+ * that interpreter's version), or NULL. */
+const struct workload *campaign_python(const struct campaign *c);
 
 const char *wl_mode_name(enum wl_mode m);
 const char *placement_name(enum placement p);

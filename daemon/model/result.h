@@ -57,6 +57,17 @@ struct corun_result {
 	uint64_t hog_bytes;
 };
 
+/* The samples' name for it: the run-queue wait of all the run's tasks
+ * between two points of the timeline (not a perf event: /proc schedstat). */
+#define WAIT_EVENT "run-queue-wait"
+
+/* The run-queue wait of every task of the run, summed, as polled at a
+ * moment of its timeline. */
+struct wait_point {
+	int64_t t_ns;     /* since the barrier */
+	int64_t delay_ns; /* cumulative since the tasks started */
+};
+
 struct run_result {
 	int seq;
 	struct corun_result corun;
@@ -68,6 +79,8 @@ struct run_result {
 	double working_set_bytes;       /* per worker; 0 unknown */
 	struct host_noise noise;        /* what else the host did meanwhile; -1 unknown */
 	int64_t run_delay_ns;           /* run-queue wait of every thread and child seen; -1 unknown */
+	struct wait_point *waits;       /* with a timeline: that wait at each poll, the barrier's first */
+	size_t nwaits;
 	char started_at[32];            /* UTC, ISO 8601 */
 	char *error;
 	struct worker_result *workers;

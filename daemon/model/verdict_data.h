@@ -51,9 +51,15 @@ struct vpoint {
 
 /* One ok ordinary run as the speedup stack sees it; times in seconds, NAN
  * where not measured. */
+/* A timeline tick in which a team kept fewer cores than this busy is a
+ * one-core stretch: part of a serial phase. */
+#define SERIAL_TICK_MAX_CORES 1.5
+
 struct srun {
 	int n, units;        /* workers; units of work done (n for copies, 1 for a team) */
 	double wall;         /* barrier release to last exit */
+	double serial;       /* wall time in one-core stretches (team timelines); NAN: unknown */
+	double serial_cpu;   /* CPU time in them; NAN: unknown */
 	double user, kernel; /* CPU time of every thread and child */
 	double delay;        /* run-queue wait of every thread and child */
 	double others;       /* others' time on the run's CPUs, stolen time included */
@@ -78,6 +84,8 @@ struct stack_point {
 	int outliers, outliers1;     /* runs at n and at 1 far from the others, left out of the means */
 	double wait_ratio;           /* mean run-queue wait of every task per CPU-second at n */
 	double serial_fraction;      /* Karp-Flatt: (1/speedup - 1/n) / (1 - 1/n) */
+	double serial_phase;         /* mean wall time in one-core stretches at n (timeline); NAN: unknown */
+	double amdahl;               /* mean CPU in them over all CPU at n: Amdahl's serial fraction */
 	double host_busy;            /* mean share of the reserved cores others took (steal included) */
 	double psi_cpu_share;        /* mean host CPU pressure over wall time, less the run's own
 				      * run-queue wait (which the host-wide figure includes) */

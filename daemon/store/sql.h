@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* statements prepared once per connection (store.c) */
-enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_INTERFERENCE, ST_SAMPLE, ST_FIGURES, ST_COUNT };
+enum stmt_id { ST_RUN, ST_WORKER, ST_COUNTER, ST_BANDWIDTH, ST_LLC, ST_INTERFERENCE, ST_SAMPLE, ST_FIGURES, ST_SERIAL, ST_COUNT };
 
 struct store {
 	sqlite3 *db;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "model/plan.h"
+#include "model/verdict_data.h"
 #include "store/sql.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -28,6 +29,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 		       " involuntary_switches, cycles, instructions, llc_loads, llc_misses, context_switches,"
 		       " cpu_migrations, page_faults, gb_per_s, bandwidth_source, slowdown FROM run_figures_live"
 		       " WHERE run_id = ?",
+	/* the timeline's one-core stretches of a team run (schema.sql, version
+	 * 9): ticks in which its cores busy plus its tasks waiting for one
+	 * (the run-queue wait over the poll that covers the tick) stay below
+	 * ?2: the team had one thing to run, not one core to run it on */
+	[ST_SERIAL] = "WITH t AS (SELECT t_ns, delta, t_ns - lag(t_ns, 1, 0) OVER (ORDER BY t_ns) AS dt FROM samples"
+		      "  WHERE run_id = ?1 AND event = 'task-clock'),"
+		      " w AS (SELECT t_ns, delta, t_ns - lag(t_ns, 1, 0) OVER (ORDER BY t_ns) AS dt FROM samples"
+		      "  WHERE run_id = ?1 AND event = ?3),"
+		      " s AS (SELECT * FROM t WHERE t.delta + t.dt * ifnull((SELECT 1.0 * w.delta / w.dt FROM w"
+		      "  WHERE w.t_ns >= t.t_ns AND w.dt > 0 ORDER BY w.t_ns LIMIT 1), 0) < ?2 * t.dt)"
+		      " UPDATE runs SET serial_ns = (SELECT ifnull(sum(dt), 0) FROM s),"
+		      " serial_cpu_ns = (SELECT ifnull(sum(delta), 0) FROM s)"
+		      " WHERE id = ?1 AND mode = 'team' AND n_workers >= 2"
+		      " AND (SELECT count(DISTINCT worker_id) FROM samples WHERE run_id = ?1 AND event = 'task-clock') = 1",
 	[ST_WORKER] = "INSERT INTO workers (run_id, slot, cpu, cpus, core, pid, status, exit_code, signal,"
 		      " exec_errno, error, start_ns, end_ns, wall_ns, utime_ns, stime_ns, maxrss_kb, minflt,"
 		      " majflt, nvcsw, nivcsw, run_delay_ns, stdout_bytes, stderr_bytes, stdout_tail,"
@@ -385,8 +400,17 @@ int store_run_figures(struct store *st, int64_t run_id)
 {
 	sqlite3_stmt *s = st->stmt[ST_FIGURES];
 
+	int r;
+
 	sqlite3_bind_int64(s, 1, run_id);
-	return sql_step_cached(st, s, "computing the run's figures");
+	r = sql_step_cached(st, s, "computing the run's figures");
+	if (r < 0)
+		return r;
+	s = st->stmt[ST_SERIAL];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_double(s, 2, SERIAL_TICK_MAX_CORES);
+	sqlite3_bind_text(s, 3, WAIT_EVENT, -1, SQLITE_STATIC);
+	return sql_step_cached(st, s, "finding the run's serial phases");
 }
 
 int store_run_commit(struct store *st)

@@ -289,7 +289,7 @@ static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, siz
 				"SELECT workload, n_workers, CASE mode WHEN 'copies' THEN n_workers ELSE 1 END,"
 				" wall_ns / 1e9, user_ns / 1e9, kernel_ns / 1e9, run_delay_ns / 1e9,"
 				" max(reserved_busy_ns - user_ns - kernel_ns, 0) / 1e9 + reserved_steal_ns / 1e9,"
-				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6"
+				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6, serial_ns / 1e9, serial_cpu_ns / 1e9"
 				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND wall_ns > 0"
 				" ORDER BY seq",
 				cid, &s);
@@ -313,6 +313,8 @@ static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, siz
 		x->others = sql_col_double(s, 7);
 		x->steal = sql_col_double(s, 8);
 		x->psi_cpu = sql_col_double(s, 9);
+		x->serial = sql_col_double(s, 10);
+		x->serial_cpu = sql_col_double(s, 11);
 	}
 	return sql_rows_end(st, s, rc, LOADING);
 }
@@ -443,7 +445,8 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 				"INSERT INTO verdict_points (verdict_id, n_workers, runs, runs_1, cost_1, cost, efficiency,"
 				" efficiency_lo, efficiency_hi, wall_s, wall_s_lo, wall_s_hi, wall_s_level, wall_s_min,"
 				" wall_s_max, outliers, serial_fraction, host_busy_share, psi_cpu_share, outliers_1,"
-				" wait_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				" wait_ratio, serial_phase_s, amdahl_fraction)"
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&q->point);
 	if (r == 0)
 		r = sql_prepare(st, STORING,
@@ -559,6 +562,8 @@ static int insert_stack(struct store *st, const struct vstmts *q, int64_t vid, c
 		sql_bind_double(s, 19, p->psi_cpu_share);
 		sqlite3_bind_int(s, 20, p->outliers1);
 		sql_bind_double(s, 21, p->wait_ratio);
+		sql_bind_double(s, 22, p->serial_phase);
+		sql_bind_double(s, 23, p->amdahl);
 		r = sql_step_cached(st, s, STORING);
 		if (r == 0)
 			r = insert_component(st, q->comp, vid, p->n, "lost", &p->lost, p->lost.mid > 0 ? 1 : NAN);

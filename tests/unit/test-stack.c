@@ -11,6 +11,7 @@
 #include "analysis/stack.h"
 #include "model/stats.h"
 #include "analysis/verdict.h"
+#include "base/util.h"
 #include "tap.h"
 
 static int near(double got, double want, double tol)
@@ -94,7 +95,7 @@ static void test_split(void)
 /* A run: n workers, mode's units, wall and CPU seconds, run-queue wait. */
 #define RUN(n_, units_, wall_, user_, kernel_, delay_)                                                          \
 	{ .n = (n_), .units = (units_), .wall = (wall_), .user = (user_), .kernel = (kernel_), .delay = (delay_), \
-	  .others = 0, .steal = 0, .psi_cpu = 0 }
+	  .others = 0, .steal = 0, .psi_cpu = 0, .serial = NAN, .serial_cpu = NAN }
 
 /* page faults: the kernel's time per unit grows from 0.2 s to 0.7 s */
 static const struct srun kernel_runs[] = {
@@ -246,6 +247,45 @@ static void test_verdicts(void)
 	vinputs_free(in, 1);
 }
 
+/* The timeline's serial phase: a team that ran 0.6 s on one core, then
+ * 0.4 s on two (1.4 CPU-s), against 1.4 s on one core. */
+static void test_serial_phase(void)
+{
+	struct srun runs[] = {
+		RUN(1, 1, 1.40, 1.39, 0.01, 0), RUN(1, 1, 1.41, 1.40, 0.01, 0), RUN(1, 1, 1.39, 1.38, 0.01, 0),
+		RUN(2, 1, 1.00, 1.39, 0.01, 0), RUN(2, 1, 1.01, 1.40, 0.01, 0), RUN(2, 1, 0.99, 1.38, 0.01, 0),
+	};
+	struct vinput *in;
+	struct verdict v;
+
+	for (size_t i = 3; i < ARRAY_SIZE(runs); i++) {
+		runs[i].serial = 0.6;
+		runs[i].serial_cpu = 0.56;
+	}
+	in = workload("team", runs, ARRAY_SIZE(runs));
+	judge(in, &v, "serial phase");
+	ok(v.nstack == 1 && near(v.stack[0].serial_phase, 0.6, 1e-12), "serial phase: the mean at N=2 is 0.6 s");
+	ok(near(v.stack[0].amdahl, 0.4, 1e-3), "serial phase: Amdahl's f is its CPU over all CPU, 0.56 / 1.4");
+	ok(near(stack_amdahl_bound(&v.stack[0]), 1 / 1.4, 1e-3), "serial phase: which caps efficiency at 1 / (2f + 1 - f)");
+	is_str(v.verdict, "serialized", "serial phase: idle time names serialized");
+	if (!ok(strstr(v.reason, "a serial phase of 0.60 s of 1.00 s; Amdahl's f 0.40 caps efficiency at 0.71") != NULL,
+		"serial phase: the reason quotes the phase and the bound"))
+		printf("#   reason: %s\n", v.reason);
+	verdict_clear(&v);
+	vinputs_free(in, 1);
+
+	/* without a timeline nothing is known, and Karp-Flatt speaks alone */
+	in = workload("team", runs, ARRAY_SIZE(runs));
+	for (size_t i = 0; i < in->nruns; i++)
+		in->runs[i].serial = in->runs[i].serial_cpu = NAN;
+	judge(in, &v, "no timeline");
+	ok(isnan(v.stack[0].serial_phase) && isnan(v.stack[0].amdahl) && isnan(stack_amdahl_bound(&v.stack[0])),
+	   "no timeline: no serial phase, no Amdahl fraction");
+	ok(strstr(v.reason, "Karp-Flatt") && !strstr(v.reason, "serial phase"), "no timeline: the reason quotes Karp-Flatt");
+	verdict_clear(&v);
+	vinputs_free(in, 1);
+}
+
 /* A figure clears a threshold only when its interval does. */
 static void test_interval_rule(void)
 {
@@ -273,5 +313,6 @@ int main(void)
 	test_split();
 	test_verdicts();
 	test_interval_rule();
+	test_serial_phase();
 	return done_testing();
 }
