@@ -33,6 +33,13 @@ static __attribute__((noreturn)) void child_fail(int fd, int stage)
 	_exit(127);
 }
 
+int spawn_take_creds(const struct spawn_creds *c)
+{
+	return setgroups(c->ngroups, c->groups) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
+			       setresuid(c->uid, c->uid, c->uid) < 0
+		? -errno : 0;
+}
+
 static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t parent)
 {
 	sigset_t none;
@@ -40,9 +47,7 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 	ssize_t n;
 
 	setpgid(0, 0);
-	if (req->creds && (setgroups(req->creds->ngroups, req->creds->groups) < 0 ||
-			   setresgid(req->creds->gid, req->creds->gid, req->creds->gid) < 0 ||
-			   setresuid(req->creds->uid, req->creds->uid, req->creds->uid) < 0))
+	if (req->creds && spawn_take_creds(req->creds) < 0)
 		child_fail(req->status_fd, SPAWN_FAIL_CREDS);
 	/* after the uid changes: a change of credentials clears the signal */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)

@@ -47,6 +47,10 @@ struct spawn_msg {
  * the barrier and execs. Returns its pid or -errno; does not log. */
 pid_t spawn_worker(const struct spawn_req *req);
 
+/* Takes c for good: supplementary groups, gid, then uid (it cannot go
+ * back). Returns 0 or -errno; async-signal-safe, for a forked child. */
+int spawn_take_creds(const struct spawn_creds *c);
+
 /* Makes n close-on-exec pipes, pipe i's read end non-blocking when
  * nonblock[i]; on failure closes those already made. Returns 0 or -errno;
  * does not log. */

@@ -434,22 +434,35 @@ static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, s
 	return 0;
 }
 
-/* The absolute directory for a workload's cwd: relative to the campaign
- * file's directory, which must exist. */
-static int resolve_cwd(struct yamlerr *ctx, size_t i, const char *cwd, char **ret)
+/* The campaign file's directory ("." when its name has no slash), fresh. */
+static char *campaign_dir(const char *file)
 {
-	char *joined, resolved[PATH_MAX], p[64];
+	const char *slash = strrchr(file, '/');
+
+	return !slash ? xstrdup(".") : slash == file ? xstrdup("/") : xasprintf("%.*s", (int)(slash - file), file);
+}
+
+/* The directory for a workload's cwd, relative ones taken from the
+ * campaign file's directory. Loaded by its user (submitted 0), it must
+ * exist and is resolved; submitted to the daemon, it is joined only, never
+ * looked up: the daemon runs as root, and what exists where is for the
+ * submitter to find out, when their worker enters it with their own rights
+ * (which also gives a workload without cwd the campaign file's directory,
+ * not the daemon's). */
+static int resolve_cwd(struct yamlerr *ctx, size_t i, const char *cwd, int submitted, char **ret)
+{
+	char *dir, *joined, resolved[PATH_MAX], p[64];
 	struct stat sb;
 
 	*ret = NULL;
-	if (!cwd)
+	if (!cwd && !submitted)
 		return 0;
-	if (cwd[0] == '/') {
-		joined = xstrdup(cwd);
-	} else {
-		const char *slash = strrchr(ctx->file, '/');
-
-		joined = slash ? xasprintf("%.*s/%s", (int)(slash - ctx->file), ctx->file, cwd) : xstrdup(cwd);
+	dir = campaign_dir(ctx->file);
+	joined = !cwd ? xstrdup(dir) : cwd[0] == '/' ? xstrdup(cwd) : xasprintf("%s/%s", dir, cwd);
+	free(dir);
+	if (submitted) {
+		*ret = joined;
+		return 0;
 	}
 	snprintf(p, sizeof(p), "workloads[%zu].cwd", i);
 	if (!realpath(joined, resolved) || stat(resolved, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
@@ -644,14 +657,15 @@ static int workload_interference(struct yamlerr *ctx, struct campaign *c, const 
 }
 
 /* Workload i, checked, into c->workloads[i]. */
-static int validate_workload(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw, size_t i)
+static int validate_workload(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw, size_t i,
+			     int submitted)
 {
 	const struct raw_workload *rw = &raw->workloads[i];
 	struct workload *w = &c->workloads[i];
 
 	if (check_workload(ctx, raw, i) < 0)
 		return -EINVAL;
-	if (resolve_cwd(ctx, i, rw->cwd, &c->cwds[i]) < 0)
+	if (resolve_cwd(ctx, i, rw->cwd, submitted, &c->cwds[i]) < 0)
 		return -EINVAL;
 	w->name = rw->name;
 	if (workload_command(ctx, c, rw, i, w) < 0)
@@ -669,7 +683,7 @@ static int validate_workload(struct yamlerr *ctx, struct campaign *c, const stru
 }
 
 static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
-		    const struct topology *topo, const struct campaign_defaults *d)
+		    const struct topology *topo, const struct campaign_defaults *d, int submitted)
 {
 	int line, col;
 
@@ -698,17 +712,26 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 	c->cwds = xcalloc(raw->workloads_count, sizeof(char *));
 	c->nworkloads = raw->workloads_count;
 	for (size_t i = 0; i < raw->workloads_count; i++)
-		if (validate_workload(ctx, c, raw, i) < 0)
+		if (validate_workload(ctx, c, raw, i, submitted) < 0)
 			return -EINVAL;
 	return 0;
 }
 
 /* ---- 4. parse, load, free --------------------------------------------- */
 
+static int parse(const char *name, const char *text, size_t len, const struct topology *topo,
+		 const struct campaign_defaults *d, int submitted, struct campaign **ret, char **ret_error);
+
 int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
 		   struct campaign **ret, char **ret_error)
 {
-	return campaign_parse_defaults(name, text, len, topo, NULL, ret, ret_error);
+	return parse(name, text, len, topo, NULL, 0, ret, ret_error);
+}
+
+int campaign_parse_submitted(const char *name, const char *text, size_t len, const struct topology *topo,
+			     const struct campaign_defaults *d, struct campaign **ret, char **ret_error)
+{
+	return parse(name, text, len, topo, d, 1, ret, ret_error);
 }
 
 /* libcyaml's load of text into *ret_raw (NULL on failure). Returns 0, or
@@ -741,8 +764,8 @@ static int load_raw(struct yamlerr *ctx, const char *text, size_t len, const cya
 	return 0;
 }
 
-int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
-			    const struct campaign_defaults *d, struct campaign **ret, char **ret_error)
+static int parse(const char *name, const char *text, size_t len, const struct topology *topo,
+		 const struct campaign_defaults *d, int submitted, struct campaign **ret, char **ret_error)
 {
 	struct yamlerr ctx = { .file = name, .keys_for = campaign_keys_for, .enum_values_for = campaign_enum_values };
 	struct raw_campaign *raw = NULL;
@@ -775,7 +798,7 @@ int campaign_parse_defaults(const char *name, const char *text, size_t len, cons
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->raw = raw;
-	r = validate(&ctx, c, raw, topo, d);
+	r = validate(&ctx, c, raw, topo, d, submitted);
 	if (r < 0)
 		goto err;
 	c->source = xstrdup(name);

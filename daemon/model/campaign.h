@@ -82,8 +82,14 @@ struct campaign_defaults {
 	int repetitions;
 	double timeout_s;
 };
-int campaign_parse_defaults(const char *name, const char *text, size_t len, const struct topology *topo,
-			    const struct campaign_defaults *d, struct campaign **ret, char **ret_error);
+/* A campaign submitted to the daemon, name being the path its client
+ * sent (used for messages and as the directory its paths are relative
+ * to): as campaign_parse, with d's defaults (NULL: none), except that no
+ * path is looked up on the daemon's filesystem: each workload's cwd (the
+ * campaign file's directory when it has none) is joined, not resolved,
+ * for its worker to enter with the submitter's rights. */
+int campaign_parse_submitted(const char *name, const char *text, size_t len, const struct topology *topo,
+			     const struct campaign_defaults *d, struct campaign **ret, char **ret_error);
 void campaign_free(struct campaign *c);
 
 /* Replaces the campaign's scale (e.g. from --scale). Returns 0, or -EINVAL

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "service/executor.h"
@@ -17,6 +19,7 @@
 #include "store/queue.h"
 #include "engine/runner.h"
 #include "engine/session.h"
+#include "engine/spawn.h"
 #include "store/store.h"
 #include "host/topology.h"
 #include "base/util.h"
@@ -174,18 +177,50 @@ static void on_ceiling_end(void *arg, int r, const struct ceiling *c, const char
 		log_error("queue %lld: measuring the ceiling: %s", (long long)x->qid, why ? why : "failed");
 }
 
-/* Workers without a cwd start beside their campaign file, as relative cwds
- * are taken from there. */
-static void enter_campaign_dir(const struct queue_item *it)
+/* Whether the submitter can enter every workload's directory, asked as
+ * the submitter (a child that takes their credentials and tries each): 0,
+ * or -errno with a fresh *ret_error naming the first that failed. The
+ * daemon never enters them itself: what root can reach proves nothing. */
+static int check_dirs(const struct campaign *c, const struct spawn_creds *creds, char **ret_error)
 {
-	char *dir = xstrdup(it->source), *slash = strrchr(dir, '/');
+	int fds[2], status, e = 0;
+	int32_t msg[2] = { -1, 0 }; /* the workload that failed, and its errno */
+	pid_t pid;
 
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	if (chdir(dir) < 0)
-		log_warnx("queue %lld: cannot change to %s: %s; workers without cwd start in /", (long long)it->id, dir,
-			  strerror(errno));
-	free(dir);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		int r = spawn_take_creds(creds);
+
+		for (size_t i = 0; r == 0 && i < c->nworkloads; i++)
+			if (c->workloads[i].cwd && chdir(c->workloads[i].cwd) < 0) {
+				msg[0] = (int32_t)i;
+				msg[1] = errno;
+			}
+		if (r < 0)
+			msg[1] = -r;
+		_exit(write(fds[1], msg, sizeof(msg)) == (ssize_t)sizeof(msg) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid < 0)
+		e = errno;
+	else if (read(fds[0], msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+		e = EIO;
+	close(fds[0]);
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (e)
+		*ret_error = xasprintf("cannot check the workloads' directories: %s", strerror(e));
+	else if (msg[1] && msg[0] < 0)
+		*ret_error = xasprintf("cannot run as uid %d, gid %d: %s", (int)creds->uid, (int)creds->gid,
+				       strerror(msg[1]));
+	else if (msg[1])
+		*ret_error = xasprintf("workload '%s': cannot change to directory '%s' as user %d: %s",
+				       c->workloads[msg[0]].name, c->workloads[msg[0]].cwd, (int)creds->uid,
+				       strerror(msg[1]));
+	return e ? -e : msg[1] ? -msg[1] : 0;
 }
 
 /* The experiment lock for queue entry it: its descriptor, -EBUSY after
@@ -224,7 +259,7 @@ static int load_queued(const struct queue_item *it, struct topology **ret_topo, 
 		*ret_error = xasprintf("cannot read the machine's topology: %s", strerror(-r));
 		return r;
 	}
-	r = campaign_parse_defaults(it->source, it->yaml, strlen(it->yaml), *ret_topo, &it->defaults, ret_c,
+	r = campaign_parse_submitted(it->source, it->yaml, strlen(it->yaml), *ret_topo, &it->defaults, ret_c,
 				    ret_error);
 	if (r == 0 && it->scale > 0)
 		r = campaign_set_scale(*ret_c, it->scale);
@@ -273,8 +308,10 @@ static int run_queued(struct exec_ctx *x, const struct topology *topo, const str
 
 	/* checked when scalprofd started: a bad value cannot come here */
 	(void)ceiling_max_bytes(NULL, &so.ceiling_max_bytes, &what);
-	enter_campaign_dir(it);
-	r = session_run(&so, &res);
+	memset(&res, 0, sizeof(res));
+	r = check_dirs(c, &creds, &res.error);
+	if (r == 0)
+		r = session_run(&so, &res);
 	ex = queue_outcome(x, r, &res);
 	session_result_clear(&res);
 	free_strv(env);

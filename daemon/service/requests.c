@@ -52,7 +52,7 @@ static struct campaign *load_submitted(struct daemon *d, struct conn *c, const s
 	char *err = NULL;
 	int r;
 
-	r = campaign_parse_defaults(req->path, req->yaml, strlen(req->yaml), d->topo, &d->cfg.defaults, &camp, &err);
+	r = campaign_parse_submitted(req->path, req->yaml, strlen(req->yaml), d->topo, &d->cfg.defaults, &camp, &err);
 	if (r == 0 && req->scale > 0 && campaign_set_scale(camp, req->scale) < 0)
 		err = xasprintf("scale %g is out of range", req->scale);
 	if (err) {

@@ -74,7 +74,7 @@ static void defaults(void)
 	is_str(c->events[7].name, "LLC-load-misses", "the last default event is LLC-load-misses");
 	is_int(c->workloads[0].mode, MODE_COPIES, "mode defaults to copies");
 	ok(c->workloads[0].command[1] == NULL, "command is NULL-terminated for execvp");
-	ok(!campaign_uses_python(c), "no python workload");
+	ok(campaign_python(c) == NULL, "no python workload");
 	campaign_free(c);
 }
 
@@ -113,7 +113,7 @@ static void full(void)
 	is_int(c->workloads[0].env_count, 2, "two env entries");
 	is_str(c->workloads[0].env[1], "B=two=2", "env keeps everything after the first =");
 	is_str(c->workloads[0].cwd, "/tmp", "cwd");
-	ok(campaign_uses_python(c), "a python workload is noticed (its version is recorded)");
+	ok(campaign_python(c) == &c->workloads[0], "a python workload is noticed (its interpreter is asked its version)");
 
 	plan_build(c, topology_cores(topo), &p);
 	is_int(p.nruns, 2 * 2 * 3, "plan: repetitions x workloads x worker counts");
@@ -243,6 +243,33 @@ static void builtins_scale_cwd(void)
 	unsetenv("SCALPROF_KERNELS");
 }
 
+/* Submitted to the daemon (root), nothing is looked up: cwds are joined
+ * to the campaign's directory, a missing one is not an error, and a
+ * workload without cwd gets that directory. */
+static void submitted_cwd(void)
+{
+	static const char text[] = "name: s\nworkloads:\n"
+				   "  - name: rel\n    command: [true]\n    cwd: data/../x\n"
+				   "  - name: abs\n    command: [true]\n    cwd: /nonexistent/private\n"
+				   "  - name: none\n    command: [true]\n";
+	struct campaign *c = NULL;
+	char *err = NULL;
+
+	if (!ok(campaign_parse_submitted("/home/alice/proj/c.yaml", text, strlen(text), topo, NULL, &c, &err) == 0,
+		"submitted: a campaign whose directories the daemon never looks at loads")) {
+		printf("#   %s\n", err);
+		free(err);
+		return;
+	}
+	is_str(c->workloads[0].cwd, "/home/alice/proj/data/../x", "submitted: a relative cwd is joined, not resolved");
+	is_str(c->workloads[1].cwd, "/nonexistent/private", "submitted: an absolute one is kept, not checked");
+	is_str(c->workloads[2].cwd, "/home/alice/proj", "submitted: no cwd is the campaign file's directory");
+	campaign_free(c);
+	ok(campaign_parse("c.yaml", text, strlen(text), topo, &c, &err) < 0 && strstr(err, "no such directory"),
+	   "loaded by its user, the same campaign's missing directory is an error");
+	free(err);
+}
+
 int main(void)
 {
 	if (topology_new_synthetic("pack:2 l3:1 core:4 pu:2", &topo) < 0) {
@@ -254,6 +281,7 @@ int main(void)
 	ranges();
 	errors();
 	builtins_scale_cwd();
+	submitted_cwd();
 	topology_free(topo);
 	return done_testing();
 }

@@ -26,7 +26,7 @@ static struct campaign *parse_with(const char *text, const struct campaign_defau
 
 	if (!d)
 		d = &none;
-	if (campaign_parse_defaults("p.yaml", text, strlen(text), topo, d, &c, &err) < 0) {
+	if (campaign_parse_submitted("p.yaml", text, strlen(text), topo, d, &c, &err) < 0) {
 		printf("#   %s\n", err);
 		free(err);
 		return NULL;
