@@ -33,6 +33,7 @@
 #include "service/listener.h"
 #include "service/requests.h"
 #include "service/sched.h"
+#include "store/publish.h"
 #include "store/store.h"
 
 #define TICK_MS 250
@@ -277,6 +278,12 @@ static int start(struct daemon *d)
 	if (store_open(d->cfg.database, &d->st, &err) < 0)
 		goto fail;
 	store_persist_wal(d->st);
+	/* the database is root's; the group reads the copy published now,
+	 * after each campaign, and every shared_interval_s while one runs */
+	if (store_make_private(d->st) < 0 || store_publish(d->st, d->cfg.shared_database, d->cfg.gid) < 0) {
+		err = xstrdup(store_errmsg(d->st));
+		goto fail;
+	}
 	if (listener_open(d->cfg.socket, d->cfg.gid, &d->listen_fd, &d->listen_owned, &err) < 0)
 		goto fail;
 	return 0;

@@ -27,6 +27,9 @@ struct raw_config {
 	bool resume_interrupted;
 	double client_timeout_s;
 	int max_request_bytes;
+	/* the members' copy of the database (publish.h) */
+	char *shared_database;
+	double shared_interval_s;
 };
 
 #define OPT (CYAML_FLAG_OPTIONAL)
@@ -48,6 +51,9 @@ static const cyaml_schema_field_t config_fields[] = {
 	CYAML_FIELD_BOOL("resume_interrupted", OPT, struct raw_config, resume_interrupted),
 	CYAML_FIELD_FLOAT("client_timeout_s", OPT, struct raw_config, client_timeout_s),
 	CYAML_FIELD_INT("max_request_bytes", OPT, struct raw_config, max_request_bytes),
+	/* the members' copy of the database */
+	CYAML_FIELD_STRING_PTR("shared_database", OPT_PTR, struct raw_config, shared_database, 1, 4096),
+	CYAML_FIELD_FLOAT("shared_interval_s", OPT, struct raw_config, shared_interval_s),
 	CYAML_FIELD_END,
 };
 
@@ -60,7 +66,7 @@ static const char *config_keys_for(const char *path)
 	return strncmp(path, "defaults", 8) == 0
 		? "repetitions, timeout_s"
 		: "database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, "
-		  "max_request_bytes";
+		  "max_request_bytes, shared_database, shared_interval_s";
 }
 
 static const char *config_enum_values(const char *key)
@@ -84,6 +90,32 @@ static char *absolute(struct yamlerr *e, const char *key, const char *v, const c
 	return xstrdup(v);
 }
 
+/* The members' copy: an absolute path, not the database itself; by
+ * default beside it, "-shared" before its extension; and how often it is
+ * published while a campaign runs. */
+static int check_shared(struct yamlerr *e, const struct raw_config *raw, struct config *c)
+{
+	size_t len = strlen(c->database);
+	int r = 0;
+
+	if (raw->shared_database)
+		c->shared_database = absolute(e, "shared_database", raw->shared_database, NULL, &r);
+	else if (len > 3 && strcmp(c->database + len - 3, ".db") == 0)
+		c->shared_database = xasprintf("%.*s-shared.db", (int)(len - 3), c->database);
+	else
+		c->shared_database = xasprintf("%s-shared", c->database);
+	if (r == 0 && strcmp(c->shared_database, c->database) == 0)
+		r = yamlerr_at(e, "shared_database", "must not be the database itself, '%s'", c->database);
+	c->shared_interval_s = 10;
+	if (r == 0 && given(e, "shared_interval_s")) {
+		if (!(raw->shared_interval_s >= 0) || raw->shared_interval_s > 86400)
+			return yamlerr_at(e, "shared_interval_s", "must be 0 to 86400 seconds, got %g",
+					  raw->shared_interval_s);
+		c->shared_interval_s = raw->shared_interval_s;
+	}
+	return r;
+}
+
 /* The paths and the group: absolute, and a group that exists. */
 static int check_places(struct yamlerr *e, const struct raw_config *raw, struct config *c)
 {
@@ -93,6 +125,8 @@ static int check_places(struct yamlerr *e, const struct raw_config *raw, struct 
 	c->socket = absolute(e, "socket", raw->socket, "/run/scalprof/scalprofd.sock", &r);
 	c->lock = absolute(e, "lock", raw->lock, LOCK_DEFAULT_PATH, &r);
 	c->group = xstrdup(raw->group ? raw->group : "scalprof");
+	if (r == 0)
+		r = check_shared(e, raw, c);
 	if (r < 0)
 		return r;
 	{
@@ -223,5 +257,6 @@ void config_clear(struct config *c)
 	free(c->socket);
 	free(c->group);
 	free(c->lock);
+	free(c->shared_database);
 	memset(c, 0, sizeof(*c));
 }

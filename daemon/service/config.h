@@ -20,6 +20,9 @@ struct config {
 	int resume_interrupted;  /* campaigns interrupted by SIGTERM resume at start */
 	double client_timeout_s; /* a client must send its request within this */
 	int max_request_bytes;   /* the largest request line */
+	/* the members' copy of the database (store/publish.h) */
+	char *shared_database;   /* /var/lib/scalprof/scalprof-shared.db */
+	double shared_interval_s; /* published at most this often while a campaign runs */
 };
 
 /* Reads and checks path. Returns 0 and fills *c (config_clear it), or

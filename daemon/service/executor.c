@@ -20,6 +20,7 @@
 #include "engine/runner.h"
 #include "engine/session.h"
 #include "engine/spawn.h"
+#include "store/publish.h"
 #include "store/store.h"
 #include "host/topology.h"
 #include "base/util.h"
@@ -32,7 +33,29 @@ struct exec_ctx {
 	const struct queue_item *it;
 	int runs_before;        /* runs stored before a resume */
 	int total;
+	int64_t published_ns;   /* when the members' copy was last published; 0: not yet */
+	int64_t publish_cost_ns; /* how long that took */
 };
+
+/* Publishes the members' copy of the database (store/publish.h) when
+ * forced, or when shared_interval_s and ten times the last copy's cost
+ * have passed: a large database is copied less often, so that copying
+ * takes at most a tenth of the time between runs. */
+static void publish(struct exec_ctx *x, int force)
+{
+	int64_t now = mono_ns(), wait_ns = (int64_t)(x->a->shared_interval_s * 1e9);
+
+	if (!x->a->shared_path)
+		return;
+	if (wait_ns < 10 * x->publish_cost_ns)
+		wait_ns = 10 * x->publish_cost_ns;
+	if (!force && x->published_ns && now - x->published_ns < wait_ns)
+		return;
+	if (store_publish(x->st, x->a->shared_path, x->a->shared_gid) < 0)
+		log_warnx("queue %lld: the members' copy was not updated: %s", (long long)x->qid, store_errmsg(x->st));
+	x->published_ns = mono_ns();
+	x->publish_cost_ns = x->published_ns - now;
+}
 
 static void emit(int fd, json_object *o)
 {
@@ -101,6 +124,7 @@ static void on_progress(void *arg, const struct runner_progress *p)
 		if (queue_set_current(x->st, x->qid, NULL, index) < 0)
 			log_error("queue %lld: %s", (long long)x->qid, store_errmsg(x->st));
 		emit(x->a->progress_fd, o);
+		publish(x, 0);
 		break;
 	}
 	case PROGRESS_TICK:
@@ -360,6 +384,7 @@ int executor_main(const struct executor_args *a)
 		goto out;
 	}
 	ex = run_queued(&x, topo, c, sigfd);
+	publish(&x, 1);
 out:
 	free(err);
 	campaign_free(c);

@@ -24,6 +24,9 @@ struct executor_args {
 	int64_t queue_id;
 	int progress_fd;        /* JSON lines to the daemon */
 	pid_t daemon_pid;       /* the executor dies with it */
+	const char *shared_path; /* the members' copy (store/publish.h) */
+	gid_t shared_gid;
+	double shared_interval_s; /* published at most this often between runs, and at the end */
 };
 
 /* Runs in the forked child; returns its exit status. Logs to stderr. */

@@ -16,7 +16,8 @@
 #include "tap.h"
 
 #define KEYS                                                                                                           \
-	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes"
+	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes, " \
+	"shared_database, shared_interval_s"
 
 static int parse(const char *text, struct config *c, char **err)
 {
@@ -68,6 +69,8 @@ static void defaults(void)
 	is_int(c.resume_interrupted, 1, "resume_interrupted defaults to true");
 	ok(c.client_timeout_s == 10, "client_timeout_s defaults to 10 s (%g)", c.client_timeout_s);
 	is_int(c.max_request_bytes, 2 * CAMPAIGN_MAX_BYTES, "max_request_bytes defaults to twice the largest campaign");
+	is_str(c.shared_database, "/var/lib/scalprof/scalprof-shared.db", "shared_database defaults to beside the database");
+	ok(c.shared_interval_s == 10, "shared_interval_s defaults to 10 s (%g)", c.shared_interval_s);
 	is_int(c.defaults.repetitions, 0, "defaults.repetitions: 0, the campaign's own default");
 	ok(c.defaults.timeout_s == 0, "defaults.timeout_s: 0, the campaign's own default");
 	config_clear(&c);
@@ -117,10 +120,14 @@ static void each_key(void)
 		  "max_runs: 12\n"
 		  "resume_interrupted: false\n"
 		  "client_timeout_s: 0.25\n"
-		  "max_request_bytes: 8192\n",
+		  "max_request_bytes: 8192\n"
+		  "shared_database: /srv/sp/members.db\n"
+		  "shared_interval_s: 0\n",
 		  &c, "every key"))
 		return;
 	is_str(c.database, "/srv/sp/x.db", "database");
+	is_str(c.shared_database, "/srv/sp/members.db", "shared_database");
+	ok(c.shared_interval_s == 0, "shared_interval_s 0: after every run");
 	is_str(c.socket, "/srv/sp/sock", "socket");
 	is_str(c.lock, "/srv/sp/lock", "lock");
 	is_int(c.defaults.repetitions, 7, "defaults.repetitions");
@@ -176,6 +183,12 @@ static const struct {
     {"group: root\nlock: ./lock\n", "c.yaml:2:1: lock: must be an absolute path, got './lock'", "a relative lock"},
     {"lock: l\nsocket: s\ndatabase: d\ngroup: root\n", "c.yaml:3:1: database: must be an absolute path, got 'd'",
      "three relative paths: the database is named first"},
+    {"group: root\nshared_database: copy.db\n", "c.yaml:2:1: shared_database: must be an absolute path, got 'copy.db'",
+     "a relative shared_database"},
+    {"group: root\ndatabase: /a/b.db\nshared_database: /a/b.db\n",
+     "c.yaml:3:1: shared_database: must not be the database itself, '/a/b.db'", "the database as its own copy"},
+    {"group: root\nshared_interval_s: -1\n", "c.yaml:2:1: shared_interval_s: must be 0 to 86400 seconds, got -1",
+     "a negative shared_interval_s"},
     {"group: root\nmax_runs: many\n", "c.yaml:2:1: max_runs: expected an integer, got 'many'", "a word for max_runs"},
     {"group: root\nmax_runs: 2.5\n", "c.yaml:2:1: max_runs: expected a whole number, got '2.5'",
      "a fraction for max_runs"},
