@@ -17,7 +17,6 @@ daemon_config "$MG" <<YAML
 defaults:
   repetitions: 1
 YAML
-chmod 755 "$TMP"/cfg.yaml
 SECRET=topsecret-$$-$RANDOM
 printf '%s\n' "$SECRET" >secret
 chmod 600 secret
@@ -170,6 +169,24 @@ holder=$("$SCALPROF" status 2>&1 | grep -i lock)
 echo "# scalprof status while she holds it: $holder"
 like "$holder" "pid [0-9]+ \(flock\) of user $ALICE" "the daemon names who holds it, from the kernel's lock table"
 ok "wait_qstatus '$id' done 30" "and runs the campaign once she lets go"
+
+# a member's own lock file in a world-writable directory (/run/lock is one):
+# her fake note is not believed, and root's scalprof run takes the file over
+mkdir -m 1777 runlock
+as "$ALICE" sh -c "umask 0; echo \"scalprofd (pid 1): queue 99, campaign 'x' of user $BOB\" >runlock/l"
+echo "# the member's lock file: $(stat -c '%A %U' runlock/l): $(head -1 runlock/l)"
+as "$ALICE" flock runlock/l sleep 4 &
+bg $!
+waitfor "! flock -n runlock/l true" 5
+SCALPROF_LOCK=$TMP/runlock/l "$SCALPROF" run --no-probe "$ALICE_HOME/path.yaml" --db fake.db -q >out 2>err
+echo "# root's scalprof run: $(cat err)"
+like "$(cat err)" "another experiment is running on this machine: pid [0-9]+ \(flock\) of user $ALICE\." \
+	"a fake note is not believed: the holder is named from the kernel's lock table"
+waitfor "flock -n runlock/l true" 10
+SCALPROF_LOCK=$TMP/runlock/l "$SCALPROF" run --no-probe "$ALICE_HOME/path.yaml" --db fake.db -q >out 2>err
+is "$?:$(stat -c '%a %U' runlock/l)" "0:644 root" "once free, root's scalprof run puts a file of its own in its place"
+as "$ALICE" sh -c "echo fake >runlock/l" 2>/dev/null
+ok "! grep -q fake runlock/l" "which the member cannot write"
 
 # --- scalprof run gives its workloads the same start
 cat >fg.yaml <<YAML
