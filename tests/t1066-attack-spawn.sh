@@ -208,8 +208,8 @@ fgl=$(sqlite3 fg.db "select cast(w.stdout_tail as text) from workers w join runs
 echo "# its workload saw:"
 comment "$fgl"
 like "$fgl" "^0 1 2 " "its workload has descriptors 0-2 only"
-like "$fgl" "SigIgn:[[:space:]]+0+" "no signal ignored"
-like "$fgl" "NoNewPrivs:[[:space:]]+1" "and NoNewPrivs"
+like "$fgl" "SigIgn:[[:space:]]+0+$" "no signal ignored"
+like "$fgl" "NoNewPrivs:[[:space:]]+1$" "and NoNewPrivs"
 is "$(sqlite3 fg.db "select cast(w.stdout_tail as text) from workers w join runs r on r.id = w.run_id where r.workload = 'prog'")" \
 	"pathprog ran as $TMP/pathdir/sp1066prog" "and env: PATH is searched"
 
