@@ -128,7 +128,11 @@ static void child_exec(char *const *argv, char *const *envp)
 			case EACCES:
 				eacces = 1;
 				break;
-			case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT:
+			case ENOENT:
+			case ENOTDIR:
+			case ESTALE:
+			case ENODEV:
+			case ETIMEDOUT:
 				break;
 			default:
 				return;
@@ -158,8 +162,8 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 	/* Always, for scalprof run as for the daemon: the same campaign starts
 	 * the same way under both, and a workload that gained rights at exec
 	 * (set-user-ID, file capabilities) would be measured and profiled by
-	 * counters its submitter opened. A workload that needs sudo or a
-	 * set-user-ID helper gets "operation not permitted" from it. */
+	 * counters its submitter opened. The cost: sudo, or any set-user-ID
+	 * helper, gains nothing in a workload (sudo refuses to run). */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(req->status_fd, SPAWN_FAIL_CONFINE);
 
