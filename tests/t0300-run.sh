@@ -3,7 +3,8 @@
 # read back with the sqlite3 CLI: runs, workers (pinning, times, rusage),
 # counters (a status on every row; software events counted; hardware events
 # counted where a PMU is exposed and stored unsupported with the reason where
-# not), the scaling view, the machine and the conditions.
+# not), the scaling view, the machine and the conditions; what a worker
+# starts with (descriptors 0-2, default signals, no_new_privs, its env's PATH).
 . "$(dirname "$0")/lib/test-lib.sh"
 
 require cores 2
@@ -99,4 +100,38 @@ is "$rc" 0 "a second run into the same database"
 is "$(q "select count(*) from campaigns")" 2 "two campaigns"
 is "$(q "select count(*) from machines")" 1 "still one machine"
 is "$(q "pragma integrity_check")" ok "integrity_check ok"
+
+# what a worker starts with, however scalprof was started: here with fd 7
+# open and SIGINT, SIGPIPE ignored; its program in the PATH of its env
+mkdir bin
+printf '#!/bin/sh\necho "mine ran"\n' >bin/t0300mine
+chmod 755 bin/t0300mine
+cat >start.yaml <<YAML
+name: start
+workers: [1]
+repetitions: 1
+events: [sched]
+workloads:
+  - name: look
+    command: [sh, -c, 'ls /proc/\$\$/fd | tr "\\n" " "; grep -E "^(SigIgn|SigBlk|NoNewPrivs):" /proc/\$\$/status']
+  - name: mine
+    command: [t0300mine]
+    env: [PATH=$TMP/bin]
+  - name: notmine
+    command: [ls]
+    env: [PATH=$TMP/bin]
+YAML
+(trap '' PIPE INT; exec 7<start.yaml; exec "$SCALPROF" run --no-probe start.yaml --db start.db -q) >out 2>err
+look=$(sqlite3 start.db "select cast(w.stdout_tail as text) from workers w join runs r on r.id = w.run_id
+	where r.workload = 'look'")
+echo "# the worker saw: $look"
+like "$look" "^0 1 2 Sig" "a worker has descriptors 0-2 only (scalprof's fd 7 is not passed on)"
+like "$look" "SigIgn:[[:space:]]+0+\$" "no signal ignored (scalprof was started ignoring SIGINT and SIGPIPE)"
+like "$look" "SigBlk:[[:space:]]+0+\$" "none blocked"
+like "$look" "NoNewPrivs:[[:space:]]+1\$" "no new privileges"
+is "$(sqlite3 start.db "select cast(w.stdout_tail as text) || w.status from workers w join runs r on r.id = w.run_id
+	where r.workload = 'mine'")" "mine ran
+ok" "env: PATH is where the program is looked up"
+is "$(sqlite3 start.db "select w.error from workers w join runs r on r.id = w.run_id where r.workload = 'notmine'")" \
+	"cannot execute 'ls': No such file or directory" "and scalprof's own PATH is not searched"
 done_testing

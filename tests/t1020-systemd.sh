@@ -36,7 +36,8 @@ if have cmd systemd-tmpfiles; then
 	ok "[ -d root/var/lib/scalprof ] && [ -d root/run/scalprof ]" "systemd-tmpfiles creates the directories"
 	is "$(stat -c '%a %g' root/var/lib/scalprof)" "2750 990" "the database directory is the group's, set-group-ID"
 	is "$(stat -c '%a %g' root/run/scalprof)" "750 990" "the socket's directory lets the group in"
+	is "$(stat -c '%a %U' root/run/lock/scalprof.lock)" "644 root" "the experiment lock file is root's, not writable by others"
 else
-	skip "$why" 3
+	skip "$why" 4
 fi
 done_testing

@@ -150,6 +150,7 @@ static char *spawn_error(const struct run_ctx *rc, const struct worker_result *w
 			 m->stage == SPAWN_FAIL_EXEC ? "cannot execute"
 			 : m->stage == SPAWN_FAIL_CHDIR ? "cannot change to directory"
 			 : m->stage == SPAWN_FAIL_AFFINITY ? "cannot pin to CPUs"
+			 : m->stage == SPAWN_FAIL_CONFINE  ? "cannot confine (no_new_privs, descriptors 0-2 only)"
 							   : "cannot set up the standard streams of",
 			 m->stage == SPAWN_FAIL_CHDIR ? rc->res->workload->cwd
 			 : m->stage == SPAWN_FAIL_AFFINITY ? w->cpus

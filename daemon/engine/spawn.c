@@ -1,13 +1,20 @@
 /* spawn.c: fork, pin, barrier, exec, and the pipes of a child (see
  * spawn.h). Everything the child does is an async-signal-safe system call:
  * no allocation, no stdio, no logging, because another thread of the
- * parent's libraries may have held a lock at the moment of fork. */
+ * parent's libraries may have held a lock at the moment of fork.
+ *
+ * What a workload starts with, whoever started us and however: descriptors
+ * 0-2 only, every signal at its default and none blocked, no new privileges,
+ * and its program looked up in its own environment's PATH. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,9 +47,113 @@ int spawn_take_creds(const struct spawn_creds *c)
 		? -errno : 0;
 }
 
+/* Marks every descriptor from 3 up close-on-exec: the pipes the child
+ * still needs (barrier, status) work until exec, and nothing the daemon
+ * inherited when it was started (by hand, by another manager, fd 7 on a
+ * root-only file) reaches the workload. Without close_range (Linux < 5.11)
+ * each descriptor below the limit on open files is marked in turn. */
+static int child_cloexec_all(void)
+{
+	struct rlimit rl;
+
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	for (rlim_t fd = 3; fd < rl.rlim_cur && fd < INT_MAX; fd++)
+		if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+			return -1;
+	return 0;
+}
+
+/* Every signal to its default disposition and none blocked. exec resets
+ * handlers but keeps ignored signals and the mask: a daemon started with
+ * SIGINT or SIGPIPE ignored (nohup, a script's background job) and our own
+ * SIG_IGN for SIGPIPE and the signals read through signalfd must not reach
+ * the workload. SIGKILL, SIGSTOP and the C library's own signals refuse
+ * the change, which is harmless. */
+static void child_default_signals(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	sigemptyset(&dfl.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* The value of PATH in envp, or SPAWN_DEFAULT_PATH. */
+static const char *env_path(char *const *envp)
+{
+	for (char *const *e = envp; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			return *e + 5;
+	return SPAWN_DEFAULT_PATH;
+}
+
+/* execvpe(3), but searching the PATH of envp rather than our own, which is
+ * the daemon's (glibc looks at the caller's environment). Each candidate
+ * goes to execvpe with a slash in it, so that it is not searched again and
+ * a script without #! still runs through /bin/sh. Errors as execvpe's:
+ * EACCES if some candidate was not executable, else the last one's, and a
+ * failure other than "not here" ends the search. Uses only the stack.
+ * Returns only on failure, with errno set. */
+static void child_exec(char *const *argv, char *const *envp)
+{
+	const char *file = argv[0], *p, *end;
+	char buf[PATH_MAX];
+	size_t flen = strlen(file), dlen;
+	int eacces = 0;
+
+	if (flen == 0) {
+		errno = ENOENT;
+		return;
+	}
+	if (strchr(file, '/')) {
+		execvpe(file, argv, envp);
+		return;
+	}
+	errno = ENOENT;
+	for (p = env_path(envp);; p = end + 1) {
+		end = strchrnul(p, ':');
+		dlen = (size_t)(end - p);
+		/* an empty entry is the working directory */
+		if (dlen == 0) {
+			p = ".";
+			dlen = 1;
+		}
+		if (dlen + 1 + flen < sizeof(buf)) {
+			memcpy(buf, p, dlen);
+			buf[dlen] = '/';
+			memcpy(buf + dlen + 1, file, flen + 1);
+			execvpe(buf, argv, envp);
+			switch (errno) {
+			case EACCES:
+				eacces = 1;
+				break;
+			case ENOENT:
+			case ENOTDIR:
+			case ESTALE:
+			case ENODEV:
+			case ETIMEDOUT:
+				break;
+			default:
+				return;
+			}
+		}
+		if (*end == '\0')
+			break;
+	}
+	if (eacces)
+		errno = EACCES;
+}
+
 static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t parent)
 {
-	sigset_t none;
 	char c;
 	ssize_t n;
 
@@ -52,15 +163,22 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 	/* after the uid changes: a change of credentials clears the signal */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127); /* the parent is already gone */
-	/* the parent blocks the signals it reads through signalfd and ignores
-	 * SIGPIPE: the workload must start with neither */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	child_default_signals();
+	/* Always, for scalprof run as for the daemon: the same campaign starts
+	 * the same way under both, and a workload that gained rights at exec
+	 * (set-user-ID, file capabilities) would be measured and profiled by
+	 * counters its submitter opened. The cost: sudo, or any set-user-ID
+	 * helper, gains nothing in a workload (sudo refuses to run). */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(req->status_fd, SPAWN_FAIL_CONFINE);
 
 	close(req->go_write);
 	if (dup2(req->devnull, 0) < 0 || dup2(req->out_fd, 1) < 0 || dup2(req->err_fd, 2) < 0)
 		child_fail(req->status_fd, SPAWN_FAIL_SETUP);
+	/* after dup2, whose copies are not close-on-exec: the pipes' originals
+	 * above 2 now are, with everything else */
+	if (child_cloexec_all() < 0)
+		child_fail(req->status_fd, SPAWN_FAIL_CONFINE);
 	if (sched_setaffinity(0, sizeof(*req->cpus), req->cpus) < 0)
 		child_fail(req->status_fd, SPAWN_FAIL_AFFINITY);
 	if (req->cwd && chdir(req->cwd) < 0)
@@ -75,7 +193,7 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 		_exit(127); /* the parent never writes: anything else is a bug */
 
 	child_report(req->status_fd, SPAWN_STARTED, 0);
-	execvpe(req->argv[0], req->argv, req->envp);
+	child_exec(req->argv, req->envp);
 	child_fail(req->status_fd, SPAWN_FAIL_EXEC);
 }
 

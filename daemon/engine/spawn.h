@@ -18,7 +18,7 @@ struct spawn_creds {
 };
 
 struct spawn_req {
-	char *const *argv;      /* argv[0] is looked up in PATH */
+	char *const *argv;      /* argv[0] is looked up in envp's PATH */
 	char *const *envp;
 	const char *cwd;        /* NULL: inherit */
 	const cpu_set_t *cpus;  /* affinity */
@@ -33,6 +33,7 @@ struct spawn_req {
  * means exec succeeded. */
 enum spawn_stage {
 	SPAWN_STARTED = 1, SPAWN_FAIL_SETUP, SPAWN_FAIL_AFFINITY, SPAWN_FAIL_CHDIR, SPAWN_FAIL_EXEC, SPAWN_FAIL_CREDS,
+	SPAWN_FAIL_CONFINE, /* no_new_privs, or the descriptors above 2 */
 };
 
 struct spawn_msg {
@@ -41,10 +42,17 @@ struct spawn_msg {
 	int64_t mono_ns;  /* for SPAWN_STARTED */
 };
 
+/* The PATH a program is looked up in when envp has none (and the one the
+ * daemon gives its submitters). */
+#define SPAWN_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
 /* Forks the worker. It becomes the leader of its own process group (so the
  * whole tree can be killed), takes req->creds if given (groups, gid, then
- * uid: it cannot go back), dies with its parent, pins itself, waits for
- * the barrier and execs. Returns its pid or -errno; does not log. */
+ * uid: it cannot go back), dies with its parent, resets every signal to
+ * its default with none blocked, sets no_new_privs, keeps only descriptors
+ * 0-2 across exec, pins itself, waits for the barrier and execs argv[0] as
+ * found in envp's PATH (SPAWN_DEFAULT_PATH without one), after the drop and
+ * the chdir. Returns its pid or -errno; does not log. */
 pid_t spawn_worker(const struct spawn_req *req);
 
 /* Takes c for good: supplementary groups, gid, then uid (it cannot go

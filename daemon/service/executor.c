@@ -141,7 +141,7 @@ static char **submitter_env(uid_t uid)
 	char **env = xcalloc(8, sizeof(char *));
 	size_t k = 0;
 
-	env[k++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	env[k++] = xstrdup("PATH=" SPAWN_DEFAULT_PATH);
 	env[k++] = xstrdup("LANG=C.UTF-8");
 	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
 		env[k++] = xasprintf("HOME=%s", res->pw_dir);
