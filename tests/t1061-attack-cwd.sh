@@ -12,9 +12,6 @@
 . "$TESTS_DIR/lib/daemon.sh"
 . "$TESTS_DIR/lib/members.sh"
 
-RUN=$TMP/run
-mkdir -m 750 "$RUN"
-chgrp "$MG" "$RUN"
 daemon_config "$MG" "$RUN/sock" <<YAML
 defaults:
   repetitions: 1

@@ -11,9 +11,6 @@
 . "$TESTS_DIR/lib/daemon.sh"
 . "$TESTS_DIR/lib/members.sh"
 
-RUN=$TMP/run
-mkdir -m 750 "$RUN"
-chgrp "$MG" "$RUN"
 SHARED=$TMP/sp-shared.db
 small_ceiling
 daemon_config "$MG" "$RUN/sock" <<YAML

@@ -7,6 +7,8 @@
 #   $BOB       another member ($BOB_HOME, 0700)
 #   $EVE       an outsider: not in $MG
 #   as USER CMD...   runs CMD as USER with USER's own groups (setpriv)
+#   $RUN       a directory for the daemon's socket that only root and $MG
+#              reach (0750): daemon_config "$MG" "$RUN/sock"
 #
 # Names are short and carry the test's number (sp<NNNN>a, ...), so that two
 # test files never share a user. Needs root, useradd and setpriv.
@@ -50,3 +52,7 @@ as() { # USER CMD...
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups env HOME="$(getent passwd "$u" | cut -d: -f6)" \
 		USER="$u" SCALPROF_SOCKET="$SOCK" "$@"
 }
+
+RUN=$TMP/run
+mkdir -m 750 "$RUN"
+chgrp "$MG" "$RUN"
