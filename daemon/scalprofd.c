@@ -278,9 +278,11 @@ static int start(struct daemon *d)
 	if (store_open(d->cfg.database, &d->st, &err) < 0)
 		goto fail;
 	store_persist_wal(d->st);
-	/* the database is root's; the group reads the copy published now,
-	 * after each campaign, and every shared_interval_s while one runs */
-	if (store_make_private(d->st) < 0 || store_publish(d->st, d->cfg.shared_database, d->cfg.gid) < 0) {
+	/* the database is root's; the group reads the copy published after
+	 * each campaign and every shared_interval_s while one runs, and now
+	 * if there is none (copying a large database would delay the start) */
+	if (store_make_private(d->st) < 0 ||
+	    (access(d->cfg.shared_database, F_OK) < 0 && store_publish(d->st, d->cfg.shared_database, d->cfg.gid) < 0)) {
 		err = xstrdup(store_errmsg(d->st));
 		goto fail;
 	}
