@@ -33,6 +33,7 @@
 #include "service/listener.h"
 #include "service/requests.h"
 #include "service/sched.h"
+#include "service/watch.h"
 #include "store/store.h"
 
 #define TICK_MS 250
@@ -122,6 +123,7 @@ static void tick(struct daemon *d)
 	int64_t now = mono_ns();
 
 	conn_tick(d, now);
+	watch_tick(d, now);
 	if (d->watchdog_usec && now >= d->next_watchdog_ns) {
 		sd_notify(0, "WATCHDOG=1");
 		d->next_watchdog_ns = now + (int64_t)d->watchdog_usec * 500;
