@@ -185,8 +185,7 @@ static void log_refusal(struct daemon *d, uid_t uid, int why, const char *msg)
 		refusal_summary(slot, now, 1);
 	*slot = (struct conn_refusal){ .uid = uid, .why = why, .first_ns = now, .last_ns = now };
 	user = user_name(uid);
-	log_info("refused %s (uid %u): %s%s", user, (unsigned)uid, msg,
-		 why == REFUSE_OUTSIDER ? "" : " (more of these are counted, not logged one by one)");
+	log_info("refused %s (uid %u): %s (more of these are counted, not logged one by one)", user, (unsigned)uid, msg);
 	free(user);
 }
 
