@@ -201,8 +201,7 @@ static int check_clients(struct yamlerr *e, const struct raw_clients *raw, struc
 	r = clients_int(e, "max_connections", raw->max_connections, 8, CONFIG_MAX_CONNECTIONS, "", &l->max_connections);
 	if (r == 0)
 		r = clients_int(e, "connections_per_user", raw->connections_per_user, 1, l->max_connections,
-				" (max_connections)",
-				&l->connections_per_user);
+				" (max_connections)", &l->connections_per_user);
 	if (r == 0)
 		r = clients_int(e, "reserved_for_others", raw->reserved_for_others, 0, l->max_connections - 2, "",
 				&l->reserved_for_others);
@@ -223,7 +222,8 @@ static int check_clients(struct yamlerr *e, const struct raw_clients *raw, struc
 	if (given(e, "clients.watch_idle_s")) {
 		if (!(raw->watch_idle_s > 0) || !isfinite(raw->watch_idle_s) || raw->watch_idle_s > 7 * 86400.0)
 			return yamlerr_at(e, "clients.watch_idle_s",
-					  "must be a number of seconds above 0 (at most a week), got %g", raw->watch_idle_s);
+					  "must be a number of seconds above 0 (at most a week), got %g",
+					  raw->watch_idle_s);
 		l->watch_idle_s = raw->watch_idle_s;
 	}
 	return 0;

@@ -185,7 +185,8 @@ static void log_refusal(struct daemon *d, uid_t uid, int why, const char *msg)
 		refusal_summary(slot, now, 1);
 	*slot = (struct conn_refusal){ .uid = uid, .why = why, .first_ns = now, .last_ns = now };
 	user = user_name(uid);
-	log_info("refused %s (uid %u): %s (more of these are counted, not logged one by one)", user, (unsigned)uid, msg);
+	log_info("refused %s (uid %u): %s (more of these are counted, not logged one by one)", user, (unsigned)uid,
+		 msg);
 	free(user);
 }
 
@@ -223,12 +224,14 @@ static int in_group(const struct ucred *cred, const gid_t *groups, size_t ngroup
 static int admit(const struct daemon *d, uid_t uid, char **ret_msg)
 {
 	const struct client_limits *l = &d->cfg.clients;
-	int open = (int)d->nconns, held = 0, others = l->max_connections - l->reserved_for_root - l->reserved_for_others;
+	int open = (int)d->nconns, held = 0;
+	int others = l->max_connections - l->reserved_for_root - l->reserved_for_others;
 	char *user;
 
 	if (open >= l->max_connections) {
 		*ret_msg = xasprintf("scalprofd is busy: all %d of its connections are in use "
-				     "(clients.max_connections in %s); try again later", l->max_connections, d->config_path);
+				     "(clients.max_connections in %s); try again later",
+				     l->max_connections, d->config_path);
 		return REFUSE_FULL;
 	}
 	if (uid == 0)
@@ -241,15 +244,16 @@ static int admit(const struct daemon *d, uid_t uid, char **ret_msg)
 	}
 	for (const struct conn *c = d->conns; c; c = c->next)
 		held += c->uid == uid;
-	user = user_name(uid);
 	if (held >= l->connections_per_user) {
+		user = user_name(uid);
 		*ret_msg = xasprintf("too many connections: %s holds %d, the most one user may hold "
-				     "(clients.connections_per_user in %s); close one (a scalprof watch, or a script's) "
-				     "and try again", user, held, d->config_path);
+				     "(clients.connections_per_user in %s); close one (a scalprof watch, or a "
+				     "script's) and try again", user, held, d->config_path);
 		free(user);
 		return REFUSE_PER_USER;
 	}
 	if (held > 0 && open >= others) {
+		user = user_name(uid);
 		*ret_msg = xasprintf("scalprofd is busy: %d of its %d connections are in use, and the last %d are kept "
 				     "for users who hold none and for root (clients.reserved_for_others and "
 				     "reserved_for_root in %s); %s holds %d: close one and try again",
@@ -258,7 +262,6 @@ static int admit(const struct daemon *d, uid_t uid, char **ret_msg)
 		free(user);
 		return REFUSE_RESERVED;
 	}
-	free(user);
 	return 0;
 }
 

@@ -111,7 +111,8 @@ static int may_queue(struct daemon *d, struct conn *c)
 		return 1;
 	user = user_name(c->uid);
 	conn_fail(c, "%s has %d campaigns queued or running, the most one user may have "
-		  "(clients.queued_per_user in %s); wait for one to end, or cancel one (scalprof list, scalprof cancel)",
+		  "(clients.queued_per_user in %s); wait for one to end, or cancel one "
+		  "(scalprof list, scalprof cancel)",
 		  user, n, d->config_path);
 	free(user);
 	return 0;

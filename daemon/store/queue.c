@@ -182,8 +182,8 @@ int queue_count_pending(struct store *st, uid_t uid, int *ret_n)
 	sqlite3_stmt *s;
 	int r;
 
-	if (sql_prepare(st, READING, "SELECT count(*) FROM queue WHERE uid = ? AND status IN ('queued', 'running')", &s) <
-	    0)
+	if (sql_prepare(st, READING, "SELECT count(*) FROM queue WHERE uid = ? AND status IN ('queued', 'running')",
+			&s) < 0)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)uid);
 	r = step_to_row(st, s);

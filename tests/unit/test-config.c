@@ -17,8 +17,8 @@
 #include "tap.h"
 
 #define KEYS                                                                                                           \
-	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes, "   \
-	"clients"
+	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, "                    \
+	"max_request_bytes, clients"
 
 static int parse(const char *text, struct config *c, char **err)
 {
