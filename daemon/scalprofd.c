@@ -34,6 +34,7 @@
 #include "service/requests.h"
 #include "service/sched.h"
 #include "store/publish.h"
+#include "service/watch.h"
 #include "store/store.h"
 
 #define TICK_MS 250
@@ -123,6 +124,7 @@ static void tick(struct daemon *d)
 	int64_t now = mono_ns();
 
 	conn_tick(d, now);
+	watch_tick(d, now);
 	if (d->watchdog_usec && now >= d->next_watchdog_ns) {
 		sd_notify(0, "WATCHDOG=1");
 		d->next_watchdog_ns = now + (int64_t)d->watchdog_usec * 500;

@@ -1,8 +1,9 @@
 #!/bin/bash
 # t0700-man: the manual pages pass `mandoc -Tlint` and match the code:
 # every command and long option of scalprof.c is in scalprof(1), every key
-# of the campaign schema in scalprof.yaml(5), every table, view and column of
-# schema.sql in scalprof-db(7); and every recipe of scalprof-db(7) runs
+# of the campaign schema in scalprof.yaml(5), every key of scalprofd's
+# configuration in scalprofd(8) and config/scalprofd.yaml, every table,
+# view and column of schema.sql in scalprof-db(7); and every recipe of scalprof-db(7) runs
 # through the sqlite3 CLI against a real database.
 . "$(dirname "$0")/lib/test-lib.sh"
 
@@ -30,6 +31,14 @@ done
 t5=$(text scalprof.yaml.5)
 for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/model/campaign.c" | sort -u); do
 	like "$t5" "(^|[^a-z_])$key([^a-z_]|$)" "scalprof.yaml(5) documents the key $key"
+done
+
+# every key of scalprofd's configuration, in scalprofd(8) and in the
+# documented default config/scalprofd.yaml
+t8=$(text scalprofd.8)
+for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/service/config.c" | sort -u); do
+	like "$t8" "(^|[^a-z_])$key([^a-z_]|$)" "scalprofd(8) documents the configuration key $key"
+	ok "grep -Eq '^ *$key:' '$SRC_DIR/config/scalprofd.yaml'" "config/scalprofd.yaml gives the key $key"
 done
 
 tw=$(text scalprof-workloads.7)

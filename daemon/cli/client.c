@@ -171,7 +171,12 @@ static void print_event(json_object *e)
 	fflush(stdout);
 }
 
-/* Follows fd's events to the end; returns the exit status. */
+/* follow's answer when scalprofd let an idle watcher go: watch again */
+#define FOLLOW_AGAIN (-1)
+
+/* Follows fd's events to the end; returns the exit status, or FOLLOW_AGAIN
+ * when scalprofd ended the watch for having sent nothing for a while
+ * (clients.watch_idle_s) before the campaign ended. */
 static int follow(const char *cmd, int fd, char **buf, size_t *len)
 {
 	json_object *e;
@@ -181,6 +186,10 @@ static int follow(const char *cmd, int fd, char **buf, size_t *len)
 	while ((r = client_next(fd, buf, len, &e, &err)) > 0) {
 		const char *ev = proto_str(e, "event");
 
+		if (ev && strcmp(ev, "idle") == 0) {
+			json_object_put(e);
+			return FOLLOW_AGAIN;
+		}
 		if (ev && strcmp(ev, "end") == 0) {
 			const char *st = proto_str(e, "status");
 			/* done with failed runs is not a success either, as for run */
@@ -238,28 +247,34 @@ static int load_submission(const char *path, const char *scale, char abs[PATH_MA
 }
 
 /* Follows queued campaign id to its end (scalprof watch, and submit
- * --watch); with header, first a line saying where it stands. Returns the
- * exit status. */
+ * --watch); with header, first a line saying where it stands. A watch
+ * that scalprofd ends for being idle (a campaign waiting in the queue) is
+ * taken up again, unseen. Returns the exit status. */
 static int watch_campaign(const struct cli_opts *o, int64_t id, int header)
 {
 	struct request w = { .op = OP_WATCH, .id = id };
 	json_object *reply, *c;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, ex = exchange("watch", o, &w, &fd, &buf, &len, &reply);
+	int fd, ex;
 
-	if (ex)
-		return ex;
-	if (header && json_object_object_get_ex(reply, "campaign", &c)) {
-		printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)proto_int(c, "id"),
-		       proto_str(c, "name"), proto_str(c, "user"), proto_str(c, "status"),
-		       (long long)proto_int(c, "runs_done"), (long long)proto_int(c, "runs_total"));
-		fflush(stdout);
-	}
-	json_object_put(reply);
-	ex = follow("watch", fd, &buf, &len);
-	close(fd);
-	free(buf);
+	do {
+		char *buf = NULL;
+		size_t len = 0;
+
+		ex = exchange("watch", o, &w, &fd, &buf, &len, &reply);
+		if (ex)
+			return ex;
+		if (header && json_object_object_get_ex(reply, "campaign", &c)) {
+			printf("campaign %lld '%s' of %s: %s, %lld/%lld runs\n", (long long)proto_int(c, "id"),
+			       proto_str(c, "name"), proto_str(c, "user"), proto_str(c, "status"),
+			       (long long)proto_int(c, "runs_done"), (long long)proto_int(c, "runs_total"));
+			fflush(stdout);
+		}
+		header = 0;
+		json_object_put(reply);
+		ex = follow("watch", fd, &buf, &len);
+		close(fd);
+		free(buf);
+	} while (ex == FOLLOW_AGAIN);
 	return ex;
 }
 

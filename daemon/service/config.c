@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +21,17 @@ struct raw_defaults {
 	double timeout_s;
 };
 
+/* ---- clients: what one user may hold ---- */
+struct raw_clients {
+	int max_connections, connections_per_user, reserved_for_others, reserved_for_root;
+	double watch_idle_s;
+	int queued_per_user;
+};
+
 struct raw_config {
 	char *database, *socket, *group, *lock;
 	struct raw_defaults *defaults;
+	struct raw_clients *clients;
 	int max_runs;
 	bool resume_interrupted;
 	double client_timeout_s;
@@ -41,6 +50,16 @@ static const cyaml_schema_field_t defaults_fields[] = {
 	CYAML_FIELD_END,
 };
 
+static const cyaml_schema_field_t clients_fields[] = {
+	CYAML_FIELD_INT("max_connections", OPT, struct raw_clients, max_connections),
+	CYAML_FIELD_INT("connections_per_user", OPT, struct raw_clients, connections_per_user),
+	CYAML_FIELD_INT("reserved_for_others", OPT, struct raw_clients, reserved_for_others),
+	CYAML_FIELD_INT("reserved_for_root", OPT, struct raw_clients, reserved_for_root),
+	CYAML_FIELD_FLOAT("watch_idle_s", OPT, struct raw_clients, watch_idle_s),
+	CYAML_FIELD_INT("queued_per_user", OPT, struct raw_clients, queued_per_user),
+	CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t config_fields[] = {
 	CYAML_FIELD_STRING_PTR("database", OPT_PTR, struct raw_config, database, 1, 4096),
 	CYAML_FIELD_STRING_PTR("socket", OPT_PTR, struct raw_config, socket, 1, 107),
@@ -54,6 +73,7 @@ static const cyaml_schema_field_t config_fields[] = {
 	/* the members' copy of the database */
 	CYAML_FIELD_STRING_PTR("shared_database", OPT_PTR, struct raw_config, shared_database, 1, 4096),
 	CYAML_FIELD_FLOAT("shared_interval_s", OPT, struct raw_config, shared_interval_s),
+	CYAML_FIELD_MAPPING_PTR("clients", OPT_PTR, struct raw_config, clients, clients_fields),
 	CYAML_FIELD_END,
 };
 
@@ -63,10 +83,13 @@ static const cyaml_schema_value_t config_schema = {
 
 static const char *config_keys_for(const char *path)
 {
+	if (strncmp(path, "clients", 7) == 0)
+		return "max_connections, connections_per_user, reserved_for_others, reserved_for_root, "
+		       "watch_idle_s, queued_per_user";
 	return strncmp(path, "defaults", 8) == 0
 		? "repetitions, timeout_s"
 		: "database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, "
-		  "max_request_bytes, shared_database, shared_interval_s";
+		  "max_request_bytes, shared_database, shared_interval_s, clients";
 }
 
 static const char *config_enum_values(const char *key)
@@ -180,6 +203,66 @@ static int check_limits(struct yamlerr *e, const struct raw_config *raw, struct 
 	return 0;
 }
 
+/* ---- clients: what one user may hold ---- */
+
+/* One integer of clients: (*v holds its default) from lo to hi. */
+static int clients_int(struct yamlerr *e, const char *key, int given_v, int lo, int hi, const char *hi_says, int *v)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "clients.%s", key);
+	if (yamlerr_check_int(e, path) < 0)
+		return -EINVAL;
+	if (!given(e, path))
+		return 0;
+	if (given_v < lo || given_v > hi)
+		return yamlerr_at(e, path, "must be between %d and %d%s, got %d", lo, hi, hi_says, given_v);
+	*v = given_v;
+	return 0;
+}
+
+/* The clients: mapping, each key within its range, and the reserved
+ * slots leaving at least one for everyone. */
+static int check_clients(struct yamlerr *e, const struct raw_clients *raw, struct client_limits *l)
+{
+	static const struct raw_clients none = { 0 };
+	int r;
+
+	if (!raw)
+		raw = &none;
+	*l = (struct client_limits){ .max_connections = 256, .connections_per_user = 16, .reserved_for_others = 16,
+				     .reserved_for_root = 4, .watch_idle_s = 600, .queued_per_user = 32 };
+	r = clients_int(e, "max_connections", raw->max_connections, 8, CONFIG_MAX_CONNECTIONS, "", &l->max_connections);
+	if (r == 0)
+		r = clients_int(e, "connections_per_user", raw->connections_per_user, 1, l->max_connections,
+				" (max_connections)", &l->connections_per_user);
+	if (r == 0)
+		r = clients_int(e, "reserved_for_others", raw->reserved_for_others, 0, l->max_connections - 2, "",
+				&l->reserved_for_others);
+	if (r == 0)
+		r = clients_int(e, "reserved_for_root", raw->reserved_for_root, 1, l->max_connections - 1, "",
+				&l->reserved_for_root);
+	if (r == 0)
+		r = clients_int(e, "queued_per_user", raw->queued_per_user, 1, 100000, "", &l->queued_per_user);
+	if (r < 0)
+		return r;
+	if (l->reserved_for_others + l->reserved_for_root >= l->max_connections)
+		return yamlerr_at(e, given(e, "clients.reserved_for_others") ? "clients.reserved_for_others"
+				     : given(e, "clients.reserved_for_root") ? "clients.reserved_for_root"
+									      : "clients.max_connections",
+				  "the reserved slots (%d for others, %d for root) must leave at least one of the %d "
+				  "(max_connections) to anyone",
+				  l->reserved_for_others, l->reserved_for_root, l->max_connections);
+	if (given(e, "clients.watch_idle_s")) {
+		if (!(raw->watch_idle_s > 0) || !isfinite(raw->watch_idle_s) || raw->watch_idle_s > 7 * 86400.0)
+			return yamlerr_at(e, "clients.watch_idle_s",
+					  "must be a number of seconds above 0 (at most a week), got %g",
+					  raw->watch_idle_s);
+		l->watch_idle_s = raw->watch_idle_s;
+	}
+	return 0;
+}
+
 static int check(struct yamlerr *e, const struct raw_config *raw, struct config *c)
 {
 	int r;
@@ -188,7 +271,9 @@ static int check(struct yamlerr *e, const struct raw_config *raw, struct config 
 	    yamlerr_check_int(e, "defaults.repetitions") < 0 || yamlerr_check_bool(e, "resume_interrupted") < 0)
 		return -EINVAL;
 	r = check_places(e, raw, c);
-	return r < 0 ? r : check_limits(e, raw, c);
+	if (r == 0)
+		r = check_limits(e, raw, c);
+	return r < 0 ? r : check_clients(e, raw->clients, &c->clients);
 }
 
 int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error)

@@ -8,6 +8,21 @@
 #include "model/campaign.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/scalprof/scalprofd.yaml"
+/* clients.max_connections at most: with the daemon's own descriptors, under
+ * the soft RLIMIT_NOFILE of 1024 it starts with (and its workloads get) */
+#define CONFIG_MAX_CONNECTIONS 1000
+
+/* What the clients may hold, so that no member keeps the others out (the
+ * clients: mapping; conn.c, watch.c and requests.c apply it). Root is not
+ * held to the per-user limits. */
+struct client_limits {
+	int max_connections;      /* open at once, all users together: 256 */
+	int connections_per_user; /* open at once by one user: 16 */
+	int reserved_for_others;  /* the last slots, for users holding none: 16 */
+	int reserved_for_root;    /* the very last slots, for root alone: 4 */
+	double watch_idle_s;      /* a watcher sent nothing this long is let go */
+	int queued_per_user;      /* one user's campaigns queued or running: 32 */
+};
 
 struct config {
 	char *database;          /* /var/lib/scalprof/scalprof.db */
@@ -23,6 +38,7 @@ struct config {
 	/* the members' copy of the database (store/publish.h) */
 	char *shared_database;   /* /var/lib/scalprof/scalprof-shared.db */
 	double shared_interval_s; /* published at most this often while a campaign runs */
+	struct client_limits clients;
 };
 
 /* Reads and checks path. Returns 0 and fills *c (config_clear it), or

@@ -128,29 +128,155 @@ int conn_flush(struct daemon *d, struct conn *c)
 	return update_events(d, c);
 }
 
-static int in_group(const struct conn *c, gid_t gid)
+/* ---- admission: the group, and the clients: limits ---- */
+
+/* Why a connection is refused (struct conn_refusal's why). */
+enum { REFUSE_OUTSIDER = 1, REFUSE_PER_USER, REFUSE_RESERVED, REFUSE_ROOT_ONLY, REFUSE_FULL };
+
+/* Each reason's configuration key, as the refusal and the log name it. */
+static const char *const refusal_key[] = {
+	[REFUSE_OUTSIDER] = "group",
+	[REFUSE_PER_USER] = "clients.connections_per_user",
+	[REFUSE_RESERVED] = "clients.reserved_for_others",
+	[REFUSE_ROOT_ONLY] = "clients.reserved_for_root",
+	[REFUSE_FULL] = "clients.max_connections",
+};
+
+/* A burst of refusals ends after this long without one; one that goes on
+ * is summed up this often. */
+#define BURST_QUIET_NS 10000000000LL
+#define BURST_SUMMARY_NS 60000000000LL
+
+/* Logs the refusals of r not logged yet, and frees r when the burst is over. */
+static void refusal_summary(struct conn_refusal *r, int64_t now_ns, int over)
 {
-	if (c->gid == gid)
+	if (r->more) {
+		char *user = user_name(r->uid);
+
+		log_info("refused %u more connection%s of %s (uid %u) in the last %.0f s (%s)", r->more,
+			 r->more == 1 ? "" : "s", user, (unsigned)r->uid, (double)(now_ns - r->first_ns) / 1e9,
+			 refusal_key[r->why]);
+		free(user);
+	}
+	r->more = 0;
+	r->first_ns = now_ns;
+	if (over)
+		r->why = 0;
+}
+
+/* Logs msg, the refusal of a connection of uid for why, unless one of the
+ * same kind was logged in this burst: then it is only counted. */
+static void log_refusal(struct daemon *d, uid_t uid, int why, const char *msg)
+{
+	struct conn_refusal *r, *slot = NULL;
+	int64_t now = mono_ns();
+	char *user;
+
+	for (r = d->refusals; r < d->refusals + CONN_REFUSALS; r++) {
+		if (r->why == why && r->uid == uid) {
+			r->more++;
+			r->last_ns = now;
+			return;
+		}
+		if (!slot || (slot->why && (!r->why || r->last_ns < slot->last_ns)))
+			slot = r; /* a free entry, else the one quiet the longest */
+	}
+	if (slot->why)
+		refusal_summary(slot, now, 1);
+	*slot = (struct conn_refusal){ .uid = uid, .why = why, .first_ns = now, .last_ns = now };
+	user = user_name(uid);
+	log_info("refused %s (uid %u): %s (more of these are counted, not logged one by one)", user, (unsigned)uid,
+		 msg);
+	free(user);
+}
+
+/* Answers fd at once with msg and why's key, then closes it: no slot is
+ * taken, no state kept. The line is small and the socket's buffer empty,
+ * so a send that cannot finish at once is not worth waiting for; the
+ * client reads it before it sees the close. */
+static void refuse(struct daemon *d, int fd, uid_t uid, int why, const char *msg)
+{
+	json_object *o = json_object_new_object();
+	char *line;
+
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "limit", json_object_new_string(refusal_key[why]));
+	line = proto_line(o);
+	(void)send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT); /* a failure: it hung up */
+	free(line);
+	close(fd);
+	log_refusal(d, uid, why, msg);
+}
+
+static int in_group(const struct ucred *cred, const gid_t *groups, size_t ngroups, gid_t gid)
+{
+	if (cred->gid == gid)
 		return 1;
-	for (size_t i = 0; i < c->ngroups; i++)
-		if (c->groups[i] == gid)
+	for (size_t i = 0; i < ngroups; i++)
+		if (groups[i] == gid)
 			return 1;
 	return 0;
 }
 
-/* A new connection on fd, from the peer cred, added to d and to epoll.
- * Returns NULL (fd closed) when epoll refuses it. */
-static struct conn *conn_new(struct daemon *d, int fd, const struct ucred *cred)
+/* Whether a connection of uid may be taken now: 0, or the reason with a
+ * fresh *ret_msg for the client. */
+static int admit(const struct daemon *d, uid_t uid, char **ret_msg)
+{
+	const struct client_limits *l = &d->cfg.clients;
+	int open = (int)d->nconns, held = 0;
+	int others = l->max_connections - l->reserved_for_root - l->reserved_for_others;
+	char *user;
+
+	if (open >= l->max_connections) {
+		*ret_msg = xasprintf("scalprofd is busy: all %d of its connections are in use "
+				     "(clients.max_connections in %s); try again later",
+				     l->max_connections, d->config_path);
+		return REFUSE_FULL;
+	}
+	if (uid == 0)
+		return 0;
+	if (open >= l->max_connections - l->reserved_for_root) {
+		*ret_msg = xasprintf("scalprofd is busy: %d of its %d connections are in use, and the last %d are kept "
+				     "for root (clients.reserved_for_root in %s); try again later",
+				     open, l->max_connections, l->reserved_for_root, d->config_path);
+		return REFUSE_ROOT_ONLY;
+	}
+	for (const struct conn *c = d->conns; c; c = c->next)
+		held += c->uid == uid;
+	if (held >= l->connections_per_user) {
+		user = user_name(uid);
+		*ret_msg = xasprintf("too many connections: %s holds %d, the most one user may hold "
+				     "(clients.connections_per_user in %s); close one (a scalprof watch, or a "
+				     "script's) and try again", user, held, d->config_path);
+		free(user);
+		return REFUSE_PER_USER;
+	}
+	if (held > 0 && open >= others) {
+		user = user_name(uid);
+		*ret_msg = xasprintf("scalprofd is busy: %d of its %d connections are in use, and the last %d are kept "
+				     "for users who hold none and for root (clients.reserved_for_others and "
+				     "reserved_for_root in %s); %s holds %d: close one and try again",
+				     open, l->max_connections, l->reserved_for_others + l->reserved_for_root,
+				     d->config_path, user, held);
+		free(user);
+		return REFUSE_RESERVED;
+	}
+	return 0;
+}
+
+/* A new connection on fd, from the peer cred with its groups, added to d
+ * and to epoll. Returns NULL (fd closed) when epoll refuses it. */
+static struct conn *conn_new(struct daemon *d, int fd, const struct ucred *cred, const gid_t *groups, size_t ngroups)
 {
 	struct conn *c = xcalloc(1, sizeof(*c));
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
-	socklen_t len = sizeof(c->groups);
 
 	c->fd = fd;
 	c->uid = cred->uid;
 	c->gid = cred->gid;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, c->groups, &len) == 0)
-		c->ngroups = len / sizeof(gid_t);
+	memcpy(c->groups, groups, ngroups * sizeof(gid_t));
+	c->ngroups = ngroups;
 	c->deadline_ns = mono_ns() + (int64_t)(d->cfg.client_timeout_s * 1e9);
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);
@@ -165,26 +291,37 @@ static struct conn *conn_new(struct daemon *d, int fd, const struct ucred *cred)
 
 void conn_accept(struct daemon *d)
 {
+	static gid_t groups[NGROUPS_MAX]; /* too large for the stack */
 	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	struct conn *c;
-	char *user;
-	int fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	socklen_t len = sizeof(cred), glen = sizeof(groups);
+	size_t ngroups = 0;
+	char *msg = NULL;
+	int why, fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	if (d->nconns >= CONN_MAX || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		close(fd);
 		return;
 	}
-	c = conn_new(d, fd, &cred);
-	if (!c || c->uid == 0 || in_group(c, d->cfg.gid))
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+		ngroups = glen / sizeof(gid_t);
+	if (cred.uid != 0 && !in_group(&cred, groups, ngroups, d->cfg.gid)) {
+		char *user = user_name(cred.uid);
+
+		msg = xasprintf("permission denied: %s is not in the group '%s' that may use scalprofd", user,
+				d->cfg.group);
+		free(user);
+		why = REFUSE_OUTSIDER;
+	} else {
+		why = admit(d, cred.uid, &msg);
+	}
+	if (why) {
+		refuse(d, fd, cred.uid, why, msg);
+		free(msg);
 		return;
-	user = user_name(c->uid);
-	log_info("refused %s (uid %u): not in group %s", user, (unsigned)c->uid, d->cfg.group);
-	conn_fail(c, "permission denied: %s is not in the group '%s' that may use scalprofd", user, d->cfg.group);
-	free(user);
-	conn_flush(d, c);
+	}
+	conn_new(d, fd, &cred, groups, ngroups);
 }
 
 /* Our reply is sent: reads to the client's EOF, then closes. */
@@ -278,6 +415,12 @@ int conn_read(struct daemon *d, struct conn *c, struct request *ret_req)
 void conn_tick(struct daemon *d, int64_t now_ns)
 {
 	struct conn *next;
+
+	for (struct conn_refusal *r = d->refusals; r < d->refusals + CONN_REFUSALS; r++)
+		if (r->why && now_ns - r->last_ns >= BURST_QUIET_NS)
+			refusal_summary(r, now_ns, 1);
+		else if (r->why && now_ns - r->first_ns >= BURST_SUMMARY_NS)
+			refusal_summary(r, now_ns, 0);
 
 	for (struct conn *c = d->conns; c; c = next) {
 		next = c->next;

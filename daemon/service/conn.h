@@ -1,9 +1,11 @@
 /* conn.h: scalprofd's client connections: accepting them (members of the
- * group only), reading one request of bounded size within a deadline,
- * buffering replies with a bound, writing them as the client reads, and
- * closing. DESIGN.md's Trust rules for connections live here: at most
- * CONN_MAX of them, max_request_bytes and client_timeout_s from the
- * configuration, and CONN_OUT_MAX of unread output. */
+ * group only, within the clients: limits), reading one request of bounded
+ * size within a deadline, buffering replies with a bound, writing them as
+ * the client reads, and closing. DESIGN.md's Trust rules for connections
+ * live here: clients.max_connections in all, clients.connections_per_user
+ * for one user, the last slots kept for users holding none and for root,
+ * max_request_bytes and client_timeout_s from the configuration, and
+ * CONN_OUT_MAX of unread output. */
 #ifndef SCALPROF_CONN_H
 #define SCALPROF_CONN_H
 
@@ -16,7 +18,6 @@
 #include "service/daemon.h"
 #include "service/proto.h"
 
-#define CONN_MAX 256
 #define CONN_OUT_MAX (8 << 20) /* a watcher that reads nothing is dropped here */
 
 struct conn {
@@ -29,7 +30,9 @@ struct conn {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off;
-	int64_t deadline_ns;   /* the request must be complete by then */
+	int64_t deadline_ns;   /* the request must be complete by then; a
+				* watcher is let go if nothing is sent to it
+				* by then (watch.c); a drain is cut then */
 	int64_t watch;         /* queue id followed, 0 none */
 	int closing;           /* close once out is flushed */
 	int eof;               /* it shut down its sending side */
@@ -39,9 +42,14 @@ struct conn {
 	struct conn *next;
 };
 
-/* Accepts one connection on d->listen_fd, unless CONN_MAX are open. One
- * from outside the group is answered with an error and closed; that is
- * logged. Other failures drop the connection silently. */
+/* Accepts one connection on d->listen_fd. One from outside the group, or
+ * beyond the clients: limits (clients.max_connections in all, of which
+ * the last reserved_for_root go to root only and the reserved_for_others
+ * before them only to users holding no connection; connections_per_user
+ * for one user but root), is answered at once with {"ok": false, "error":
+ * MESSAGE, "limit": KEY} and closed, taking no slot; refusals are logged
+ * once per burst (conn_tick sums up the rest). Other failures drop the
+ * connection silently. */
 void conn_accept(struct daemon *d);
 
 /* Appends line (taken, freed) to c's output; conn_flush writes it. When
@@ -67,7 +75,9 @@ int conn_read(struct daemon *d, struct conn *c, struct request *ret_req);
 int conn_alive(const struct daemon *d, const struct conn *c);
 
 /* Drops what overran its deadline: a request not received in
- * client_timeout_s is answered with an error; a drain that lasts is cut. */
+ * client_timeout_s is answered with an error; a drain that lasts is cut.
+ * Logs the count of refusals of a burst that ended, or of one going on
+ * for a minute. */
 void conn_tick(struct daemon *d, int64_t now_ns);
 
 /* Closes c and frees it; unlinks it from d. */

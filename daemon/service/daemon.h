@@ -23,6 +23,17 @@
 
 struct conn;
 
+/* Connections refused for one reason to one user, logged once per burst
+ * (conn.c): the first is logged, the rest counted and summed up. */
+struct conn_refusal {
+	uid_t uid;
+	int why;          /* conn.c's reasons; 0: this entry is free */
+	int64_t first_ns; /* the burst (or its last summary) began then */
+	int64_t last_ns;  /* the latest refusal */
+	unsigned more;    /* refused since, not logged yet */
+};
+#define CONN_REFUSALS 8
+
 struct daemon {
 	struct config cfg;
 	const char *config_path;
@@ -32,6 +43,7 @@ struct daemon {
 	int listen_owned;            /* bound by us, not handed over by systemd */
 	struct conn *conns;
 	size_t nconns;
+	struct conn_refusal refusals[CONN_REFUSALS];
 	pid_t exec_pid;              /* the executor child, 0 none */
 	int exec_fd;                 /* progress lines from the executor */
 	char *exec_buf;

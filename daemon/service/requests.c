@@ -93,11 +93,39 @@ static void enqueue(struct daemon *d, struct conn *c, const struct request *req,
 	c->closing = 1;
 }
 
+/* Whether c's user may queue one more campaign (root may always); fails
+ * c when not. Checked before the campaign is loaded: a refusal costs
+ * nothing. */
+static int may_queue(struct daemon *d, struct conn *c)
+{
+	int n, limit = d->cfg.clients.queued_per_user;
+	char *user;
+
+	if (c->uid == 0)
+		return 1;
+	if (queue_count_pending(d->st, c->uid, &n) < 0) {
+		fail_store(d, c);
+		return 0;
+	}
+	if (n < limit)
+		return 1;
+	user = user_name(c->uid);
+	conn_fail(c, "%s has %d campaigns queued or running, the most one user may have "
+		  "(clients.queued_per_user in %s); wait for one to end, or cancel one "
+		  "(scalprof list, scalprof cancel)",
+		  user, n, d->config_path);
+	free(user);
+	return 0;
+}
+
 static void do_submit(struct daemon *d, struct conn *c, const struct request *req)
 {
-	struct campaign *camp = load_submitted(d, c, req);
+	struct campaign *camp;
 	size_t nruns;
 
+	if (!may_queue(d, c))
+		return;
+	camp = load_submitted(d, c, req);
 	if (!camp)
 		return;
 	nruns = plan_count(camp, topology_cores(d->topo));
@@ -159,7 +187,7 @@ static void do_campaign(struct daemon *d, struct conn *c, const struct request *
 		conn_reply(c, proto_line(watch_end_event(d, req->id)));
 		c->closing = 1;
 	} else {
-		c->watch = req->id;
+		watch_start(d, c, req->id);
 	}
 }
 

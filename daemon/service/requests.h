@@ -1,8 +1,9 @@
 /* requests.h: what scalprofd does for each request of its protocol
  * (proto.h): submit, list, status, watch and cancel. A submission is
  * loaded and checked as the client would (same loader, same messages) and
- * bounded by max_runs before it is queued; a cancel is allowed to its
- * submitter and root only. */
+ * bounded by max_runs before it is queued, and a user but root has at most
+ * clients.queued_per_user campaigns queued or running; a cancel is allowed
+ * to its submitter and root only. */
 #ifndef SCALPROF_REQUESTS_H
 #define SCALPROF_REQUESTS_H
 

@@ -11,14 +11,53 @@
 #include "service/watch.h"
 #include "store/queue.h"
 
-/* line to each of qid's watchers; last lets them go after it. */
-static void to_watchers(struct daemon *d, int64_t qid, const char *line, int last)
+/* When c, sent something now, is let go if nothing more comes. */
+static int64_t idle_deadline(const struct daemon *d, int64_t now_ns)
+{
+	return now_ns + (int64_t)(d->cfg.clients.watch_idle_s * 1e9);
+}
+
+void watch_start(struct daemon *d, struct conn *c, int64_t qid)
+{
+	c->watch = qid;
+	c->deadline_ns = idle_deadline(d, mono_ns());
+}
+
+void watch_tick(struct daemon *d, int64_t now_ns)
 {
 	struct conn *next;
 
 	for (struct conn *c = d->conns; c; c = next) {
+		json_object *o;
+		char *msg;
+
+		next = c->next; /* conn_flush may free c */
+		if (!c->watch || c->closing || now_ns <= c->deadline_ns)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "event", json_object_new_string("idle"));
+		msg = xasprintf("nothing to report for %g s (clients.watch_idle_s in %s): this watch ends here; "
+				"watch the campaign again to go on following it",
+				d->cfg.clients.watch_idle_s, d->config_path);
+		json_object_object_add(o, "error", json_object_new_string(msg));
+		free(msg);
+		json_object_object_add(o, "idle_s", json_object_new_double(d->cfg.clients.watch_idle_s));
+		conn_reply(c, proto_line(o));
+		c->closing = 1;
+		conn_flush(d, c);
+	}
+}
+
+/* line to each of qid's watchers; last lets them go after it. */
+static void to_watchers(struct daemon *d, int64_t qid, const char *line, int last)
+{
+	struct conn *next;
+	int64_t deadline = idle_deadline(d, mono_ns());
+
+	for (struct conn *c = d->conns; c; c = next) {
 		next = c->next; /* conn_flush may free c */
 		if (c->watch == qid) {
+			c->deadline_ns = deadline;
 			conn_reply(c, xstrdup(line));
 			if (last)
 				c->closing = 1;

@@ -177,6 +177,25 @@ int queue_count(struct store *st, const char *status, int *ret_n)
 	return 0;
 }
 
+int queue_count_pending(struct store *st, uid_t uid, int *ret_n)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if (sql_prepare(st, READING, "SELECT count(*) FROM queue WHERE uid = ? AND status IN ('queued', 'running')",
+			&s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)uid);
+	r = step_to_row(st, s);
+	if (r == -ENOENT)
+		return store_failf(st, -EIO, "%s: no count", READING);
+	if (r < 0)
+		return r;
+	*ret_n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
 /* Runs sql, an UPDATE of ?1 status and ?2 error for queue entry ?3. */
 static int update_status(struct store *st, const char *sql, int64_t id, const char *status, const char *error)
 {

@@ -37,6 +37,8 @@ void queue_item_clear(struct queue_item *it);
 int queue_next(struct store *st, int64_t *ret_id);
 /* How many entries have status ("queued", ...) into *ret_n; 0 or -EIO. */
 int queue_count(struct store *st, const char *status, int *ret_n);
+/* How many of uid's entries are queued or running into *ret_n; 0 or -EIO. */
+int queue_count_pending(struct store *st, uid_t uid, int *ret_n);
 
 /* Sets status (and error, may be NULL); started_at on 'running',
  * finished_at on the final ones. */

@@ -1,8 +1,9 @@
 /* test-config.c: scalprofd's configuration (service/config.c). The
  * defaults of every key; each key read; values out of range, of the wrong
  * type, relative paths, unknown keys and unknown groups refused with their
- * exact "FILE:LINE:COL: key: what" message; config_load on files. The
- * group is root, which every machine has. */
+ * exact "FILE:LINE:COL: key: what" message; config_load on files; the
+ * clients: limits apart (clients()), with their own corpus. The group is
+ * root, which every machine has. */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 
 #define KEYS                                                                                                           \
 	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes, " \
-	"shared_database, shared_interval_s"
+	"shared_database, shared_interval_s, clients"
 
 static int parse(const char *text, struct config *c, char **err)
 {
@@ -315,6 +316,90 @@ static void load(void)
 	rmdir(dir);
 }
 
+/* ---- clients: what one user may hold ---- */
+
+#define CLIENT_KEYS                                                                                                   \
+	"max_connections, connections_per_user, reserved_for_others, reserved_for_root, watch_idle_s, queued_per_user"
+
+static const struct {
+	const char *text, *want, *what;
+} bad_clients[] = {
+    {"group: root\nclients:\n  max_connections: 7\n",
+     "c.yaml:3:3: clients.max_connections: must be between 8 and 1000, got 7", "max_connections below 8"},
+    {"group: root\nclients:\n  max_connections: 1001\n",
+     "c.yaml:3:3: clients.max_connections: must be between 8 and 1000, got 1001", "max_connections above 1000"},
+    {"group: root\nclients:\n  connections_per_user: 0\n",
+     "c.yaml:3:3: clients.connections_per_user: must be between 1 and 256 (max_connections), got 0",
+     "connections_per_user 0"},
+    {"group: root\nclients:\n  max_connections: 20\n  connections_per_user: 21\n",
+     "c.yaml:4:3: clients.connections_per_user: must be between 1 and 20 (max_connections), got 21",
+     "connections_per_user above max_connections"},
+    {"group: root\nclients:\n  connections_per_user: many\n",
+     "c.yaml:3:3: clients.connections_per_user: expected an integer, got 'many'", "a word for connections_per_user"},
+    {"group: root\nclients:\n  queued_per_user: 2.5\n",
+     "c.yaml:3:3: clients.queued_per_user: expected a whole number, got '2.5'", "a fraction for queued_per_user"},
+    {"group: root\nclients:\n  reserved_for_others: -1\n",
+     "c.yaml:3:3: clients.reserved_for_others: must be between 0 and 254, got -1", "a negative reserve"},
+    {"group: root\nclients:\n  reserved_for_root: 0\n",
+     "c.yaml:3:3: clients.reserved_for_root: must be between 1 and 255, got 0", "no slot for root"},
+    {"group: root\nclients:\n  max_connections: 8\n  reserved_for_others: 4\n  reserved_for_root: 4\n",
+     "c.yaml:4:3: clients.reserved_for_others: the reserved slots (4 for others, 4 for root) must leave at least "
+     "one of the 8 (max_connections) to anyone",
+     "reserves that leave nothing"},
+    {"group: root\nclients:\n  max_connections: 20\n",
+     "c.yaml:3:3: clients.max_connections: the reserved slots (16 for others, 4 for root) must leave at least one "
+     "of the 20 (max_connections) to anyone",
+     "a max_connections that the default reserves fill"},
+    {"group: root\nclients:\n  queued_per_user: 0\n",
+     "c.yaml:3:3: clients.queued_per_user: must be between 1 and 100000, got 0", "queued_per_user 0"},
+    {"group: root\nclients:\n  watch_idle_s: 0\n",
+     "c.yaml:3:3: clients.watch_idle_s: must be a number of seconds above 0 (at most a week), got 0",
+     "watch_idle_s 0"},
+    {"group: root\nclients:\n  watch_idle_s: 604801\n",
+     "c.yaml:3:3: clients.watch_idle_s: must be a number of seconds above 0 (at most a week), got 604801",
+     "watch_idle_s over a week"},
+    {"group: root\nclients:\n  watch_idle: 5\n",
+     "c.yaml:3:3: clients.watch_idle: unknown key (expected one of " CLIENT_KEYS ")", "an unknown key under clients"},
+    {"group: root\nclients: 16\n", "c.yaml:2:1: clients: expected a mapping, got a single value",
+     "a number for clients"},
+};
+
+static void clients(void)
+{
+	struct config c;
+
+	if (good("group: root\n", &c, "clients: not given")) {
+		ok(c.clients.max_connections == 256 && c.clients.connections_per_user == 16 &&
+		       c.clients.reserved_for_others == 16 && c.clients.reserved_for_root == 4 &&
+		       c.clients.watch_idle_s == 600 && c.clients.queued_per_user == 32,
+		   "clients: defaults 256 connections, 16 per user, 16 and 4 reserved, watches idle 600 s, 32 queued");
+		config_clear(&c);
+	}
+	if (good("group: root\nclients:\n  connections_per_user: 3\n", &c, "one key of clients:")) {
+		ok(c.clients.connections_per_user == 3 && c.clients.max_connections == 256 &&
+		       c.clients.queued_per_user == 32,
+		   "it is taken, the others defaulted");
+		config_clear(&c);
+	}
+	if (good("group: root\nclients:\n  max_connections: 1000\n  connections_per_user: 1000\n"
+		 "  reserved_for_others: 0\n  reserved_for_root: 999\n  watch_idle_s: 0.5\n  queued_per_user: 100000\n",
+		 &c, "every key of clients:, at its bounds")) {
+		ok(c.clients.max_connections == 1000 && c.clients.connections_per_user == 1000 &&
+		       c.clients.reserved_for_others == 0 && c.clients.reserved_for_root == 999 &&
+		       c.clients.watch_idle_s == 0.5 && c.clients.queued_per_user == 100000,
+		   "and each is taken (watch_idle_s a fraction)");
+		config_clear(&c);
+	}
+	if (good("group: root\nclients:\n  max_connections: 8\n  reserved_for_others: 0\n  reserved_for_root: 7\n"
+		 "  connections_per_user: 8\n",
+		 &c, "the smallest max_connections, one slot left to anyone")) {
+		ok(c.clients.max_connections == 8 && c.clients.reserved_for_root == 7, "taken");
+		config_clear(&c);
+	}
+	for (size_t i = 0; i < sizeof(bad_clients) / sizeof(bad_clients[0]); i++)
+		bad(bad_clients[i].text, bad_clients[i].want, bad_clients[i].what);
+}
+
 int main(void)
 {
 	defaults();
@@ -322,5 +407,6 @@ int main(void)
 	bad_values();
 	bad_shapes();
 	load();
+	clients();
 	return done_testing();
 }
