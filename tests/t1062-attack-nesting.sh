@@ -4,7 +4,7 @@
 # campaign in its one event loop: a member who sent a megabyte of "[[[["
 # kept the daemon busy for over ten minutes, and every other client timed
 # out. Now a campaign is bounded before it is loaded (campaign.h: 64 levels,
-# 16384 nodes, 1 MiB): here `check` and `run` refuse texts over each limit
+# 4096 nodes, 1 MiB): here `check` and `run` refuse texts over each limit
 # with a positioned message, and quickly; against a real scalprofd as root,
 # $BOB's megabyte is refused at once with the same message while $ALICE's
 # `scalprof list` is answered within 1 s, and her own campaign still runs.
@@ -32,7 +32,7 @@ gen attack.yaml "'[' * ($MIB - 1) + '\n'"
 gen deep5k.yaml "'[' * 5000 + ']' * 5000 + '\n'"
 gen deep40k.yaml "'[' * 40000 + ']' * 40000 + '\n'"
 gen flat.yaml "$HEAD + ', a' * (($MIB - 60) // 3) + ']\n'"
-gen max.yaml "(lambda s: s + 'c' * ($MIB - len(s) - 1) + '\n')($HEAD + ', a' * (16384 - 11) + ']\n#')"
+gen max.yaml "(lambda s: s + 'c' * ($MIB - len(s) - 1) + '\n')($HEAD + ', a' * (4096 - 11) + ']\n#')"
 gen over.yaml "(lambda s: s + 'c' * ($MIB - len(s)) + '\n')($HEAD + ']\n#')"
 
 # --- check and run: each limit, its message, and the time it takes
@@ -51,14 +51,14 @@ for f in deep5k deep40k; do
 	echo "# check, $f: $ms ms (before the limits: 50 ms for 5k, 2.3 s for 40k)"
 done
 timed_check flat.yaml
-is "$rc:$err" "2:scalprof: flat.yaml:4:49140: the campaign has more than 16384 nodes (keys, values and lists)" \
-	"check: a megabyte of list entries is refused at its 16385th node"
+is "$rc:$err" "2:scalprof: flat.yaml:4:12276: the campaign has more than 4096 nodes (keys, values and lists)" \
+	"check: a megabyte of list entries is refused at its 4097th node"
 ok "[ $ms -lt 1000 ]" "check: in under 1 s ($ms ms)"
 echo "# check, a megabyte of list entries: $ms ms"
 timed_check max.yaml
-is "$rc" 0 "check: a campaign of exactly 1 MiB and 16384 nodes is valid"
+is "$rc" 0 "check: a campaign of exactly 1 MiB and 4096 nodes is valid"
 ok "[ $ms -lt 1000 ]" "check: in under 1 s ($ms ms)"
-echo "# check, the largest campaign allowed (1 MiB, 16384 nodes): $ms ms"
+echo "# check, the largest campaign allowed (1 MiB, 4096 nodes): $ms ms"
 run_sp check over.yaml
 is "$rc:$err" "2:scalprof: over.yaml: campaign larger than $MIB bytes" "check: 1 MiB and a byte is refused"
 

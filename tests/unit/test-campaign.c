@@ -274,14 +274,14 @@ static void bounds(void)
 
 	text = campaign_of_nodes(CAMPAIGN_MAX_NODES);
 	c = parse(text, &err);
-	ok(c && c->workloads[0].command_count == CAMPAIGN_MAX_NODES - 10, "a campaign of 16384 nodes loads");
+	ok(c && c->workloads[0].command_count == CAMPAIGN_MAX_NODES - 10, "a campaign of 4096 nodes loads");
 	campaign_free(c);
 	free(err);
 	free(text);
 	text = campaign_of_nodes(CAMPAIGN_MAX_NODES + 1);
-	snprintf(want, sizeof(want), "t.yaml:4:%d: the campaign has more than 16384 nodes (keys, values and lists)",
+	snprintf(want, sizeof(want), "t.yaml:4:%d: the campaign has more than 4096 nodes (keys, values and lists)",
 		 21 + 3 * (CAMPAIGN_MAX_NODES - 11));
-	check_error(text, want, "a campaign of 16385 nodes");
+	check_error(text, want, "a campaign of 4097 nodes");
 	free(text);
 
 	text = malloc(CAMPAIGN_MAX_BYTES + 2);
