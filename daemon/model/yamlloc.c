@@ -1,4 +1,5 @@
-/* yamlloc.c: positions of field paths in a YAML text (see yamlloc.h). */
+/* yamlloc.c: positions of field paths in a YAML text, and the bounds of
+ * its depth and node count checked before it is loaded (see yamlloc.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
