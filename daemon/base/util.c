@@ -44,7 +44,7 @@ int read_file_limited(const char *path, size_t max_bytes, char **ret_buf, size_t
 		if (len == cap) {
 			char *nb;
 
-			if (cap >= max_bytes) {
+			if (cap > max_bytes) { /* one more read to see the end of a file of exactly max_bytes */
 				free(buf);
 				close(fd);
 				return -EFBIG;

@@ -764,6 +764,28 @@ static int load_raw(struct yamlerr *ctx, const char *text, size_t len, const cya
 	return 0;
 }
 
+/* The text within CAMPAIGN_MAX_BYTES, _DEPTH and _NODES, checked without
+ * loading it (see campaign.h). Returns 0, or -EINVAL with ctx->error set. */
+static int check_bounds(struct yamlerr *ctx, const char *text, size_t len)
+{
+	int line = 1, col = 1, r;
+
+	if (len > CAMPAIGN_MAX_BYTES) {
+		ctx->error = xasprintf("%s: campaign larger than %d bytes", ctx->file, CAMPAIGN_MAX_BYTES);
+		return -EINVAL;
+	}
+	r = yamlloc_bound(text, len, CAMPAIGN_MAX_DEPTH, CAMPAIGN_MAX_NODES, &line, &col);
+	if (r == YAMLLOC_TOO_DEEP)
+		ctx->error = xasprintf("%s:%d:%d: the campaign nests deeper than %d levels", ctx->file, line, col,
+				       CAMPAIGN_MAX_DEPTH);
+	else if (r == YAMLLOC_TOO_MANY)
+		ctx->error = xasprintf("%s:%d:%d: the campaign has more than %d nodes (keys, values and lists)",
+				       ctx->file, line, col, CAMPAIGN_MAX_NODES);
+	else if (r < 0)
+		ctx->error = xasprintf("%s: %s", ctx->file, strerror(-r));
+	return r == YAMLLOC_WITHIN ? 0 : -EINVAL;
+}
+
 static int parse(const char *name, const char *text, size_t len, const struct topology *topo,
 		 const struct campaign_defaults *d, int submitted, struct campaign **ret, char **ret_error)
 {
@@ -780,7 +802,9 @@ static int parse(const char *name, const char *text, size_t len, const struct to
 	int line = 1, col = 1, r;
 
 	*ret_error = NULL;
-	r = yamlerr_open(&ctx, text, len);
+	r = check_bounds(&ctx, text, len);
+	if (r == 0)
+		r = yamlerr_open(&ctx, text, len);
 	if (r < 0) {
 		*ret_error = ctx.error;
 		return r;

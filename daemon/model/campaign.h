@@ -60,7 +60,20 @@ struct campaign {
 
 #define CAMPAIGN_DEFAULT_REPETITIONS 3
 #define CAMPAIGN_DEFAULT_TIMEOUT_S 600.0
-#define CAMPAIGN_MAX_BYTES (1 << 20)
+
+/* The bounds of a campaign text, checked before it is loaded, for
+ * `scalprof check` and `run` and for every submission to scalprofd, which
+ * parses it in its one event loop. libyaml's cost grows with the square of
+ * the nesting depth (a megabyte of "[[[[" kept scalprofd busy for over ten
+ * minutes); libcyaml grows a list by one realloc per entry, which costs
+ * the square of its length where realloc copies (under AddressSanitizer,
+ * make fuzz: 16384 entries took over 10 s, 4096 about 1 s). Within these
+ * bounds a campaign parses in milliseconds. A campaign nests 4 levels deep
+ * (the top, workloads, a workload, its command) and holds tens to a few
+ * hundred nodes, so these leave room; see scalprof.yaml(5), Limits. */
+#define CAMPAIGN_MAX_BYTES (1 << 20) /* the text, at most */
+#define CAMPAIGN_MAX_DEPTH 64        /* mappings and sequences inside one another */
+#define CAMPAIGN_MAX_NODES 4096      /* keys, values, mappings and sequences */
 #define CAMPAIGN_MAX_SCALE 1000.0
 #define CAMPAIGN_DEFAULT_INTERVAL_MS 100
 
@@ -73,7 +86,10 @@ struct campaign {
  * "FILE:LINE:COL: FIELD.PATH: what is wrong"; another -errno when the file
  * cannot be read, with *ret_error saying so. Does not log. */
 int campaign_load(const char *path, const struct topology *topo, struct campaign **ret, char **ret_error);
-/* The same for text already in memory; name is used in messages. */
+/* The same for text already in memory; name is used in messages. A text
+ * larger than CAMPAIGN_MAX_BYTES, nested deeper than CAMPAIGN_MAX_DEPTH or
+ * with more than CAMPAIGN_MAX_NODES nodes is refused (-EINVAL) before it is
+ * loaded, with the position of the first node over the limit. */
 int campaign_parse(const char *name, const char *text, size_t len, const struct topology *topo,
 		   struct campaign **ret, char **ret_error);
 /* What a campaign that does not say gets instead of the built-in

@@ -1,4 +1,5 @@
-/* yamlloc.c: positions of field paths in a YAML text (see yamlloc.h). */
+/* yamlloc.c: positions of field paths in a YAML text, and the bounds of
+ * its depth and node count checked before it is loaded (see yamlloc.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,12 @@
 struct yamlloc {
 	yaml_document_t doc;
 };
+
+static void set_pos(const yaml_mark_t *m, int *ret_line, int *ret_col)
+{
+	*ret_line = (int)m->line + 1;
+	*ret_col = (int)m->column + 1;
+}
 
 int yamlloc_new(const char *text, size_t len, struct yamlloc **ret_loc,
 		int *ret_line, int *ret_col, char **ret_problem)
@@ -66,6 +73,53 @@ int yamlloc_first_alias(const char *text, size_t len, int *ret_line, int *ret_co
 	return r;
 }
 
+/* The bound a parse event moves past, or YAMLLOC_WITHIN; *depth and
+ * *nodes are updated for it. */
+static int bound_step(const yaml_event_t *ev, size_t max_depth, size_t max_nodes, size_t *depth, size_t *nodes)
+{
+	switch (ev->type) {
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+		if (++*depth > max_depth)
+			return YAMLLOC_TOO_DEEP;
+		break;
+	case YAML_SCALAR_EVENT:
+	case YAML_ALIAS_EVENT:
+		break;
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		--*depth;
+		return YAMLLOC_WITHIN;
+	default:
+		return YAMLLOC_WITHIN;
+	}
+	return ++*nodes > max_nodes ? YAMLLOC_TOO_MANY : YAMLLOC_WITHIN;
+}
+
+int yamlloc_bound(const char *text, size_t len, size_t max_depth, size_t max_nodes, int *ret_line, int *ret_col)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	size_t depth = 0, nodes = 0;
+	int r = YAMLLOC_WITHIN;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (r == YAMLLOC_WITHIN && yaml_parser_parse(&parser, &ev)) {
+		yaml_event_type_t type = ev.type;
+
+		r = bound_step(&ev, max_depth, max_nodes, &depth, &nodes);
+		if (r != YAMLLOC_WITHIN)
+			set_pos(&ev.start_mark, ret_line, ret_col);
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return r;
+}
+
 void yamlloc_free(struct yamlloc *loc)
 {
 	if (!loc)
@@ -86,12 +140,6 @@ yaml_node_t *yamlloc_item(struct yamlloc *loc, yaml_node_t *seq, size_t i)
 	if (i >= yamlloc_len(seq))
 		return NULL;
 	return yaml_document_get_node(&loc->doc, seq->data.sequence.items.start[i]);
-}
-
-static void set_pos(const yaml_mark_t *m, int *ret_line, int *ret_col)
-{
-	*ret_line = (int)m->line + 1;
-	*ret_col = (int)m->column + 1;
 }
 
 yaml_node_t *yamlloc_find(struct yamlloc *loc, const char *path, int *ret_line, int *ret_col)

@@ -2,7 +2,8 @@
 # run.sh SECONDS NAME...: runs each libFuzzer harness build/fuzz/fuzz-NAME
 # (make fuzz builds them) for SECONDS on a scratch copy of its seeds,
 # tests/fuzz/corpus/NAME and tests/fuzz/regressions/NAME, with the
-# dictionary tests/fuzz/NAME.dict where there is one. New inputs go to
+# dictionary tests/fuzz/NAME.dict and the libFuzzer flags in
+# tests/fuzz/NAME.options where there are. New inputs go to
 # build/fuzz/run/NAME, never into the tree. Prints one line per harness,
 #   fuzz: NAME: N execs, cov: X, ft: Y, crashes: Z
 # and exits 1 when any harness found a crash, a leak, a hang (-timeout) or
@@ -21,13 +22,15 @@ for name in "$@"; do
 	[ -d tests/fuzz/regressions/"$name" ] && cp tests/fuzz/regressions/"$name"/* "$run/corpus/"
 	dict=""
 	[ -f tests/fuzz/"$name".dict ] && dict="-dict=tests/fuzz/$name.dict"
+	opts=""
+	[ -f tests/fuzz/"$name".options ] && opts=$(grep -v '^#' tests/fuzz/"$name".options)
 	echo "fuzz: running $name for $secs s" >&2
 	# timeout: a harness stuck outside libFuzzer's own watch still ends
 	# shellcheck disable=SC2086
 	TMPDIR=$PWD/$run/tmp UBSAN_OPTIONS=print_stacktrace=1 \
 	timeout -k 10 $((secs + 120)) build/fuzz/fuzz-"$name" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/"$name"- \
-		$dict "$run/corpus" >"$run/log" 2>&1
+		$dict $opts "$run/corpus" >"$run/log" 2>&1
 	st=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$run/log" | tail -1)
 	[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\).*/\1/p' "$run/log" | tail -1)

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""sp-request.py SOCKET [--raw TEXT | --hold SECONDS | --big BYTES]: talks to
-scalprofd like a careless or hostile client would, and prints every line it
-answers. --raw sends TEXT as is (no newline added); --hold connects and
-sends nothing for SECONDS; --big sends a request line of BYTES bytes."""
+"""sp-request.py SOCKET [--raw TEXT | --file PATH | --hold SECONDS | --big BYTES]:
+talks to scalprofd like a careless or hostile client would, and prints every
+line it answers. --raw sends TEXT as is (no newline added); --file sends
+the file at PATH as is (for requests larger than an argument may be);
+--hold connects and sends nothing for SECONDS; --big sends a request line
+of BYTES bytes."""
 import socket
 import sys
 import time
@@ -16,6 +18,9 @@ try:
         s.sendall(sys.argv[3].encode())
         if len(sys.argv) > 4 and sys.argv[4] == "--close":
             s.shutdown(socket.SHUT_WR)
+    elif mode == "--file":
+        with open(sys.argv[3], "rb") as f:
+            s.sendall(f.read())
     elif mode == "--hold":
         time.sleep(float(sys.argv[3]))
     elif mode == "--big":

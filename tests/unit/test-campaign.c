@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "model/campaign.h"
 #include "model/plan.h"
 #include "tap.h"
@@ -213,6 +214,96 @@ static void errors(void)
 	}
 }
 
+/* A text of n copies of a then n copies of b (fresh). */
+static char *repeat2(const char *a, const char *b, size_t n)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(n * (la + lb) + 2), *p = s;
+
+	for (size_t i = 0; i < n; i++, p += la)
+		memcpy(p, a, la);
+	for (size_t i = 0; i < n; i++, p += lb)
+		memcpy(p, b, lb);
+	strcpy(p, "\n");
+	return s;
+}
+
+/* A valid campaign of exactly nodes nodes, its command padded with args. */
+static char *campaign_of_nodes(size_t nodes)
+{
+	/* map, name, x, workloads, seq, map, name, a, command, seq, true: 11 */
+	const char *head = "name: x\nworkloads:\n  - name: a\n    command: [true";
+	char *s = malloc(strlen(head) + 3 * nodes + 3), *p = s + strlen(head);
+
+	strcpy(s, head);
+	for (size_t i = 11; i < nodes; i++, p += 3)
+		memcpy(p, ", a", 3);
+	strcpy(p, "]\n");
+	return s;
+}
+
+/* The limits of campaign.h, checked before loading, with the position of
+ * the first node over them; the megabyte of "[[[[" that stalled scalprofd
+ * refused in milliseconds. */
+static void bounds(void)
+{
+	char *text, *err, want[128];
+	struct campaign *c;
+	int64_t t0;
+	double secs;
+	size_t len;
+
+	text = repeat2("[", "]", CAMPAIGN_MAX_DEPTH);
+	check_error(text, "t.yaml:1:1: expected a mapping, got a list", "a list nested 64 deep (past the depth check)");
+	free(text);
+	text = repeat2("[", "]", CAMPAIGN_MAX_DEPTH + 1);
+	check_error(text, "t.yaml:1:65: the campaign nests deeper than 64 levels", "a list nested 65 deep");
+	free(text);
+	check_error("name: x\nworkloads:\n  - name: a\n    command: [true, [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+		    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+		    "t.yaml:4:81: the campaign nests deeper than 64 levels", "a command nested 65 deep, unclosed");
+	text = xstrdup("");
+	for (int d = 0; d <= CAMPAIGN_MAX_DEPTH; d++) {
+		char *more = xasprintf("%s%*sk%d:\n", text, d, "", d);
+
+		free(text);
+		text = more;
+	}
+	check_error(text, "t.yaml:65:65: the campaign nests deeper than 64 levels", "block mappings nested 65 deep");
+	free(text);
+
+	text = campaign_of_nodes(CAMPAIGN_MAX_NODES);
+	c = parse(text, &err);
+	ok(c && c->workloads[0].command_count == CAMPAIGN_MAX_NODES - 10, "a campaign of 4096 nodes loads");
+	campaign_free(c);
+	free(err);
+	free(text);
+	text = campaign_of_nodes(CAMPAIGN_MAX_NODES + 1);
+	snprintf(want, sizeof(want), "t.yaml:4:%d: the campaign has more than 4096 nodes (keys, values and lists)",
+		 21 + 3 * (CAMPAIGN_MAX_NODES - 11));
+	check_error(text, want, "a campaign of 4097 nodes");
+	free(text);
+
+	text = malloc(CAMPAIGN_MAX_BYTES + 2);
+	len = (size_t)snprintf(text, CAMPAIGN_MAX_BYTES, "name: x\nworkloads:\n  - name: a\n    command: [true]\n#");
+	memset(text + len, 'c', CAMPAIGN_MAX_BYTES + 1 - len);
+	text[CAMPAIGN_MAX_BYTES + 1] = '\0';
+	check_error(text, "t.yaml: campaign larger than 1048576 bytes", "a text of a megabyte and a byte");
+	text[CAMPAIGN_MAX_BYTES - 1] = '\n';
+	text[CAMPAIGN_MAX_BYTES] = '\0';
+	c = parse(text, &err);
+	ok(c != NULL, "a campaign of exactly a megabyte loads");
+	campaign_free(c);
+	free(err);
+
+	memset(text, '[', CAMPAIGN_MAX_BYTES);
+	t0 = mono_ns();
+	check_error(text, "t.yaml:1:65: the campaign nests deeper than 64 levels", "a megabyte of '['");
+	secs = (double)(mono_ns() - t0) / 1e9;
+	ok(secs < 0.25, "and refused in %.4f s (libyaml alone: minutes)", secs);
+	free(text);
+}
+
 static void builtins_scale_cwd(void)
 {
 	char *err, cwd[4096];
@@ -280,6 +371,7 @@ int main(void)
 	full();
 	ranges();
 	errors();
+	bounds();
 	builtins_scale_cwd();
 	submitted_cwd();
 	topology_free(topo);
