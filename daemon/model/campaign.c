@@ -458,7 +458,8 @@ static int resolve_cwd(struct yamlerr *ctx, size_t i, const char *cwd, int submi
 	if (!cwd && !submitted)
 		return 0;
 	dir = campaign_dir(ctx->file);
-	joined = !cwd ? xstrdup(dir) : cwd[0] == '/' ? xstrdup(cwd) : xasprintf("%s/%s", dir, cwd);
+	joined = !cwd ? xstrdup(dir)
+		: cwd[0] == '/' || strcmp(dir, ".") == 0 ? xstrdup(cwd) : xasprintf("%s/%s", dir, cwd);
 	free(dir);
 	if (submitted) {
 		*ret = joined;
