@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +41,13 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 	ssize_t n;
 
 	setpgid(0, 0);
+	/* the submitter's process limit, set while still root (an unprivileged
+	 * process cannot raise a hard limit it inherited lower): RLIMIT_NPROC
+	 * counts the processes of the real uid, so after setresuid every fork
+	 * of the workload, and its exec, is checked against it */
+	if (req->creds && req->creds->nproc &&
+	    setrlimit(RLIMIT_NPROC, &(struct rlimit){ req->creds->nproc, req->creds->nproc }) < 0)
+		child_fail(req->status_fd, SPAWN_FAIL_CREDS);
 	if (req->creds && (setgroups(req->creds->ngroups, req->creds->groups) < 0 ||
 			   setresgid(req->creds->gid, req->creds->gid, req->creds->gid) < 0 ||
 			   setresuid(req->creds->uid, req->creds->uid, req->creds->uid) < 0))

@@ -3,11 +3,24 @@
 #ifndef SCALPROF_CONFIG_H
 #define SCALPROF_CONFIG_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "model/campaign.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/scalprof/scalprofd.yaml"
+
+/* ---- per-campaign limits (scalprofd(8), LIMITS): what one campaign may
+ * take of the machine, the daemon and its database. Not for `scalprof
+ * run`, which runs as its user. */
+struct config_limits {
+	int max_workers_per_run;      /* refused at submit beyond it */
+	int max_repetitions;          /* refused at submit beyond it */
+	double max_campaign_seconds;  /* its runs: the campaign is stopped there */
+	uint64_t max_samples_per_run; /* a run's timeline stops there, with a note */
+	int64_t max_db_growth_bytes;  /* checked after each run: the campaign stops beyond it */
+	long max_processes_per_user;  /* RLIMIT_NPROC of the workers, as their submitter */
+};
 
 struct config {
 	char *database;          /* /var/lib/scalprof/scalprof.db */
@@ -20,6 +33,7 @@ struct config {
 	int resume_interrupted;  /* campaigns interrupted by SIGTERM resume at start */
 	double client_timeout_s; /* a client must send its request within this */
 	int max_request_bytes;   /* the largest request line */
+	struct config_limits limits;
 };
 
 /* Reads and checks path. Returns 0 and fills *c (config_clear it), or

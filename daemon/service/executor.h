@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "model/campaign.h"
+#include "service/config.h"
 
 /* exit statuses of the executor process */
 #define EXECUTOR_DONE 0
@@ -24,6 +25,8 @@ struct executor_args {
 	int64_t queue_id;
 	int progress_fd;        /* JSON lines to the daemon */
 	pid_t daemon_pid;       /* the executor dies with it */
+	const struct config_limits *limits; /* what the campaign may take */
+	const char *config_path; /* where those limits are set, for messages */
 };
 
 /* Runs in the forked child; returns its exit status. Logs to stderr. */

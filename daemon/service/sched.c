@@ -136,7 +136,8 @@ static void __attribute__((noreturn)) exec_child(struct daemon *d, int64_t qid, 
 {
 	struct executor_args a = {
 		.db_path = d->cfg.database, .lock_path = d->cfg.lock, .queue_id = qid,
-		.progress_fd = p[1], .daemon_pid = getppid(),
+		.progress_fd = p[1], .daemon_pid = getppid(), .limits = &d->cfg.limits,
+		.config_path = d->config_path,
 	};
 	sigset_t none;
 
