@@ -19,6 +19,7 @@ struct timeline {
 	struct stage_row rows[TIMELINE_BATCH]; /* the batch not yet staged */
 	size_t n;
 	char *note;                  /* why it stopped; NULL while it goes */
+	int stage_failed;            /* a batch could not be staged: none will be */
 };
 
 struct probe_set {
@@ -29,12 +30,16 @@ struct probe_set {
 
 /* ---- the timeline ------------------------------------------------------ */
 
-/* Stages the batch; a failure stops the timeline at its first sample. */
+/* Stages the batch (also once the cap stopped the timeline: the samples
+ * before it are kept); a failure stops the timeline at its first sample. */
 static void timeline_flush(struct timeline *tl)
 {
-	if (tl->n && !tl->note && store_stage_samples(tl->st, tl->rows, tl->n) < 0)
+	if (tl->n && !tl->stage_failed && store_stage_samples(tl->st, tl->rows, tl->n) < 0) {
+		tl->stage_failed = 1;
+		free(tl->note);
 		tl->note = xasprintf("the timeline stops at %.3f s: its samples could not be staged: %s",
 				     (double)tl->rows[0].t_ns / 1e9, store_errmsg(tl->st));
+	}
 	tl->n = 0;
 }
 
@@ -66,6 +71,7 @@ static int timeline_begin(struct timeline *tl)
 {
 	free(tl->note);
 	tl->note = NULL;
+	tl->stage_failed = 0;
 	tl->n = 0;
 	tl->kept = 0;
 	return tl->st ? store_stage_clear(tl->st) : 0;
