@@ -208,6 +208,9 @@ static int check_campaign_limits(struct yamlerr *e, const struct raw_config *raw
 					  raw->max_campaign_seconds);
 		l->max_campaign_seconds = raw->max_campaign_seconds;
 	}
+	/* a configuration from before max_repetitions keeps its default */
+	if (!given(e, "max_repetitions") && c->defaults.repetitions > l->max_repetitions)
+		l->max_repetitions = c->defaults.repetitions;
 	if (c->defaults.repetitions > l->max_repetitions)
 		return yamlerr_at(e, "defaults.repetitions", "must be at most max_repetitions (%d), got %d",
 				  l->max_repetitions, c->defaults.repetitions);
