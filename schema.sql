@@ -708,3 +708,12 @@ ALTER TABLE runs ADD COLUMN serial_cpu_ns INTEGER;
 -- The timeline's serial phase at n, and Amdahl's serial fraction from it.
 ALTER TABLE verdict_points ADD COLUMN serial_phase_s REAL;  -- mean wall time in one-core stretches at n
 ALTER TABLE verdict_points ADD COLUMN amdahl_fraction REAL; -- mean CPU in them over all CPU: Amdahl's f
+
+-- version: 10
+-- (applied once, to a database whose PRAGMA user_version is below 10)
+-- Why a run's timeline stops before the run's end: NULL when it is whole
+-- (or the run kept none). The samples scalprofd keeps of one run are
+-- capped (max_samples_per_run in scalprofd.yaml); beyond the cap, or when
+-- its samples could not be staged (a full disk), sampling stops for that
+-- run and this says when and why. The run's counters keep their totals.
+ALTER TABLE runs ADD COLUMN timeline_note TEXT;

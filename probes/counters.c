@@ -6,7 +6,9 @@
  * per group gives every value at a sampling tick (PERF_FORMAT_GROUP). At
  * each tick the deltas since the last are kept as a timeline; when the
  * worker has exited the final reading closes the timeline and becomes its
- * total, stored raw with time_enabled, time_running, the scaled value and a
+ * total. The samples go to the set's timeline (probe.h) as they are taken,
+ * which stages them in the store: nothing of the timeline stays here. The
+ * total is stored raw with time_enabled, time_running, the scaled value and a
  * status. An event that cannot be opened is stored with its reason; nothing
  * is ever invented.
  *
@@ -46,21 +48,13 @@ struct worker_groups {
 	int done;                    /* collected: no more ticks */
 };
 
-struct sample {
-	int worker;
-	size_t event;
-	int64_t t_ns;
-	uint64_t delta, enabled_delta, running_delta;
-};
-
 struct counters {
 	const struct event_spec *events;
 	size_t nevents;
 	int nworkers, cap;
 	struct counter_slot *slots;  /* [worker * nevents + event] */
 	struct worker_groups *groups; /* [worker] */
-	struct sample *samples;      /* this run's timeline */
-	size_t nsamples, samples_cap;
+	struct timeline *tl;         /* where the samples go */
 };
 
 static struct counter_slot *slot(struct counters *c, int w, size_t e)
@@ -74,6 +68,7 @@ static int counters_create(const struct probe_env *env, void **ret_state)
 
 	c->events = env->events;
 	c->nevents = env->nevents;
+	c->tl = env->timeline;
 	*ret_state = c;
 	return 0;
 }
@@ -92,7 +87,6 @@ static void counters_run_end(void *state)
 		s->fd = -1;
 	}
 	c->nworkers = 0;
-	c->nsamples = 0;
 }
 
 static int counters_run_begin(void *state, int nworkers)
@@ -169,19 +163,8 @@ static void counters_attach(void *state, int w, pid_t pid)
 static void add_sample(struct counters *c, int w, size_t e, int64_t t_ns, const struct counter_reading *prev,
 		       const struct counter_reading *now)
 {
-	struct sample *s;
-
-	if (c->nsamples == c->samples_cap) {
-		c->samples_cap = c->samples_cap ? 2 * c->samples_cap : 1024;
-		c->samples = xreallocarray(c->samples, c->samples_cap, sizeof(*c->samples));
-	}
-	s = &c->samples[c->nsamples++];
-	s->worker = w;
-	s->event = e;
-	s->t_ns = t_ns;
-	s->delta = now->value - prev->value;
-	s->enabled_delta = now->time_enabled - prev->time_enabled;
-	s->running_delta = now->time_running - prev->time_running;
+	(void)timeline_add(c->tl, w, c->events[e].name, t_ns, now->value - prev->value,
+			   now->time_enabled - prev->time_enabled, now->time_running - prev->time_running);
 }
 
 /* Reads worker w's groups; with t_ns >= 0 also records the deltas since
@@ -232,6 +215,9 @@ static void counters_sample(void *state, int64_t t_ns)
 {
 	struct counters *c = state;
 
+	/* a stopped timeline keeps nothing: the totals come from the end */
+	if (timeline_stopped(c->tl))
+		return;
 	for (int w = 0; w < c->nworkers; w++)
 		if (!c->groups[w].done)
 			read_groups(c, w, t_ns);
@@ -287,27 +273,6 @@ static void counter_row_of(struct counters *c, int w, size_t e, struct counter_r
 	}
 }
 
-/* The timeline's points. */
-static int store_samples(const struct counters *c, struct store *st, int64_t run_id, const int64_t *worker_ids)
-{
-	for (size_t i = 0; i < c->nsamples; i++) {
-		const struct sample *sm = &c->samples[i];
-		struct sample_row row = {
-			.worker_id = worker_ids[sm->worker],
-			.t_ns = sm->t_ns,
-			.event = c->events[sm->event].name,
-			.delta = sm->delta,
-			.enabled_delta = sm->enabled_delta,
-			.running_delta = sm->running_delta,
-		};
-		int r = store_sample(st, run_id, &row);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 static int counters_store(void *state, struct store *st, const struct run_result *run, int64_t run_id,
 			  const int64_t *worker_ids)
 {
@@ -325,7 +290,7 @@ static int counters_store(void *state, struct store *st, const struct run_result
 			if (r < 0)
 				return r;
 		}
-	return store_samples(c, st, run_id, worker_ids);
+	return 0;
 }
 
 /* ---- 5. the probe class ------------------------------------------------- */
@@ -342,7 +307,6 @@ static void counters_destroy(void *state)
 	counters_run_end(c);
 	free(c->slots);
 	free(c->groups);
-	free(c->samples);
 	free(c);
 }
 

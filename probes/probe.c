@@ -1,8 +1,10 @@
-/* probe.c: the registry of probes and the fan-out the runner calls. */
+/* probe.c: the registry of probes, the fan-out the runner calls, and the
+ * run's timeline the probes share (see probe.h). */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "probes/probe.h"
+#include "store/store.h"
 #include "base/util.h"
 
 static const struct probe_class *const probe_classes[] = {
@@ -10,16 +12,98 @@ static const struct probe_class *const probe_classes[] = {
 	&uncore_probe,
 };
 
+struct timeline {
+	struct store *st;            /* NULL: nothing is kept */
+	uint64_t max, kept;          /* the cap (0: none) and this run's samples so far */
+	const char *max_what;
+	struct stage_row rows[TIMELINE_BATCH]; /* the batch not yet staged */
+	size_t n;
+	char *note;                  /* why it stopped; NULL while it goes */
+	int stage_failed;            /* a batch could not be staged: none will be */
+};
+
 struct probe_set {
 	void *state[ARRAY_SIZE(probe_classes)];
+	struct probe_env env;        /* the caller's, with the timeline */
+	struct timeline tl;
 };
+
+/* ---- the timeline ------------------------------------------------------ */
+
+/* Stages the batch (also once the cap stopped the timeline: the samples
+ * before it are kept); a failure stops the timeline at its first sample. */
+static void timeline_flush(struct timeline *tl)
+{
+	if (tl->n && !tl->stage_failed && store_stage_samples(tl->st, tl->rows, tl->n) < 0) {
+		tl->stage_failed = 1;
+		free(tl->note);
+		tl->note = xasprintf("the timeline stops at %.3f s: its samples could not be staged: %s",
+				     (double)tl->rows[0].t_ns / 1e9, store_errmsg(tl->st));
+	}
+	tl->n = 0;
+}
+
+int timeline_add(struct timeline *tl, int w, const char *event, int64_t t_ns, uint64_t delta,
+		 uint64_t enabled_delta, uint64_t running_delta)
+{
+	if (tl->note || !tl->st)
+		return 1;
+	if (tl->max && tl->kept >= tl->max) {
+		tl->note = xasprintf("the timeline stops at %.3f s: the run reached %llu samples, the most a run "
+				     "keeps (%s); the counters' totals are whole",
+				     (double)t_ns / 1e9, (unsigned long long)tl->max,
+				     tl->max_what ? tl->max_what : "its limit");
+		return 1;
+	}
+	tl->rows[tl->n++] = (struct stage_row){ w, t_ns, event, delta, enabled_delta, running_delta };
+	tl->kept++;
+	if (tl->n == TIMELINE_BATCH)
+		timeline_flush(tl);
+	return tl->note != NULL;
+}
+
+int timeline_stopped(const struct timeline *tl)
+{
+	return tl->note != NULL || !tl->st;
+}
+
+static int timeline_begin(struct timeline *tl)
+{
+	free(tl->note);
+	tl->note = NULL;
+	tl->stage_failed = 0;
+	tl->n = 0;
+	tl->kept = 0;
+	return tl->st ? store_stage_clear(tl->st) : 0;
+}
+
+static int timeline_store(struct timeline *tl, struct store *st, int64_t run_id, const int64_t *worker_ids,
+			  size_t nworkers)
+{
+	int r;
+
+	if (!tl->st)
+		return 0;
+	timeline_flush(tl);
+	r = store_stage_move(st, run_id, worker_ids, nworkers);
+	if (r == 0 && tl->note)
+		r = store_run_timeline_note(st, run_id, tl->note);
+	return r;
+}
+
+/* ---- the set ----------------------------------------------------------- */
 
 int probe_set_new(const struct probe_env *env, struct probe_set **ret_set)
 {
 	struct probe_set *set = xcalloc(1, sizeof(*set));
 
+	set->env = *env;
+	set->env.timeline = &set->tl;
+	set->tl.st = env->store;
+	set->tl.max = env->max_samples;
+	set->tl.max_what = env->max_samples_what;
 	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
-		int r = probe_classes[i]->create(env, &set->state[i]);
+		int r = probe_classes[i]->create(&set->env, &set->state[i]);
 
 		if (r < 0) {
 			probe_set_free(set);
@@ -37,18 +121,17 @@ void probe_set_free(struct probe_set *set)
 	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
 		if (set->state[i])
 			probe_classes[i]->destroy(set->state[i]);
+	free(set->tl.note);
 	free(set);
 }
 
 int probe_set_run_begin(struct probe_set *set, int nworkers)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++) {
-		int r = probe_classes[i]->run_begin(set->state[i], nworkers);
+	int r = timeline_begin(&set->tl);
 
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(probe_classes); i++)
+		r = probe_classes[i]->run_begin(set->state[i], nworkers);
+	return r;
 }
 
 void probe_set_attach(struct probe_set *set, int w, pid_t pid)
@@ -97,7 +180,7 @@ int probe_set_store(struct probe_set *set, struct store *st, const struct run_re
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return timeline_store(&set->tl, st, run_id, worker_ids, run->nworkers);
 }
 
 void probe_set_run_end(struct probe_set *set)

@@ -4,6 +4,10 @@
  * inside the run's transaction. The runner only calls probe_set_*: adding a
  * probe means a new file and a line in probe.c, no runner code.
  *
+ * A probe's timeline goes through the set's struct timeline (below): its
+ * samples are staged in the store while the run goes, a batch at a time,
+ * and moved into the run's transaction when it is stored.
+ *
  * probes/ is a layer of its own, above the store (a probe writes its rows
  * in the run's transaction) and below the engine (the runner drives the
  * probes): it sees only struct probe_env, never the campaign.
@@ -19,6 +23,7 @@
 
 struct store;
 struct run_result;
+struct timeline;
 
 /* What the probes may know of the campaign: what it asks to be measured,
  * nothing else (the runner fills it in). */
@@ -28,7 +33,24 @@ struct probe_env {
 	int bandwidth;                   /* the memory-bandwidth probe is wanted */
 	char *const *mc_read, *const *mc_write; /* memory counters named by the user */
 	size_t mc_read_count, mc_write_count;   /* 0 and 0: discover them */
+	struct store *store;             /* where timelines are staged as they go; NULL: none kept */
+	uint64_t max_samples;            /* the most samples a run keeps; 0: no limit */
+	const char *max_samples_what;    /* that limit's name, for the note (e.g. the config key) */
+	struct timeline *timeline;       /* set by probe_set_new: where the probes' samples go */
 };
+
+/* A run's timeline: every probe's samples, buffered TIMELINE_BATCH at a
+ * time and staged in the store as they come (store_stage_samples), so
+ * that the run's memory stays flat whatever its interval and worker
+ * count. It stops, with a note that says when and why (runs.
+ * timeline_note), at env->max_samples or when a batch cannot be staged.
+ * Adds one sample of worker w (-1: system-wide); returns 0, or 1 when the
+ * timeline has stopped and the sample was dropped. Does not log. */
+#define TIMELINE_BATCH 4096
+int timeline_add(struct timeline *tl, int w, const char *event, int64_t t_ns, uint64_t delta,
+		 uint64_t enabled_delta, uint64_t running_delta);
+/* Whether it has stopped: further ticks are not worth reading. */
+int timeline_stopped(const struct timeline *tl);
 
 struct probe_class {
 	const char *name;
@@ -63,7 +85,11 @@ struct probe_class {
 
 struct probe_set;
 
-/* All known probes, created for env. Returns 0 or -errno; does not log. */
+/* All known probes, created for env, with one timeline for them. Returns
+ * 0 or -errno; does not log. probe_set_run_begin empties the timeline's
+ * staging (-EIO when the store cannot); probe_set_store writes the probes'
+ * rows, then moves the staged timeline into the run's transaction and
+ * notes why it stopped early, if it did. */
 int probe_set_new(const struct probe_env *env, struct probe_set **ret_set);
 void probe_set_free(struct probe_set *set);
 int probe_set_run_begin(struct probe_set *set, int nworkers);

@@ -30,9 +30,8 @@ struct uncore {
 	char **open_reason;
 	struct counter_reading *rd;
 	int64_t t_start, t_stop;
-	struct sample_row *samples; /* system-wide timeline of this run */
+	struct timeline *tl;        /* where its system-wide samples go */
 	char (*names)[192];         /* per event: "pmu/name socket S" */
-	size_t nsamples, samples_cap;
 };
 
 static int uncore_create(const struct probe_env *env, void **ret_state)
@@ -42,6 +41,7 @@ static int uncore_create(const struct probe_env *env, void **ret_state)
 	int r;
 
 	u->enabled = env->bandwidth;
+	u->tl = env->timeline;
 	if (env->mc_read_count || env->mc_write_count)
 		r = mcpmu_from_names(NULL, env->mc_read, env->mc_read_count, env->mc_write, env->mc_write_count,
 				     &u->set, &why);
@@ -80,7 +80,6 @@ static void uncore_run_end(void *state)
 		memset(&u->rd[i], 0, sizeof(u->rd[i]));
 	}
 	u->t_start = u->t_stop = 0;
-	u->nsamples = 0;
 }
 
 /* A tick: every open memory-controller counter's delta since the last. */
@@ -93,17 +92,8 @@ static void uncore_sample(void *state, int64_t t_ns)
 
 		if (u->fds[i] < 0 || perf_read(u->fds[i], &now) < 0)
 			continue;
-		if (u->nsamples == u->samples_cap) {
-			u->samples_cap = u->samples_cap ? 2 * u->samples_cap : 256;
-			u->samples = xreallocarray(u->samples, u->samples_cap, sizeof(*u->samples));
-		}
-		u->samples[u->nsamples++] = (struct sample_row){
-			.t_ns = t_ns,
-			.event = u->names[i],
-			.delta = now.value - u->rd[i].value,
-			.enabled_delta = now.time_enabled - u->rd[i].time_enabled,
-			.running_delta = now.time_running - u->rd[i].time_running,
-		};
+		(void)timeline_add(u->tl, -1, u->names[i], t_ns, now.value - u->rd[i].value,
+				   now.time_enabled - u->rd[i].time_enabled, now.time_running - u->rd[i].time_running);
 		u->rd[i] = now;
 	}
 }
@@ -275,9 +265,6 @@ static int uncore_store(void *state, struct store *st, const struct run_result *
 	if (!u->enabled)
 		return 0;
 	if (u->set.nevents) {
-		for (size_t i = 0; i < u->nsamples; i++)
-			if (store_sample(st, run_id, &u->samples[i]) < 0)
-				return -EIO;
 		return store_sockets(u, st, run_id);
 	}
 	/* no memory-controller counters: estimate from the workers' misses */
@@ -314,7 +301,6 @@ static void uncore_destroy(void *state)
 	free(u->open_reason);
 	free(u->rd);
 	free(u->names);
-	free(u->samples);
 	free(u->why_none);
 	mc_set_clear(&u->set);
 	free(u);

@@ -6,7 +6,8 @@
  *      sampling timerfds, signalfd
  *   3. killing what is left of a run's process trees
  *   4. one run: placement, co-runners, spawning, timers and release, teardown
- *   5. the campaign loop: plan order, progress, one transaction per run
+ *   5. the campaign loop: plan order, progress, one transaction per run,
+ *      the campaign's limits of time and database growth
  *
  * Output tails are capture.c's, co-runners corunner.c's, fork and exec
  * spawn.c's. Every worker gets its own process group; scalprof is a child
@@ -61,6 +62,8 @@ struct run_ctx {
 	int go_read, go_write, timer_fd, sample_fd, devnull;
 	int64_t release_ns;      /* when the barrier released the workers */
 	int timed_out, interrupted;
+	int over_time;           /* the campaign's time limit stopped the run */
+	int64_t deadline_ns;     /* that limit on CLOCK_MONOTONIC; 0: none */
 	const char *failed;      /* what a run that could not start was doing; NULL: its errno says it */
 	struct runner_progress *tick_state;
 	int64_t campaign_start;
@@ -146,6 +149,10 @@ static char *spawn_error(const struct run_ctx *rc, const struct worker_result *w
 {
 	if (m->stage == SPAWN_FAIL_CREDS)
 		return xasprintf("cannot run as uid %d, gid %d: %s", (int)w->uid, (int)w->gid, strerror(m->err));
+	/* execve checks RLIMIT_NPROC after a change of uid */
+	if (m->stage == SPAWN_FAIL_EXEC && m->err == EAGAIN)
+		return xasprintf("cannot execute '%s': %s (uid %d has as many processes as its limit allows)",
+				 rc->res->workload->command[0], strerror(m->err), (int)w->uid);
 	return xasprintf("%s '%s': %s",
 			 m->stage == SPAWN_FAIL_EXEC ? "cannot execute"
 			 : m->stage == SPAWN_FAIL_CHDIR ? "cannot change to directory"
@@ -231,6 +238,9 @@ static void set_exit(const struct run_ctx *rc, struct worker_result *w, int stat
 		} else if (rc->interrupted) {
 			w->status = WORKER_KILLED;
 			w->error = xstrdup("killed: the campaign was interrupted");
+		} else if (rc->over_time) {
+			w->status = WORKER_KILLED;
+			w->error = xstrdup("killed: the campaign reached its time limit");
 		} else {
 			w->status = WORKER_SIGNALED;
 			w->error = xasprintf("killed by signal %d (%s)", w->signal, strsignal(w->signal));
@@ -304,8 +314,13 @@ static void on_timeout(struct run_ctx *rc)
 {
 	uint64_t expirations;
 
-	if (read(rc->timer_fd, &expirations, sizeof(expirations)) > 0 && !rc->timed_out) {
-		rc->timed_out = 1;
+	if (read(rc->timer_fd, &expirations, sizeof(expirations)) > 0 && !rc->timed_out && !rc->over_time) {
+		/* armed at the sooner of the run's timeout and the campaign's
+		 * time limit (arm_timeout) */
+		if (rc->deadline_ns && mono_ns() >= rc->deadline_ns)
+			rc->over_time = 1;
+		else
+			rc->timed_out = 1;
 		kill_worker_groups(rc);
 	}
 }
@@ -497,6 +512,14 @@ static void conclude(struct run_ctx *rc)
 		res->error = xstrdup("interrupted by a signal");
 		return;
 	}
+	if (rc->over_time) {
+		const struct runner_limits *l = rc->o->limits;
+
+		res->status = RUN_INTERRUPTED;
+		res->error = xasprintf("stopped: the campaign reached its time limit of %g s (%s)", l->max_seconds,
+				       l->seconds_what ? l->seconds_what : "its limit");
+		return;
+	}
 	if (rc->timed_out) {
 		res->status = RUN_TIMEOUT;
 		res->error = xasprintf("timed out after %g s", rc->o->campaign->timeout_s);
@@ -611,6 +634,8 @@ static int spawn_workers(struct run_ctx *rc, const struct plan_run *pr, const in
 	rc->go_read = go[0][0];
 	rc->go_write = go[0][1];
 	r = probe_set_run_begin(rc->probes, (int)rc->nw);
+	if (r < 0)
+		rc->failed = "staging its timeline";
 	for (size_t i = 0; i < rc->nw && r == 0; i++)
 		r = spawn_one(rc, pr, cores, i);
 	return r;
@@ -645,9 +670,13 @@ static int arm_timeout(struct run_ctx *rc)
 {
 	const struct campaign *c = rc->o->campaign;
 	struct itimerspec its = { 0 };
+	double s = c->timeout_s;
 
-	its.it_value.tv_sec = (time_t)c->timeout_s;
-	its.it_value.tv_nsec = (long)((c->timeout_s - (double)(time_t)c->timeout_s) * 1e9);
+	/* the campaign's time limit, when it comes first */
+	if (rc->deadline_ns && (double)(rc->deadline_ns - mono_ns()) / 1e9 < s)
+		s = rc->deadline_ns > mono_ns() ? (double)(rc->deadline_ns - mono_ns()) / 1e9 : 0;
+	its.it_value.tv_sec = (time_t)s;
+	its.it_value.tv_nsec = (long)((s - (double)(time_t)s) * 1e9);
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 		its.it_value.tv_nsec = 1;
 	if (timerfd_settime(rc->timer_fd, 0, &its, NULL) < 0) {
@@ -925,6 +954,7 @@ static int perform_run(struct run_ctx *rc, const struct plan_run *pr, struct run
 
 	rc->res = res;
 	rc->timed_out = 0;
+	rc->over_time = 0;
 	rc->failed = NULL;
 	r = run_one(rc, pr);
 	if (r < 0)
@@ -941,6 +971,39 @@ static int perform_run(struct run_ctx *rc, const struct plan_run *pr, struct run
 	return r;
 }
 
+/* The campaign's limits after run pr (more: runs are left): 0 to go on,
+ * or -ETIME, -EFBIG, or -EIO (the database's size unreadable) with a
+ * fresh *ret_error. base_bytes: the database's size before the first run. */
+static int check_limits(const struct run_ctx *rc, const struct plan_run *pr, int more, int64_t base_bytes,
+			char **ret_error)
+{
+	const struct runner_limits *l = rc->o->limits;
+	int64_t used;
+
+	if (!l)
+		return 0;
+	if (rc->over_time || (more && rc->deadline_ns && mono_ns() >= rc->deadline_ns)) {
+		*ret_error = xasprintf("stopped after run %d: the campaign's runs took %.1f s, beyond its limit of %g s (%s)",
+				       pr->seq, (double)(mono_ns() - rc->campaign_start) / 1e9, l->max_seconds,
+				       l->seconds_what ? l->seconds_what : "its limit");
+		return -ETIME;
+	}
+	if (!more || l->max_growth_bytes <= 0)
+		return 0;
+	if (store_used_bytes(rc->o->store, &used) < 0) {
+		*ret_error = xasprintf("the database's size could not be read: %s", store_errmsg(rc->o->store));
+		return -EIO;
+	}
+	if (used - base_bytes > l->max_growth_bytes) {
+		*ret_error = xasprintf("stopped after run %d: the campaign grew the database by %lld bytes, beyond its "
+				       "limit of %lld (%s)",
+				       pr->seq, (long long)(used - base_bytes), (long long)l->max_growth_bytes,
+				       l->growth_what ? l->growth_what : "its limit");
+		return -EFBIG;
+	}
+	return 0;
+}
+
 static void count_run(struct runner_summary *sum, const struct run_result *res)
 {
 	sum->runs_done++;
@@ -953,11 +1016,14 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 			struct runner_summary *ret_summary, char **ret_error)
 {
 	const struct campaign *c = o->campaign;
+	const struct runner_limits *l = o->limits;
 	struct probe_env env = {
 		.events = c->events, .nevents = c->nevents, .bandwidth = c->bandwidth,
 		.mc_read = c->mc_read, .mc_read_count = c->mc_read_count,
 		.mc_write = c->mc_write, .mc_write_count = c->mc_write_count,
+		.store = o->store, .max_samples = l ? l->max_samples : 0, .max_samples_what = l ? l->samples_what : NULL,
 	};
+	int64_t base_bytes = 0;
 	struct run_ctx rc = { .o = o, .timer_fd = -1, .sample_fd = -1, .devnull = -1, .go_read = -1, .go_write = -1 };
 	struct runner_progress prog = { .total = plan->nruns, .repetitions = c->repetitions };
 	int r;
@@ -966,6 +1032,12 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	*ret_error = NULL;
 	rc.tick_state = &prog;
 	rc.campaign_start = mono_ns();
+	if (l && l->max_seconds > 0)
+		rc.deadline_ns = rc.campaign_start + (int64_t)(l->max_seconds * 1e9);
+	if (l && l->max_growth_bytes > 0 && store_used_bytes(o->store, &base_bytes) < 0) {
+		*ret_error = xasprintf("the database's size could not be read: %s", store_errmsg(o->store));
+		return -EIO;
+	}
 	r = probe_set_new(&env, &rc.probes);
 	if (r < 0) {
 		*ret_error = xasprintf("cannot set up the probes: %s", strerror(-r));
@@ -997,6 +1069,8 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 			report_progress(&rc, PROGRESS_DONE, i + 1);
 		}
 		result_clear(&res);
+		if (r == 0)
+			r = check_limits(&rc, pr, i + 1 < plan->nruns, base_bytes, ret_error);
 		if (r < 0)
 			goto out;
 	}

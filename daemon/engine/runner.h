@@ -34,6 +34,20 @@ struct runner_progress {
 
 typedef void (*runner_progress_fn)(void *arg, const struct runner_progress *p);
 
+/* What a campaign may take (scalprofd's configuration); a 0 is no limit.
+ * Each *_what names its limit in the messages, e.g. "max_campaign_seconds
+ * in /etc/scalprof/scalprofd.yaml". */
+struct runner_limits {
+	double max_seconds;           /* the runs, from the first one's start: the run going on at the
+				       * limit is stopped (stored as interrupted) and so is the campaign */
+	const char *seconds_what;
+	int64_t max_growth_bytes;     /* the database's growth since the first run, checked after each
+				       * run stored: beyond it the campaign stops */
+	const char *growth_what;
+	uint64_t max_samples;         /* a run's timeline: beyond it sampling stops, with a note */
+	const char *samples_what;
+};
+
 struct runner_opts {
 	const struct campaign *campaign;
 	const struct topology *topo;
@@ -45,6 +59,7 @@ struct runner_opts {
 	uint64_t cache_hog_bytes;     /* interference: the cache co-runner's set; 0: 2 MiB */
 	const struct spawn_creds *creds; /* workers and co-runners run as; NULL: as we are */
 	char *const *base_env;        /* their environment before the campaign's; NULL: ours */
+	const struct runner_limits *limits; /* NULL: none */
 };
 
 struct runner_summary {
@@ -53,9 +68,11 @@ struct runner_summary {
 };
 
 /* Runs every planned run. Returns 0 when all runs were performed (some may
- * have failed: see summary), -EINTR when a signal on sigfd stopped it, or
- * another -errno with a fresh *ret_error when scalprof itself could not go
- * on (e.g. the database could not be written). Does not log. */
+ * have failed: see summary), -EINTR when a signal on sigfd stopped it,
+ * -ETIME or -EFBIG with a fresh *ret_error when it was stopped at its
+ * limit of time or of database growth (opts->limits), or another -errno
+ * with a fresh *ret_error when scalprof itself could not go on (e.g. the
+ * database could not be written). Does not log. */
 int runner_run_campaign(const struct runner_opts *opts, const struct plan *plan,
 			struct runner_summary *ret_summary, char **ret_error);
 

@@ -133,7 +133,7 @@ static int perform_runs(const struct session_opts *o, const struct plan *plan, i
 		.sigfd = o->sigfd, .progress = h ? h->progress : NULL, .progress_arg = h ? h->arg : NULL,
 		/* the cache co-runner keeps half the measured usable cache hot */
 		.cache_hog_bytes = store_usable_llc(o->store, machine_id) / 2,
-		.creds = o->creds, .base_env = o->base_env,
+		.creds = o->creds, .base_env = o->base_env, .limits = o->limits,
 	};
 	char *err = NULL;
 	int r;

@@ -63,6 +63,7 @@ struct session_opts {
 	char *const *base_env;       /* their environment before the campaign's; NULL: ours */
 	const char *version;         /* stored with the verdicts */
 	const struct session_hooks *hooks; /* may be NULL */
+	const struct runner_limits *limits; /* what the campaign may take; NULL: no limit */
 };
 
 struct session_result {

@@ -158,6 +158,13 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 	ssize_t n;
 
 	setpgid(0, 0);
+	/* the submitter's process limit, set while still root (an unprivileged
+	 * process cannot raise a hard limit it inherited lower): RLIMIT_NPROC
+	 * counts the processes of the real uid, so after setresuid every fork
+	 * of the workload, and its exec, is checked against it */
+	if (req->creds && req->creds->nproc &&
+	    setrlimit(RLIMIT_NPROC, &(struct rlimit){ req->creds->nproc, req->creds->nproc }) < 0)
+		child_fail(req->status_fd, SPAWN_FAIL_CREDS);
 	if (req->creds && spawn_take_creds(req->creds) < 0)
 		child_fail(req->status_fd, SPAWN_FAIL_CREDS);
 	/* after the uid changes: a change of credentials clears the signal */

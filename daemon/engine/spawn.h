@@ -7,6 +7,7 @@
 
 #include <sched.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /* Who a worker runs as (scalprofd: the submitter). */
@@ -15,6 +16,7 @@ struct spawn_creds {
 	gid_t gid;
 	const gid_t *groups;    /* supplementary groups */
 	size_t ngroups;
+	rlim_t nproc;           /* RLIMIT_NPROC (soft and hard) under the uid; 0: inherited */
 };
 
 struct spawn_req {
@@ -47,8 +49,8 @@ struct spawn_msg {
 #define SPAWN_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
 /* Forks the worker. It becomes the leader of its own process group (so the
- * whole tree can be killed), takes req->creds if given (groups, gid, then
- * uid: it cannot go back), dies with its parent, resets every signal to
+ * whole tree can be killed), takes req->creds if given (the process
+ * limit, groups, gid, then uid: it cannot go back), dies with its parent, resets every signal to
  * its default with none blocked, sets no_new_privs, keeps only descriptors
  * 0-2 across exec, pins itself, waits for the barrier and execs argv[0] as
  * found in envp's PATH (SPAWN_DEFAULT_PATH without one), after the drop and

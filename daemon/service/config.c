@@ -39,6 +39,10 @@ struct raw_config {
 	/* the members' copy of the database (publish.h) */
 	char *shared_database;
 	double shared_interval_s;
+	/* per-campaign limits */
+	int max_workers_per_run, max_repetitions;
+	double max_campaign_seconds;
+	int64_t max_samples_per_run, max_db_growth_bytes, max_processes_per_user;
 };
 
 #define OPT (CYAML_FLAG_OPTIONAL)
@@ -74,6 +78,13 @@ static const cyaml_schema_field_t config_fields[] = {
 	CYAML_FIELD_STRING_PTR("shared_database", OPT_PTR, struct raw_config, shared_database, 1, 4096),
 	CYAML_FIELD_FLOAT("shared_interval_s", OPT, struct raw_config, shared_interval_s),
 	CYAML_FIELD_MAPPING_PTR("clients", OPT_PTR, struct raw_config, clients, clients_fields),
+	/* per-campaign limits */
+	CYAML_FIELD_INT("max_workers_per_run", OPT, struct raw_config, max_workers_per_run),
+	CYAML_FIELD_INT("max_repetitions", OPT, struct raw_config, max_repetitions),
+	CYAML_FIELD_FLOAT("max_campaign_seconds", OPT, struct raw_config, max_campaign_seconds),
+	CYAML_FIELD_INT("max_samples_per_run", OPT, struct raw_config, max_samples_per_run),
+	CYAML_FIELD_INT("max_db_growth_bytes", OPT, struct raw_config, max_db_growth_bytes),
+	CYAML_FIELD_INT("max_processes_per_user", OPT, struct raw_config, max_processes_per_user),
 	CYAML_FIELD_END,
 };
 
@@ -89,7 +100,8 @@ static const char *config_keys_for(const char *path)
 	return strncmp(path, "defaults", 8) == 0
 		? "repetitions, timeout_s"
 		: "database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, "
-		  "max_request_bytes, shared_database, shared_interval_s, clients";
+		  "max_request_bytes, shared_database, shared_interval_s, clients, max_workers_per_run, max_repetitions, "
+		  "max_campaign_seconds, max_samples_per_run, max_db_growth_bytes, max_processes_per_user";
 }
 
 static const char *config_enum_values(const char *key)
@@ -263,6 +275,65 @@ static int check_clients(struct yamlerr *e, const struct raw_clients *raw, struc
 	return 0;
 }
 
+/* ---- per-campaign limits ----------------------------------------------- */
+
+/* The integer key, given or defaulted, within [lo, hi]. */
+static int limit_int(struct yamlerr *e, const char *key, int64_t v, int64_t def, int64_t lo, int64_t hi,
+		     int64_t *ret)
+{
+	*ret = def;
+	if (!given(e, key))
+		return 0;
+	if (v < lo || v > hi)
+		return yamlerr_at(e, key, "must be between %lld and %lld, got %lld", (long long)lo, (long long)hi,
+				  (long long)v);
+	*ret = v;
+	return 0;
+}
+
+/* What one campaign may take (config.h, struct config_limits). */
+static int check_campaign_limits(struct yamlerr *e, const struct raw_config *raw, struct config *c)
+{
+	static const char *const ints[] = { "max_workers_per_run", "max_repetitions", "max_samples_per_run",
+					     "max_db_growth_bytes", "max_processes_per_user" };
+	struct config_limits *l = &c->limits;
+	int64_t v;
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		if (yamlerr_check_int(e, ints[i]) < 0)
+			return -EINVAL;
+	if ((r = limit_int(e, "max_workers_per_run", raw->max_workers_per_run, 1024, 1, 100000, &v)) < 0)
+		return r;
+	l->max_workers_per_run = (int)v;
+	if ((r = limit_int(e, "max_repetitions", raw->max_repetitions, 1000, 1, 100000, &v)) < 0)
+		return r;
+	l->max_repetitions = (int)v;
+	if ((r = limit_int(e, "max_samples_per_run", raw->max_samples_per_run, 1000000, 1, 1000000000, &v)) < 0)
+		return r;
+	l->max_samples_per_run = (uint64_t)v;
+	if ((r = limit_int(e, "max_db_growth_bytes", raw->max_db_growth_bytes, 1 << 30, 65536, INT64_MAX, &v)) < 0)
+		return r;
+	l->max_db_growth_bytes = v;
+	if ((r = limit_int(e, "max_processes_per_user", raw->max_processes_per_user, 4096, 16, 4194304, &v)) < 0)
+		return r;
+	l->max_processes_per_user = (long)v;
+	l->max_campaign_seconds = 86400;
+	if (given(e, "max_campaign_seconds")) {
+		if (!(raw->max_campaign_seconds > 0) || raw->max_campaign_seconds > 366 * 86400.0)
+			return yamlerr_at(e, "max_campaign_seconds", "must be a number of seconds above 0 (at most a year), got %g",
+					  raw->max_campaign_seconds);
+		l->max_campaign_seconds = raw->max_campaign_seconds;
+	}
+	/* a configuration from before max_repetitions keeps its default */
+	if (!given(e, "max_repetitions") && c->defaults.repetitions > l->max_repetitions)
+		l->max_repetitions = c->defaults.repetitions;
+	if (c->defaults.repetitions > l->max_repetitions)
+		return yamlerr_at(e, "defaults.repetitions", "must be at most max_repetitions (%d), got %d",
+				  l->max_repetitions, c->defaults.repetitions);
+	return 0;
+}
+
 static int check(struct yamlerr *e, const struct raw_config *raw, struct config *c)
 {
 	int r;
@@ -273,7 +344,9 @@ static int check(struct yamlerr *e, const struct raw_config *raw, struct config 
 	r = check_places(e, raw, c);
 	if (r == 0)
 		r = check_limits(e, raw, c);
-	return r < 0 ? r : check_clients(e, raw->clients, &c->clients);
+	if (r == 0)
+		r = check_clients(e, raw->clients, &c->clients);
+	return r < 0 ? r : check_campaign_limits(e, raw, c);
 }
 
 int config_parse(const char *name, const char *text, size_t len, struct config *c, char **ret_error)

@@ -3,6 +3,7 @@
 #ifndef SCALPROF_CONFIG_H
 #define SCALPROF_CONFIG_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "model/campaign.h"
@@ -24,6 +25,18 @@ struct client_limits {
 	int queued_per_user;      /* one user's campaigns queued or running: 32 */
 };
 
+/* ---- per-campaign limits (scalprofd(8), LIMITS): what one campaign may
+ * take of the machine, the daemon and its database. Not for `scalprof
+ * run`, which runs as its user. */
+struct config_limits {
+	int max_workers_per_run;      /* refused at submit beyond it */
+	int max_repetitions;          /* refused at submit beyond it */
+	double max_campaign_seconds;  /* its runs: the campaign is stopped there */
+	uint64_t max_samples_per_run; /* a run's timeline stops there, with a note */
+	int64_t max_db_growth_bytes;  /* checked after each run: the campaign stops beyond it */
+	long max_processes_per_user;  /* RLIMIT_NPROC of the workers, as their submitter */
+};
+
 struct config {
 	char *database;          /* /var/lib/scalprof/scalprof.db */
 	char *socket;            /* /run/scalprof/scalprofd.sock */
@@ -39,6 +52,7 @@ struct config {
 	char *shared_database;   /* /var/lib/scalprof/scalprof-shared.db */
 	double shared_interval_s; /* published at most this often while a campaign runs */
 	struct client_limits clients;
+	struct config_limits limits;
 };
 
 /* Reads and checks path. Returns 0 and fills *c (config_clear it), or

@@ -315,7 +315,17 @@ static int queue_outcome(struct exec_ctx *x, int r, const struct session_result 
 static int run_queued(struct exec_ctx *x, const struct topology *topo, const struct campaign *c, int sigfd)
 {
 	const struct queue_item *it = x->it;
-	struct spawn_creds creds = { .uid = it->uid, .gid = it->gid, .groups = it->groups, .ngroups = it->ngroups };
+	const struct config_limits *cl = x->a->limits;
+	struct spawn_creds creds = { .uid = it->uid, .gid = it->gid, .groups = it->groups, .ngroups = it->ngroups,
+				     .nproc = (rlim_t)cl->max_processes_per_user };
+	char *seconds_what = xasprintf("max_campaign_seconds in %s", x->a->config_path);
+	char *growth_what = xasprintf("max_db_growth_bytes in %s", x->a->config_path);
+	char *samples_what = xasprintf("max_samples_per_run in %s", x->a->config_path);
+	struct runner_limits limits = {
+		.max_seconds = cl->max_campaign_seconds, .seconds_what = seconds_what,
+		.max_growth_bytes = cl->max_db_growth_bytes, .growth_what = growth_what,
+		.max_samples = cl->max_samples_per_run, .samples_what = samples_what,
+	};
 	char **env = submitter_env(it->uid);
 	struct session_hooks hooks = {
 		.arg = x, .begun = on_begun, .ceiling_start = on_ceiling_start, .ceiling_end = on_ceiling_end,
@@ -325,6 +335,7 @@ static int run_queued(struct exec_ctx *x, const struct topology *topo, const str
 		.kind = SESSION_DAEMON, .campaign = c, .topo = topo, .store = x->st, .user = it->user, .uid = it->uid,
 		.resume_id = it->campaign_id, .measure_ceiling = 1, .ceiling_optional = 1, .sigfd = sigfd,
 		.creds = &creds, .base_env = env, .version = scalprof_version(), .hooks = &hooks,
+		.limits = &limits,
 	};
 	struct session_result res;
 	const char *what;
@@ -339,6 +350,9 @@ static int run_queued(struct exec_ctx *x, const struct topology *topo, const str
 	ex = queue_outcome(x, r, &res);
 	session_result_clear(&res);
 	free_strv(env);
+	free(seconds_what);
+	free(growth_what);
+	free(samples_what);
 	return ex;
 }
 

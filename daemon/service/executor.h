@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "model/campaign.h"
+#include "service/config.h"
 
 /* exit statuses of the executor process */
 #define EXECUTOR_DONE 0
@@ -27,6 +28,8 @@ struct executor_args {
 	const char *shared_path; /* the members' copy (store/publish.h) */
 	gid_t shared_gid;
 	double shared_interval_s; /* published at most this often between runs, and at the end */
+	const struct config_limits *limits; /* what the campaign may take */
+	const char *config_path; /* where those limits are set, for messages */
 };
 
 /* Runs in the forked child; returns its exit status. Logs to stderr. */

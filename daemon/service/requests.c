@@ -118,6 +118,29 @@ static int may_queue(struct daemon *d, struct conn *c)
 	return 0;
 }
 
+/* The per-campaign limits a submission can be checked against now
+ * (config.h): 0, or -EINVAL after refusing it with the key to look at. */
+static int over_limits(struct daemon *d, struct conn *c, const struct campaign *camp)
+{
+	const struct config_limits *l = &d->cfg.limits;
+	int most = 0;
+
+	for (size_t i = 0; i < camp->nworkers; i++)
+		if (camp->workers[i] > most)
+			most = camp->workers[i];
+	if (most > l->max_workers_per_run) {
+		conn_fail(c, "campaign '%s' asks for %d workers in a run; this scalprofd allows at most %d "
+			  "(max_workers_per_run in %s)", camp->name, most, l->max_workers_per_run, d->config_path);
+		return -EINVAL;
+	}
+	if (camp->repetitions > l->max_repetitions) {
+		conn_fail(c, "campaign '%s' asks for %d repetitions; this scalprofd allows at most %d "
+			  "(max_repetitions in %s)", camp->name, camp->repetitions, l->max_repetitions, d->config_path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void do_submit(struct daemon *d, struct conn *c, const struct request *req)
 {
 	struct campaign *camp;
@@ -132,7 +155,7 @@ static void do_submit(struct daemon *d, struct conn *c, const struct request *re
 	if (nruns > (size_t)d->cfg.max_runs)
 		conn_fail(c, "campaign '%s' plans %zu runs; this scalprofd accepts at most %d (max_runs in %s)",
 			  camp->name, nruns, d->cfg.max_runs, d->config_path);
-	else
+	else if (over_limits(d, c, camp) == 0)
 		enqueue(d, c, req, camp, nruns);
 	campaign_free(camp);
 	sched_next(d);

@@ -138,6 +138,8 @@ static void __attribute__((noreturn)) exec_child(struct daemon *d, int64_t qid, 
 		.db_path = d->cfg.database, .lock_path = d->cfg.lock, .queue_id = qid,
 		.progress_fd = p[1], .daemon_pid = getppid(), .shared_path = d->cfg.shared_database,
 		.shared_gid = d->cfg.gid, .shared_interval_s = d->cfg.shared_interval_s,
+		.limits = &d->cfg.limits,
+		.config_path = d->config_path,
 	};
 	sigset_t none;
 

@@ -1,7 +1,8 @@
 /* store.c: the SQLite database (see store.h).
  *
  * Sections: 1. migrations from the embedded schema.sql; 2. open/close;
- * 3. machines and campaigns; 4. runs, workers and counters. */
+ * 3. machines and campaigns; 4. runs, workers and counters; 5. the
+ * timeline's staging. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -686,4 +687,110 @@ int store_find_campaign(struct store *st, const char *text, int64_t *ret_id)
 		store_fail(st, "finding the campaign");
 	sqlite3_finalize(s);
 	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+/* ---- 5. the timeline's staging ---------------------------------------- */
+
+/* Why staging and not the run's transaction opened at its start: that
+ * transaction would hold the database's write lock for the whole run
+ * (minutes, hours), against the daemon's own queue updates, and keep every
+ * sample in the WAL until its end; a TEMP table is this connection's own,
+ * locks nothing in the database, and vanishes with the connection. */
+int store_stage_clear(struct store *st)
+{
+	/* a file, whatever the build's default (memory would defeat the
+	 * point), with a page cache of 1 MiB; outside any transaction */
+	return sql_exec(st, "staging the timeline",
+			"PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -1024;"
+			" CREATE TEMP TABLE IF NOT EXISTS sample_stage (worker INTEGER NOT NULL,"
+			" t_ns INTEGER NOT NULL, event TEXT NOT NULL, delta INTEGER, time_enabled_delta INTEGER,"
+			" time_running_delta INTEGER);"
+			" CREATE TEMP TABLE IF NOT EXISTS stage_workers (worker INTEGER PRIMARY KEY, id INTEGER);"
+			" DELETE FROM temp.sample_stage; DELETE FROM temp.stage_workers");
+}
+
+int store_stage_samples(struct store *st, const struct stage_row *rows, size_t n)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	/* a savepoint: its own transaction between runs, nested in the run's
+	 * when the last rows come at its store */
+	if (sql_exec(st, "staging samples", "SAVEPOINT stage") < 0)
+		return -EIO;
+	r = sql_prepare(st, "staging samples",
+			"INSERT INTO temp.sample_stage (worker, t_ns, event, delta, time_enabled_delta,"
+			" time_running_delta) VALUES (?,?,?,?,?,?)",
+			&s);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		sqlite3_bind_int(s, 1, rows[i].worker);
+		sqlite3_bind_int64(s, 2, rows[i].t_ns);
+		sqlite3_bind_text(s, 3, rows[i].event, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)rows[i].delta);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)rows[i].enabled_delta);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)rows[i].running_delta);
+		r = sql_step_cached(st, s, "staging samples");
+	}
+	if (r == 0) {
+		sqlite3_finalize(s);
+		return sql_exec(st, "staging samples", "RELEASE stage");
+	}
+	if (s)
+		sqlite3_finalize(s);
+	sqlite3_exec(st->db, "ROLLBACK TO stage; RELEASE stage", NULL, NULL, NULL);
+	return r;
+}
+
+int store_stage_move(struct store *st, int64_t run_id, const int64_t *worker_ids, size_t nworkers)
+{
+	sqlite3_stmt *s;
+	int r = sql_prepare(st, "storing the timeline", "INSERT INTO temp.stage_workers (worker, id) VALUES (?,?)", &s);
+
+	for (size_t w = 0; r == 0 && w < nworkers; w++) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)w);
+		sqlite3_bind_int64(s, 2, worker_ids[w]);
+		r = sql_step_cached(st, s, "storing the timeline");
+	}
+	if (s)
+		sqlite3_finalize(s);
+	if (r < 0 || sql_prepare_id(st, "storing the timeline",
+				    "INSERT INTO samples (run_id, worker_id, t_ns, event, delta, time_enabled_delta,"
+				    " time_running_delta) SELECT ?1, m.id, s.t_ns, s.event, s.delta,"
+				    " s.time_enabled_delta, s.time_running_delta FROM temp.sample_stage s"
+				    " LEFT JOIN temp.stage_workers m ON m.worker = s.worker"
+				    " WHERE s.worker < 0 OR m.id IS NOT NULL ORDER BY s.rowid",
+				    run_id, &s) < 0)
+		return -EIO;
+	r = sql_step_once(st, s, "storing the timeline");
+	/* not store_stage_clear: temp_store cannot change in a transaction */
+	return r < 0 ? r
+		     : sql_exec(st, "storing the timeline",
+				"DELETE FROM temp.sample_stage; DELETE FROM temp.stage_workers");
+}
+
+int store_run_timeline_note(struct store *st, int64_t run_id, const char *note)
+{
+	sqlite3_stmt *s;
+
+	if (sql_prepare_id(st, "noting the timeline's end", "UPDATE runs SET timeline_note = ?2 WHERE id = ?1", run_id,
+			   &s) < 0)
+		return -EIO;
+	sqlite3_bind_text(s, 2, note, -1, SQLITE_STATIC);
+	return sql_step_once(st, s, "noting the timeline's end");
+}
+
+int store_used_bytes(struct store *st, int64_t *ret_bytes)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sql_prepare(st, "measuring the database",
+			"SELECT (SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM"
+			" pragma_freelist_count), (SELECT page_size FROM pragma_page_size)",
+			&s) < 0)
+		return -EIO;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*ret_bytes = sqlite3_column_int64(s, 0) * sqlite3_column_int64(s, 1);
+	return sql_rows_end(st, s, rc == SQLITE_ROW ? sqlite3_step(s) : rc, "measuring the database");
 }

@@ -111,6 +111,39 @@ struct sample_row {
  * transaction, so a run's samples are written in one batch. */
 int store_sample(struct store *st, int64_t run_id, const struct sample_row *row);
 
+/* The timeline of the run going on, staged while it runs. Samples are
+ * written in batches to a TEMP table of this connection (a temporary file,
+ * with its own small page cache), never to the database itself, so that
+ * the memory of a run stays flat whatever its interval and worker count,
+ * and nothing of a run is in the database before its one transaction:
+ * store_stage_move copies the staged rows into samples inside it, and a
+ * run that is not stored leaves only staged rows, which the next
+ * store_stage_clear (or closing the store) drops. */
+struct stage_row {
+	int worker;              /* the worker's index in the run (0-based); -1: system-wide */
+	int64_t t_ns;            /* since the barrier */
+	const char *event;
+	uint64_t delta, enabled_delta, running_delta;
+};
+/* Empties the staging table, creating it if need be. Returns 0 or -EIO. */
+int store_stage_clear(struct store *st);
+/* Appends n rows to the staging table in one write. Returns 0 or -EIO
+ * (the disk is full: store_errmsg says so); the staged rows before them
+ * stay. */
+int store_stage_samples(struct store *st, const struct stage_row *rows, size_t n);
+/* Inside the run's transaction, before store_run_figures: moves every
+ * staged row into samples for run_id, worker index w becoming
+ * worker_ids[w] (w < nworkers; rows of other indexes are dropped), in the
+ * order they were staged. Returns 0 or -EIO. */
+int store_stage_move(struct store *st, int64_t run_id, const int64_t *worker_ids, size_t nworkers);
+/* Records why run_id's timeline stops before the run's end (runs.
+ * timeline_note). Returns 0 or -EIO. */
+int store_run_timeline_note(struct store *st, int64_t run_id, const char *note);
+
+/* The bytes the database's pages hold (its pages less its free list),
+ * as this connection sees it. Returns 0 and *ret_bytes, or -EIO. */
+int store_used_bytes(struct store *st, int64_t *ret_bytes);
+
 struct bandwidth_row {
 	int socket;              /* -1: not per socket */
 	const char *source, *pmu, *status, *reason;

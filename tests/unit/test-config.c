@@ -18,7 +18,8 @@
 
 #define KEYS                                                                                                           \
 	"database, socket, group, lock, defaults, max_runs, resume_interrupted, client_timeout_s, max_request_bytes, " \
-	"shared_database, shared_interval_s, clients"
+	"shared_database, shared_interval_s, clients, max_workers_per_run, max_repetitions, max_campaign_seconds, " \
+	"max_samples_per_run, max_db_growth_bytes, max_processes_per_user"
 
 static int parse(const char *text, struct config *c, char **err)
 {
@@ -74,6 +75,14 @@ static void defaults(void)
 	ok(c.shared_interval_s == 10, "shared_interval_s defaults to 10 s (%g)", c.shared_interval_s);
 	is_int(c.defaults.repetitions, 0, "defaults.repetitions: 0, the campaign's own default");
 	ok(c.defaults.timeout_s == 0, "defaults.timeout_s: 0, the campaign's own default");
+	/* per-campaign limits */
+	is_int(c.limits.max_workers_per_run, 1024, "max_workers_per_run defaults to 1024");
+	is_int(c.limits.max_repetitions, 1000, "max_repetitions defaults to 1000");
+	ok(c.limits.max_campaign_seconds == 86400, "max_campaign_seconds defaults to a day (%g)",
+	   c.limits.max_campaign_seconds);
+	ok(c.limits.max_samples_per_run == 1000000, "max_samples_per_run defaults to 1000000");
+	ok(c.limits.max_db_growth_bytes == 1 << 30, "max_db_growth_bytes defaults to 1 GiB");
+	ok(c.limits.max_processes_per_user == 4096, "max_processes_per_user defaults to 4096");
 	config_clear(&c);
 	ok(c.database == NULL && c.socket == NULL && c.group == NULL && c.lock == NULL && c.max_runs == 0,
 	   "config_clear frees and zeroes");
@@ -123,9 +132,20 @@ static void each_key(void)
 		  "client_timeout_s: 0.25\n"
 		  "max_request_bytes: 8192\n"
 		  "shared_database: /srv/sp/members.db\n"
-		  "shared_interval_s: 0\n",
+		  "shared_interval_s: 0\n"
+
+		  "max_workers_per_run: 64\n"
+		  "max_repetitions: 9\n"
+		  "max_campaign_seconds: 90.5\n"
+		  "max_samples_per_run: 5000\n"
+		  "max_db_growth_bytes: 10000000000\n"
+		  "max_processes_per_user: 100\n",
 		  &c, "every key"))
 		return;
+	ok(c.limits.max_workers_per_run == 64 && c.limits.max_repetitions == 9 &&
+	   c.limits.max_campaign_seconds == 90.5 && c.limits.max_samples_per_run == 5000 &&
+	   c.limits.max_db_growth_bytes == 10000000000LL && c.limits.max_processes_per_user == 100,
+	   "the per-campaign limits, growth beyond 32 bits");
 	is_str(c.database, "/srv/sp/x.db", "database");
 	is_str(c.shared_database, "/srv/sp/members.db", "shared_database");
 	ok(c.shared_interval_s == 0, "shared_interval_s 0: after every run");
@@ -223,6 +243,27 @@ static const struct {
      "defaults.timeout_s over a week"},
     {"group: root\ndefaults:\n  timeout_s: .inf\n", "c.yaml:3:3: defaults.timeout_s: expected a number, got .inf",
      "an infinite defaults.timeout_s"},
+    /* per-campaign limits */
+    {"group: root\nmax_workers_per_run: 0\n",
+     "c.yaml:2:1: max_workers_per_run: must be between 1 and 100000, got 0", "max_workers_per_run 0"},
+    {"group: root\nmax_repetitions: 100001\n",
+     "c.yaml:2:1: max_repetitions: must be between 1 and 100000, got 100001", "max_repetitions too many"},
+    {"group: root\nmax_repetitions: 2\ndefaults:\n  repetitions: 3\n",
+     "c.yaml:4:3: defaults.repetitions: must be at most max_repetitions (2), got 3",
+     "defaults.repetitions beyond max_repetitions"},
+    {"group: root\nmax_campaign_seconds: 0\n",
+     "c.yaml:2:1: max_campaign_seconds: must be a number of seconds above 0 (at most a year), got 0",
+     "max_campaign_seconds 0"},
+    {"group: root\nmax_samples_per_run: 1000000001\n",
+     "c.yaml:2:1: max_samples_per_run: must be between 1 and 1000000000, got 1000000001",
+     "max_samples_per_run too many"},
+    {"group: root\nmax_db_growth_bytes: 1024\n",
+     "c.yaml:2:1: max_db_growth_bytes: must be between 65536 and 9223372036854775807, got 1024",
+     "max_db_growth_bytes below 64 KiB"},
+    {"group: root\nmax_db_growth_bytes: 1.5\n", "c.yaml:2:1: max_db_growth_bytes: expected a whole number, got '1.5'",
+     "a fraction for max_db_growth_bytes"},
+    {"group: root\nmax_processes_per_user: 15\n",
+     "c.yaml:2:1: max_processes_per_user: must be between 16 and 4194304, got 15", "max_processes_per_user 15"},
     {"sockets: /tmp/x\n", "c.yaml:1:1: sockets: unknown key (expected one of " KEYS ")", "an unknown key"},
     {"group: root\ndefaults:\n  reps: 2\n",
      "c.yaml:3:3: defaults.reps: unknown key (expected one of repetitions, timeout_s)",

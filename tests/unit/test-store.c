@@ -98,6 +98,35 @@ int main(void)
 		       "the new scaling view reads the old runs: 2 x 2 s / 4 s = 1.00");
 		is_int(scalar(db, "SELECT round(efficiency * 100) FROM scaling WHERE n_workers = 2"), 50,
 		       "efficiency 2 s / 4 s = 0.50");
+		{
+			/* the timeline's staging: nothing in the database until the
+			 * run's transaction moves it */
+			static const struct stage_row rows[] = {
+				{ -1, 10, "mc/read", 1, 10, 10 }, { 4, 15, "task-clock", 9, 5, 5 },
+				{ -1, 20, "mc/read", 2, 10, 10 }, { -1, 30, "mc/read", 3, 10, 10 },
+			};
+			int64_t before = 0, after = 0;
+
+			is_int(store_stage_clear(st), 0, "staging: created and emptied");
+			is_int(store_stage_samples(st, rows, 4), 0, "staging: four rows in one write");
+			is_int(scalar(db, "SELECT count(*) FROM main.samples"), 0, "staged rows are not samples yet");
+			is_int(scalar(db, "SELECT count(*) FROM main.sqlite_schema WHERE name LIKE '%stage%'"), 0,
+			       "and the staging table is not in the database");
+			is_int(store_used_bytes(st, &before), 0, "the database's used bytes are read");
+			is_int(store_run_begin(st), 0, "the run's transaction");
+			is_int(store_stage_move(st, 1, NULL, 0), 0, "moved into run 1");
+			is_int(store_run_timeline_note(st, 1, "stopped"), 0, "with a note");
+			is_int(store_run_commit(st), 0, "committed");
+			is_int(scalar(db, "SELECT count(*) FROM samples WHERE run_id = 1 AND worker_id IS NULL"), 3,
+			       "the system-wide rows are samples of the run; a worker's beyond the run's is dropped");
+			is_int(scalar(db, "SELECT group_concat(delta, '') FROM samples WHERE run_id = 1"), 123,
+			       "in the order they were staged");
+			is_int(scalar(db, "SELECT count(*) FROM temp.sample_stage"), 0, "the staging is empty after");
+			is_int(scalar(db, "SELECT timeline_note = 'stopped' FROM runs WHERE id = 1"), 1,
+			       "runs.timeline_note holds the note");
+			ok(store_used_bytes(st, &after) == 0 && before > 0 && after >= before,
+			   "used bytes %lld, then %lld", (long long)before, (long long)after);
+		}
 		store_close(st);
 		st = NULL;
 	}
