@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +75,23 @@ static int child_cloexec_all(void)
  * SIG_IGN for SIGPIPE and the signals read through signalfd must not reach
  * the workload. SIGKILL, SIGSTOP and the C library's own signals refuse
  * the change, which is harmless. */
+/* The C library refuses to touch the real-time signals it keeps for its
+ * threads (32 and 33 with glibc), yet a parent that ignored them passes
+ * that on through exec (seen under a process manager): the kernel is
+ * asked directly. Its struct sigaction on x86-64 and arm64: handler,
+ * flags, restorer, then the mask, whose size is the last argument. */
+static void kernel_default(int sig)
+{
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		uint64_t mask;
+	} k = { SIG_DFL, 0, NULL, 0 };
+
+	(void)syscall(SYS_rt_sigaction, sig, &k, NULL, sizeof(k.mask));
+}
+
 static void child_default_signals(void)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -81,7 +99,8 @@ static void child_default_signals(void)
 
 	sigemptyset(&dfl.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
+		if (sigaction(sig, &dfl, NULL) < 0 && errno == EINVAL && sig != SIGKILL && sig != SIGSTOP)
+			kernel_default(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
