@@ -15,9 +15,6 @@
 
 require cmd pgrep "procps"
 chmod 711 "$TMP"
-RUN=$TMP/run
-mkdir -m 750 "$RUN"
-chgrp "$MG" "$RUN"
 # limits: phase 1 wide (memory is measured, nothing is capped), phase 2 small
 limits() { # SAMPLES SECONDS GROWTH NPROC
 	daemon_config "$MG" "$RUN/sock" <<YAML
