@@ -74,7 +74,9 @@ static void sample_gather(const struct srun *runs, size_t nruns, int n, struct s
 		 * included: only what that waiting cannot explain is others' */
 		row[COL_PSI] = isnan(r->psi_cpu) ? NAN : fmax(0, r->psi_cpu - (isnan(r->delay) ? 0 : r->delay)) / r->wall;
 		row[COL_WAIT] = r->user + r->kernel > 0 ? r->delay / (r->user + r->kernel) : NAN;
-		row[COL_SERIAL] = r->serial;
+		/* the last tick ends at the last exit's reading, a little after
+		 * the wall time ends: a phase is at most the run */
+		row[COL_SERIAL] = isnan(r->serial) || r->serial < r->wall ? r->serial : r->wall;
 		/* not fmin: it would turn an unknown into 1 */
 		row[COL_AMDAHL] = r->user + r->kernel > 0 && !isnan(r->serial_cpu)
 			? (r->serial_cpu < r->user + r->kernel ? r->serial_cpu / (r->user + r->kernel) : 1) : NAN;

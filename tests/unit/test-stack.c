@@ -274,6 +274,15 @@ static void test_serial_phase(void)
 	verdict_clear(&v);
 	vinputs_free(in, 1);
 
+	/* a phase read a little past the last exit is the whole run, no more */
+	in = workload("team", runs, ARRAY_SIZE(runs));
+	for (size_t i = 3; i < in->nruns; i++)
+		in->runs[i].serial = in->runs[i].wall + 0.02;
+	judge(in, &v, "whole-run phase");
+	ok(near(v.stack[0].serial_phase, 1.0, 1e-9), "whole-run phase: at most the wall time (%.3f)", v.stack[0].serial_phase);
+	verdict_clear(&v);
+	vinputs_free(in, 1);
+
 	/* without a timeline nothing is known, and Karp-Flatt speaks alone */
 	in = workload("team", runs, ARRAY_SIZE(runs));
 	for (size_t i = 0; i < in->nruns; i++)
