@@ -67,10 +67,17 @@ is "$?" 0 "root is not held to a queue limit"
 root_q=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' out)
 
 # --- 300 watchers
-as "$BOB" python3 "$TESTS_DIR/lib/sp-hold.py" "$SOCK" 300 "$long" "$BOB_HOME/ready" &
-hold=$!
-bg $hold
-ok "waitfor '[ -e $BOB_HOME/ready ]' 60" "bob's script has tried 300 watch connections"
+# bob_holds N WHAT: bob opens N watch connections and holds those he gets;
+# the first line of $BOB_HOME/ready counts them, the next quotes a refusal
+holders=""
+bob_holds() {
+	rm -f "$BOB_HOME/ready"
+	as "$BOB" python3 "$TESTS_DIR/lib/sp-hold.py" "$SOCK" "$1" "$long" "$BOB_HOME/ready" &
+	holders="$holders $!"
+	bg $!
+	ok "waitfor '[ -e $BOB_HOME/ready ]' 60" "$2"
+}
+bob_holds 300 "bob's script has tried 300 watch connections"
 echo "# after: bob's 300 watchers: $(head -1 "$BOB_HOME/ready")"
 is "$(head -1 "$BOB_HOME/ready")" "ok 16 / refused 284 / silent 0 / failed 0" \
 	"bob holds 16 (clients.connections_per_user), every other one is refused with an answer"
@@ -108,11 +115,7 @@ is "$(grep -c "refused" "$DLOG")" 2 "two log lines for 286 refusals"
 } >cfg.yaml
 kill -HUP "$dpid"
 ok "waitfor \"[ \$(grep -c 'reloaded $TMP/cfg.yaml' '$DLOG') = 1 ]\" 10" "set-up: reloaded with 24 connections, 4+2 reserved"
-rm -f "$BOB_HOME/ready"
-as "$BOB" python3 "$TESTS_DIR/lib/sp-hold.py" "$SOCK" 30 "$long" "$BOB_HOME/ready" &
-hold2=$!
-bg $hold2
-ok "waitfor '[ -e $BOB_HOME/ready ]' 60" "bob's script tries 30 more"
+bob_holds 30 "bob's script tries 30 more"
 echo "# after, 24 slots: bob's 30 more watchers: $(head -1 "$BOB_HOME/ready")"
 is "$(head -1 "$BOB_HOME/ready")" "ok 2 / refused 28 / silent 0 / failed 0" \
 	"bob gets 18 in all: 24 less the 4 kept for others and the 2 for root"
@@ -123,8 +126,8 @@ as "$ALICE" "$SCALPROF" list >out 2>&1
 is "$?" 0 "alice, holding none, is still served"
 "$SCALPROF" status >out 2>&1
 is "$?" 0 "so is root"
-kill "$hold" "$hold2" 2>/dev/null
-wait "$hold" "$hold2" 2>/dev/null
+kill $holders 2>/dev/null
+wait $holders 2>/dev/null
 cp cfg.first cfg.yaml
 kill -HUP "$dpid"
 ok "waitfor \"[ \$(grep -c 'reloaded $TMP/cfg.yaml' '$DLOG') = 2 ]\" 10" "set-up: the first configuration again"
