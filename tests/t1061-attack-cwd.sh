@@ -98,6 +98,23 @@ workloads:
 		"cwd: $d: the same answer whether it exists or not"
 done
 
+# 5. the campaign's python interpreter is asked its version (for the
+# conditions table) as the submitter, never as root: bob names a program
+# of his own "python3"
+mkdir -p "$BOB_HOME/bin"
+printf '#!/bin/sh\nid -u >%s/asked-as\necho "Python 3.99 (bob)"\n' "$BOB_HOME" >"$BOB_HOME/bin/python3"
+chmod 755 "$BOB_HOME/bin/python3"
+chown -R "$BOB:$BOB" "$BOB_HOME/bin"
+printf 'name: spy\nworkers: [1]\nevents: [sched]\nworkloads:\n  - name: p\n    command: [%s/bin/python3, -c, pass]\n' \
+	"$BOB_HOME" >"$BOB_HOME/bin/spy.yaml"
+chown "$BOB:$BOB" "$BOB_HOME/bin/spy.yaml"
+out=$(as "$BOB" "$SCALPROF" submit "$BOB_HOME/bin/spy.yaml" 2>&1)
+id=$(sed -n 's/.* as \([0-9]*\) .*/\1/p' <<<"$out")
+ok "[ -n '$id' ] && ended $id" "bob's campaign with his own 'python3' runs ($out)"
+is "$(cat "$BOB_HOME/asked-as" 2>/dev/null)" "$(id -u "$BOB")" "his interpreter was asked its version as bob, not as root"
+is "$(q "select python3_version from conditions c join queue u on u.campaign_id = c.campaign_id where u.id = $id")" \
+	"Python 3.99 (bob)" "and its answer is recorded"
+
 # 4. legitimate use: alice's campaign without cwd starts in its own
 # directory, and a relative cwd is taken from there
 cat >"$ALICE_HOME/proj/mine.yaml" <<'YAML'

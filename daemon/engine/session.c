@@ -10,6 +10,7 @@
 #include "analysis/report.h"
 #include "base/util.h"
 #include "engine/session.h"
+#include "engine/spawn.h"
 #include "host/hostinfo.h"
 #include "model/plan.h"
 
@@ -42,8 +43,13 @@ static int begin_new(const struct session_opts *o, struct session_result *ret, i
 	int r;
 
 	machine_info_read(o->topo, &mi);
+	conditions_read(&cond);
 	py = campaign_python(o->campaign);
-	conditions_read(py ? py->command[0] : NULL, py ? py->cwd : NULL, &cond);
+	if (py) {
+		char *argv[] = { py->command[0], (char *)"--version", NULL };
+
+		cond.python3_version = spawn_first_line(argv, o->base_env, py->cwd, o->creds);
+	}
 	r = store_machine(o->store, &mi, ret_machine);
 	if (r == 0)
 		r = store_campaign_begin(o->store, *ret_machine, o->campaign, &cond, &ret->campaign_id);

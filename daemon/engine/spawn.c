@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -236,6 +237,46 @@ pid_t spawn_worker(const struct spawn_req *req)
 	 * child's own setpgid */
 	setpgid(pid, pid);
 	return pid;
+}
+
+char *spawn_first_line(char *const *argv, char *const *envp, const char *cwd, const struct spawn_creds *creds)
+{
+	char line[256];
+	size_t got = 0;
+	int fds[2], status;
+	ssize_t k;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		/* as a worker starts, less its barrier and pinning: never as
+		 * root for a submitter's program */
+		if ((creds && spawn_take_creds(creds) < 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || null < 0 ||
+		    dup2(null, 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0 || (cwd && chdir(cwd) < 0) ||
+		    child_cloexec_all() < 0)
+			_exit(127);
+		child_default_signals();
+		child_exec(argv, envp ? envp : environ);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (pid > 0 && got < sizeof(line) - 1 &&
+	       ((k = read(fds[0], line + got, sizeof(line) - 1 - got)) > 0 || (k < 0 && errno == EINTR)))
+		got += k > 0 ? (size_t)k : 0;
+	close(fds[0]);
+	if (pid < 0)
+		return NULL;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !got)
+		return NULL;
+	line[got] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	return strdup(line);
 }
 
 static int make_pipe(int fds[2], int nonblock_read)

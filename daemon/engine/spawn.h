@@ -61,6 +61,15 @@ pid_t spawn_worker(const struct spawn_req *req);
  * back). Returns 0 or -errno; async-signal-safe, for a forked child. */
 int spawn_take_creds(const struct spawn_creds *c);
 
+/* The first line that argv prints (stdout and stderr together, at most
+ * 255 bytes), run as a worker would be: as creds (NULL: as we are), with
+ * no_new_privs, in cwd (NULL: ours), only descriptors 0-2, default
+ * signals, argv[0] found in envp's PATH (envp NULL: ours). A fresh string,
+ * or NULL when it could not run, failed or printed nothing. Waits for it;
+ * does not log. For `python3 --version`: a submitter's interpreter must
+ * never run as the daemon. */
+char *spawn_first_line(char *const *argv, char *const *envp, const char *cwd, const struct spawn_creds *creds);
+
 /* Makes n close-on-exec pipes, pipe i's read end non-blocking when
  * nonblock[i]; on failure closes those already made. Returns 0 or -errno;
  * does not log. */

@@ -1,12 +1,10 @@
 /* hostinfo.c: machine identity and campaign conditions (see hostinfo.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "host/events.h"
@@ -91,40 +89,7 @@ static char *hypervisor(void)
 	return xstrdup("unknown hypervisor");
 }
 
-/* The first line that `python --version` prints, or NULL: run as the
- * workload runs it (from cwd, found on PATH), before any worker. */
-static char *python_version(const char *python, const char *cwd)
-{
-	char line[128];
-	size_t got = 0;
-	int fd[2], status;
-	ssize_t k;
-	pid_t pid;
-
-	if (pipe2(fd, O_CLOEXEC) < 0)
-		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null < 0 || dup2(null, 0) < 0 || dup2(fd[1], 1) < 0 || dup2(fd[1], 2) < 0 || (cwd && chdir(cwd) < 0))
-			_exit(127);
-		execlp(python, python, "--version", (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	while (pid > 0 && got < sizeof(line) - 1 &&
-	       ((k = read(fd[0], line + got, sizeof(line) - 1 - got)) > 0 || (k < 0 && errno == EINTR)))
-		got += k > 0 ? (size_t)k : 0;
-	close(fd[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !got)
-		return NULL;
-	line[got] = '\0';
-	line[strcspn(line, "\n")] = '\0';
-	return xstrdup(line);
-}
-
-void conditions_read(const char *python, const char *cwd, struct conditions *cond)
+void conditions_read(struct conditions *cond)
 {
 	memset(cond, 0, sizeof(*cond));
 	if (read_long_file("/proc/sys/kernel/perf_event_paranoid", &cond->perf_event_paranoid) < 0)
@@ -136,8 +101,6 @@ void conditions_read(const char *python, const char *cwd, struct conditions *con
 		cond->smt = NULL;
 	if (read_text_file("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", &cond->governor) < 0)
 		cond->governor = NULL;
-	if (python)
-		cond->python3_version = python_version(python, cwd);
 }
 
 void conditions_clear(struct conditions *cond)

@@ -27,10 +27,9 @@ struct conditions {
 void machine_info_read(const struct topology *topo, struct machine_info *info);
 void machine_info_clear(struct machine_info *info);
 
-/* Reads the conditions; asks the interpreter python (found on PATH, or
- * relative to cwd when it names a path) its version when it is not NULL:
- * the campaign runs it. */
-void conditions_read(const char *python, const char *cwd, struct conditions *cond);
+/* Reads the conditions of the host; python3_version is left NULL for the
+ * caller, who knows as whom the campaign's interpreter may run. */
+void conditions_read(struct conditions *cond);
 void conditions_clear(struct conditions *cond);
 
 #endif
