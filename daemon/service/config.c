@@ -217,20 +217,34 @@ static int check_limits(struct yamlerr *e, const struct raw_config *raw, struct 
 
 /* ---- clients: what one user may hold ---- */
 
-/* One integer of clients: (*v holds its default) from lo to hi. */
-static int clients_int(struct yamlerr *e, const char *key, int given_v, int lo, int hi, const char *hi_says, int *v)
+/* The integer at path: a whole number (checked against the text), and
+ * when given, from lo to hi ("must be between LO and HI<hi_says>") into
+ * *v, which holds its default otherwise. */
+static int config_int(struct yamlerr *e, const char *path, int64_t given_v, int64_t lo, int64_t hi, const char *hi_says,
+		      int64_t *v)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "clients.%s", key);
 	if (yamlerr_check_int(e, path) < 0)
 		return -EINVAL;
 	if (!given(e, path))
 		return 0;
 	if (given_v < lo || given_v > hi)
-		return yamlerr_at(e, path, "must be between %d and %d%s, got %d", lo, hi, hi_says, given_v);
+		return yamlerr_at(e, path, "must be between %lld and %lld%s, got %lld", (long long)lo, (long long)hi,
+				  hi_says, (long long)given_v);
 	*v = given_v;
 	return 0;
+}
+
+/* One integer of clients: (*v holds its default) from lo to hi. */
+static int clients_int(struct yamlerr *e, const char *key, int given_v, int lo, int hi, const char *hi_says, int *v)
+{
+	char path[64];
+	int64_t x = *v;
+	int r;
+
+	snprintf(path, sizeof(path), "clients.%s", key);
+	r = config_int(e, path, given_v, lo, hi, hi_says, &x);
+	*v = (int)x;
+	return r;
 }
 
 /* The clients: mapping, each key within its range, and the reserved
@@ -282,27 +296,16 @@ static int limit_int(struct yamlerr *e, const char *key, int64_t v, int64_t def,
 		     int64_t *ret)
 {
 	*ret = def;
-	if (!given(e, key))
-		return 0;
-	if (v < lo || v > hi)
-		return yamlerr_at(e, key, "must be between %lld and %lld, got %lld", (long long)lo, (long long)hi,
-				  (long long)v);
-	*ret = v;
-	return 0;
+	return config_int(e, key, v, lo, hi, "", ret);
 }
 
 /* What one campaign may take (config.h, struct config_limits). */
 static int check_campaign_limits(struct yamlerr *e, const struct raw_config *raw, struct config *c)
 {
-	static const char *const ints[] = { "max_workers_per_run", "max_repetitions", "max_samples_per_run",
-					     "max_db_growth_bytes", "max_processes_per_user" };
 	struct config_limits *l = &c->limits;
 	int64_t v;
 	int r = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-		if (yamlerr_check_int(e, ints[i]) < 0)
-			return -EINVAL;
 	if ((r = limit_int(e, "max_workers_per_run", raw->max_workers_per_run, 1024, 1, 100000, &v)) < 0)
 		return r;
 	l->max_workers_per_run = (int)v;
