@@ -169,9 +169,9 @@ static void add_sample(struct counters *c, int w, size_t e, int64_t t_ns, const 
 }
 
 /* One read of a group leader. A read just after the task's exit has
- * failed with ECHILD, rarely (1 run in 25 of a sanitized build, under
- * load, kernel 6.18), while the exit tore the event down: it is tried
- * again for up to 10 ms before the counter is given up as an error. */
+ * failed with ECHILD (seen once, in t0400 under make check SANITIZE=1 on
+ * kernel 6.18, while the exit tore the event down): it is tried again for
+ * up to 10 ms before the counter is given up as an error. */
 static ssize_t read_group(int fd, uint64_t *buf, size_t len)
 {
 	ssize_t n;

@@ -328,7 +328,6 @@ static void on_timeout(struct run_ctx *rc)
 static void on_sample(struct run_ctx *rc)
 {
 	uint64_t ticks;
-
 	int64_t now;
 
 	/* one reading per tick, however many ticks passed */
