@@ -717,3 +717,55 @@ ALTER TABLE verdict_points ADD COLUMN amdahl_fraction REAL; -- mean CPU in them 
 -- its samples could not be staged (a full disk), sampling stops for that
 -- run and this says when and why. The run's counters keep their totals.
 ALTER TABLE runs ADD COLUMN timeline_note TEXT;
+
+-- version: 11
+-- (applied once, to a database whose PRAGMA user_version is below 11)
+-- Call-stack profiles (campaign key profile:, scalprof.yaml(5)): on-CPU
+-- samples of cpu-clock and off-CPU time at every switch out, with user and
+-- kernel call chains, symbolized after the run from its mmap records.
+-- Frames and stacks are shared by every run of the database; a run keeps
+-- one row per thread kind, command name, state and stack.
+CREATE TABLE profile_frames (
+    id      INTEGER PRIMARY KEY,
+    module  TEXT NOT NULL,   -- the mapped file, [kernel.kallsyms], [jit] or [unknown]
+    symbol  TEXT,            -- the function; NULL when unresolved
+    offset  INTEGER,         -- unresolved: the address's offset in module; NULL when resolved
+    kind    TEXT NOT NULL CHECK (kind IN ('user', 'kernel', 'jit'))
+);
+CREATE INDEX profile_frames_key ON profile_frames(module, symbol, offset);
+CREATE TABLE profile_stacks (
+    id      INTEGER PRIMARY KEY,
+    frames  TEXT NOT NULL UNIQUE, -- frame ids root first, comma-separated
+    depth   INTEGER NOT NULL,
+    leaf    INTEGER NOT NULL REFERENCES profile_frames(id)
+);
+-- the same stacks one row per frame, for SQL: depth 0 is the root
+CREATE TABLE profile_stack_frames (
+    stack_id INTEGER NOT NULL REFERENCES profile_stacks(id),
+    depth    INTEGER NOT NULL,
+    frame_id INTEGER NOT NULL REFERENCES profile_frames(id),
+    PRIMARY KEY (stack_id, depth)
+) WITHOUT ROWID;
+CREATE INDEX profile_stack_frames_frame ON profile_stack_frames(frame_id);
+CREATE TABLE profiles (
+    run_id       INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    event        TEXT NOT NULL,     -- what the on-CPU samples count: cpu-clock, or cycles where a PMU has it
+    hz           INTEGER NOT NULL,  -- on-CPU sampling frequency asked for
+    offcpu       INTEGER NOT NULL,  -- 1: off-CPU recorded
+    samples      INTEGER NOT NULL,  -- on-CPU samples kept
+    switches     INTEGER NOT NULL,  -- switches out recorded (off-CPU samples)
+    lost         INTEGER NOT NULL,  -- records the kernel dropped (ring buffer full)
+    kernel       INTEGER NOT NULL,  -- 1: kernel frames recorded; 0: user space only (see note)
+    symbolize_ms REAL,              -- time taken to resolve the run's addresses
+    note         TEXT               -- what is missing and why; NULL when whole
+);
+CREATE TABLE profile_samples (
+    run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    thread   TEXT NOT NULL CHECK (thread IN ('main', 'thread', 'child')), -- the worker's first thread, its other threads, its children's
+    comm     TEXT NOT NULL,     -- the thread's command name
+    state    TEXT NOT NULL CHECK (state IN ('on', 'off', 'queued')), -- on-CPU; blocked or sleeping; preempted, waiting for a core
+    stack_id INTEGER NOT NULL REFERENCES profile_stacks(id),
+    samples  INTEGER NOT NULL,  -- on: cpu-clock samples; off, queued: switches out
+    off_ns   INTEGER NOT NULL,  -- off, queued: time off the CPU until the switch back in; on: 0
+    PRIMARY KEY (run_id, thread, comm, state, stack_id)
+) WITHOUT ROWID;

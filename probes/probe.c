@@ -10,6 +10,7 @@
 static const struct probe_class *const probe_classes[] = {
 	&counters_probe, /* first: the bandwidth estimate reads its rows */
 	&uncore_probe,
+	&profile_probe,
 };
 
 struct timeline {
@@ -169,6 +170,13 @@ void probe_set_sample(struct probe_set *set, int64_t t_ns)
 	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
 		if (probe_classes[i]->sample)
 			probe_classes[i]->sample(set->state[i], t_ns);
+}
+
+void probe_set_drain(struct probe_set *set)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_classes); i++)
+		if (probe_classes[i]->drain)
+			probe_classes[i]->drain(set->state[i]);
 }
 
 int probe_set_store(struct probe_set *set, struct store *st, const struct run_result *run, int64_t run_id,

@@ -37,6 +37,8 @@ struct probe_env {
 	uint64_t max_samples;            /* the most samples a run keeps; 0: no limit */
 	const char *max_samples_what;    /* that limit's name, for the note (e.g. the config key) */
 	struct timeline *timeline;       /* set by probe_set_new: where the probes' samples go */
+	int profile_hz;                  /* on-CPU call-stack samples per second; 0: no profile */
+	int profile_offcpu;              /* with the profile: off-CPU stacks at every switch out */
 };
 
 /* A run's timeline: every probe's samples, buffered TIMELINE_BATCH at a
@@ -71,6 +73,9 @@ struct probe_class {
 	void (*collect_at)(void *state, int w, int64_t t_ns);
 	/* A sampling tick at t_ns since the barrier (may be NULL). */
 	void (*sample)(void *state, int64_t t_ns);
+	/* Every tick of the run's event loop, with or without a timeline:
+	 * buffers the kernel fills are emptied here (may be NULL). */
+	void (*drain)(void *state);
 	/* Every worker has been reaped: system-wide measurements stop
 	 * (may be NULL). */
 	void (*stop)(void *state);
@@ -98,6 +103,7 @@ void probe_set_start(struct probe_set *set);
 /* t_ns < 0: no timeline. */
 void probe_set_collect(struct probe_set *set, int w, int64_t t_ns);
 void probe_set_sample(struct probe_set *set, int64_t t_ns);
+void probe_set_drain(struct probe_set *set);
 void probe_set_stop(struct probe_set *set);
 int probe_set_store(struct probe_set *set, struct store *st, const struct run_result *run, int64_t run_id,
 		    const int64_t *worker_ids);
@@ -106,5 +112,6 @@ void probe_set_run_end(struct probe_set *set);
 /* The probes, defined in their own files. */
 extern const struct probe_class counters_probe;
 extern const struct probe_class uncore_probe;
+extern const struct probe_class profile_probe;
 
 #endif

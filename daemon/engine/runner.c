@@ -336,6 +336,7 @@ static void on_sample(struct run_ctx *rc)
 	now = mono_ns();
 	if (rc->o->campaign->interval_ms > 0)
 		probe_set_sample(rc->probes, now - rc->release_ns);
+	probe_set_drain(rc->probes);
 	/* a millisecond's slack: at TASKS_POLL_MS ticks, one read a little
 	 * early must not skip its poll */
 	if (now - rc->tasks_polled_ns >= ((int64_t)TASKS_POLL_MS - 1) * 1000000)
@@ -1021,6 +1022,7 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 		.mc_read = c->mc_read, .mc_read_count = c->mc_read_count,
 		.mc_write = c->mc_write, .mc_write_count = c->mc_write_count,
 		.store = o->store, .max_samples = l ? l->max_samples : 0, .max_samples_what = l ? l->samples_what : NULL,
+		.profile_hz = c->profile_hz, .profile_offcpu = c->profile_offcpu,
 	};
 	int64_t base_bytes = 0;
 	struct run_ctx rc = { .o = o, .timer_fd = -1, .sample_fd = -1, .devnull = -1, .go_read = -1, .go_write = -1 };

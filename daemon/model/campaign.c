@@ -112,6 +112,7 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct raw_campaign, name, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("description", OPT_PTR, struct raw_campaign, description, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_IGNORE("workers", OPT), /* a list, a range or "all": read in section 3 */
+	CYAML_FIELD_IGNORE("profile", OPT), /* true, false or a mapping: read in section 3 */
 	CYAML_FIELD_INT("repetitions", OPT, struct raw_campaign, repetitions),
 	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
 	CYAML_FIELD_FLOAT("scale", OPT, struct raw_campaign, scale),
@@ -137,12 +138,13 @@ static const cyaml_schema_value_t campaign_schema = {
 
 static const char *const campaign_keys =
 	"name, description, workers, repetitions, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
-	"memory_counters, interference, workloads";
+	"memory_counters, interference, profile, workloads";
 static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
 
 static const char *campaign_keys_for(const char *path)
 {
 	return strncmp(path, "memory_counters", 15) == 0 ? "read, write"
+	       : strncmp(path, "profile", 7) == 0   ? "hz, offcpu"
 	       : strstr(path, "workloads[") ? workload_keys : campaign_keys;
 }
 
@@ -569,6 +571,71 @@ static int validate_mc(struct yamlerr *ctx, struct campaign *c, const struct raw
 	return 0;
 }
 
+/* profile.hz: digits only, within range. */
+static int profile_hz(struct yamlerr *ctx, yaml_node_t *n, int *ret)
+{
+	const char *v = n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
+	char *end;
+	long hz;
+
+	errno = 0;
+	hz = strtol(v, &end, 10);
+	if (!*v || *end || errno || hz < 1 || hz > CAMPAIGN_MAX_PROFILE_HZ)
+		return yamlerr_at(ctx, "profile.hz", "expected samples per second from 1 to %d, got '%s'",
+			       CAMPAIGN_MAX_PROFILE_HZ, v);
+	*ret = (int)hz;
+	return 0;
+}
+
+/* profile: true, false, or {hz: N, offcpu: BOOL}; absent: off. */
+static int parse_profile(struct yamlerr *ctx, struct campaign *c)
+{
+	int line, col;
+	yaml_node_t *n = yamlloc_find(ctx->loc, "profile", &line, &col), *v;
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+
+	c->profile_hz = 0;
+	c->profile_offcpu = 0;
+	if (!n)
+		return 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		if (yamlerr_check_bool(ctx, "profile") < 0)
+			return -EINVAL;
+		for (size_t k = 0; k < ARRAY_SIZE(yes); k++)
+			if (strcasecmp(yes[k], (const char *)n->data.scalar.value) == 0) {
+				c->profile_hz = CAMPAIGN_DEFAULT_PROFILE_HZ;
+				c->profile_offcpu = 1;
+			}
+		return 0;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return yamlerr_at(ctx, "profile", "expected true, false or a mapping like {hz: 499, offcpu: true}");
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yamlloc_node(ctx->loc, pr->key);
+		const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+
+		if (strcmp(key, "hz") != 0 && strcmp(key, "offcpu") != 0) {
+			char path[80];
+
+			snprintf(path, sizeof(path), "profile.%s", key);
+			return yamlerr_at(ctx, path, "unknown key '%s' (expected one of: hz, offcpu)", key);
+		}
+	}
+	c->profile_hz = CAMPAIGN_DEFAULT_PROFILE_HZ;
+	c->profile_offcpu = 1;
+	if ((v = yamlloc_find(ctx->loc, "profile.hz", &line, &col)) && profile_hz(ctx, v, &c->profile_hz) < 0)
+		return -EINVAL;
+	if ((v = yamlloc_find(ctx->loc, "profile.offcpu", &line, &col))) {
+		if (yamlerr_check_bool(ctx, "profile.offcpu") < 0)
+			return -EINVAL;
+		c->profile_offcpu = 0;
+		for (size_t k = 0; k < ARRAY_SIZE(yes); k++)
+			c->profile_offcpu |= v->type == YAML_SCALAR_NODE &&
+					     strcasecmp(yes[k], (const char *)v->data.scalar.value) == 0;
+	}
+	return 0;
+}
+
 /* The numbers, each its default (d's where given) unless the file sets it
  * within range. */
 static int validate_numbers(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw,
@@ -705,6 +772,8 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 	if (validate_numbers(ctx, c, raw, d) < 0)
 		return -EINVAL;
 	if (parse_workers(ctx, c, topology_cores(topo)) < 0)
+		return -EINVAL;
+	if (parse_profile(ctx, c) < 0)
 		return -EINVAL;
 	if (parse_events(ctx, c, raw) < 0)
 		return -EINVAL;

@@ -44,6 +44,8 @@ struct campaign {
 	double timeout_s;
 	double scale;            /* multiplies every workload's work */
 	int interval_ms;         /* timeline tick; 0: totals only */
+	int profile_hz;          /* call-stack samples per second; 0: no profile */
+	int profile_offcpu;      /* with the profile: off-CPU stacks too */
 	int bandwidth;           /* the memory-bandwidth probe (default on) */
 	char **mc_read, **mc_write; /* memory_counters named by the user */
 	size_t mc_read_count, mc_write_count;
@@ -76,6 +78,10 @@ struct campaign {
 #define CAMPAIGN_MAX_NODES 4096      /* keys, values, mappings and sequences */
 #define CAMPAIGN_MAX_SCALE 1000.0
 #define CAMPAIGN_DEFAULT_INTERVAL_MS 100
+/* profile: true samples at 499 Hz, a prime, so that the samples do not
+ * fall into step with a workload's own periodic work (perf's habit too) */
+#define CAMPAIGN_DEFAULT_PROFILE_HZ 499
+#define CAMPAIGN_MAX_PROFILE_HZ 10000
 
 /* Reads and validates the campaign in path against topo (worker counts are
  * checked against its physical cores). Relative cwd paths are taken from

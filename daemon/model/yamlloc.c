@@ -142,6 +142,11 @@ yaml_node_t *yamlloc_item(struct yamlloc *loc, yaml_node_t *seq, size_t i)
 	return yaml_document_get_node(&loc->doc, seq->data.sequence.items.start[i]);
 }
 
+yaml_node_t *yamlloc_node(struct yamlloc *loc, int id)
+{
+	return yaml_document_get_node(&loc->doc, id);
+}
+
 yaml_node_t *yamlloc_find(struct yamlloc *loc, const char *path, int *ret_line, int *ret_col)
 {
 	yaml_node_t *node = yaml_document_get_root_node(&loc->doc);

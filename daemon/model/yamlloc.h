@@ -55,5 +55,7 @@ int yamlloc_first_alias(const char *text, size_t len, int *ret_line, int *ret_co
 /* Item i of a sequence node, or NULL. */
 yaml_node_t *yamlloc_item(struct yamlloc *loc, yaml_node_t *seq, size_t i);
 size_t yamlloc_len(yaml_node_t *seq);
+/* The node of a mapping pair's key or value id, or NULL. */
+yaml_node_t *yamlloc_node(struct yamlloc *loc, int id);
 
 #endif
