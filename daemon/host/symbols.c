@@ -88,6 +88,12 @@ struct ksym {
 	unsigned char weak, local, underscores;
 };
 
+/* Strings owned by the set, each once. */
+struct strset {
+	char **slots; /* open addressing; cap a power of 2 */
+	size_t n, cap;
+};
+
 struct symbolizer {
 	struct dso **dsos; /* open addressing by path; dso_cap a power of 2 */
 	size_t ndsos, dso_cap;
@@ -100,6 +106,7 @@ struct symbolizer {
 	char *kernel_problem;
 	char *debuginfo_path;
 	Dwfl_Callbacks callbacks; /* each Dwfl keeps a pointer to it */
+	struct strset names;      /* symbol names with their version cut off */
 };
 
 /* ---- pools and tables ---- */
@@ -120,19 +127,60 @@ static size_t pool_add(struct pool *p, const char *s, size_t n)
 	return off;
 }
 
-/* FNV-1a: paths are short and few; anything even will do. */
-static size_t hash_path(const char *s)
+/* FNV-1a: names are short; anything even will do. */
+static size_t hash_mem(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ull;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
 	return (size_t)h;
+}
+
+static char **strset_slot(char **slots, size_t cap, const char *s, size_t n)
+{
+	size_t i = hash_mem(s, n) & (cap - 1);
+
+	while (slots[i] && (strncmp(slots[i], s, n) != 0 || slots[i][n] != '\0'))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* The set's one copy of the n bytes at s. */
+static const char *strset_intern(struct strset *set, const char *s, size_t n)
+{
+	char **slot;
+
+	if (2 * (set->n + 1) > set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		char **slots = xcalloc(cap, sizeof(*slots));
+
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				*strset_slot(slots, cap, set->slots[i], strlen(set->slots[i])) = set->slots[i];
+		free(set->slots);
+		set->slots = slots;
+		set->cap = cap;
+	}
+	slot = strset_slot(set->slots, set->cap, s, n);
+	if (!*slot) {
+		*slot = xcalloc(n + 1, 1);
+		memcpy(*slot, s, n);
+		set->n++;
+	}
+	return *slot;
+}
+
+static void strset_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
 }
 
 static struct dso **dso_slot(struct dso **slots, size_t cap, const char *path)
 {
-	size_t i = hash_path(path) & (cap - 1);
+	size_t i = hash_mem(path, strlen(path)) & (cap - 1);
 
 	while (slots[i] && strcmp(slots[i]->path, path) != 0)
 		i = (i + 1) & (cap - 1);
@@ -407,6 +455,7 @@ static int resolve_file(struct symbolizer *sym, const struct map *m, uint64_t ip
 	const char *name;
 	GElf_Off sym_off;
 	GElf_Sym s;
+	size_t n;
 
 	*ret = (struct sym_frame){ .module = d->path[0] ? d->path : "//anon", .offset = off, .kind = 'u' };
 	if (dso_open(sym, d) < 0 || dso_offset_to_vaddr(d, off, &vaddr) < 0)
@@ -414,7 +463,10 @@ static int resolve_file(struct symbolizer *sym, const struct map *m, uint64_t ip
 	name = dwfl_module_addrinfo(d->mod, vaddr + d->bias, &sym_off, &s, NULL, NULL, NULL);
 	if (!name || !name[0] || !sym_is_code(&s))
 		return 0;
-	ret->symbol = name;
+	/* libdwfl names a versioned dynamic symbol "fopen@@GLIBC_2.2.5";
+	 * the function is fopen, as perf and dladdr() say */
+	n = strcspn(name, "@");
+	ret->symbol = name[n] && n > 0 ? strset_intern(&sym->names, name, n) : name;
 	ret->offset = sym_off;
 	return 1;
 }
@@ -711,5 +763,6 @@ void symbolizer_free(struct symbolizer *sym)
 	free(sym->knames.buf);
 	free(sym->kernel_problem);
 	free(sym->debuginfo_path);
+	strset_free(&sym->names);
 	free(sym);
 }
