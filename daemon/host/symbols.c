@@ -3,7 +3,7 @@
  * kernel recorded (mappings, forks, execs) and from files alone.
  *
  * Sections:
- *   pools and tables   a growing string pool; files interned by path
+ *   pools and tables   a growing string pool, a set of names, files by path
  *   files              one Dwfl per file, opened on first use, kept
  *   maps               each process's address ranges; fork, exec
  *   user code          runtime address -> file offset -> ELF address -> symbol
@@ -621,18 +621,17 @@ static int jit_cmp(const void *a, const void *b)
  * the line and may hold spaces) into *ret; -EINVAL for a malformed line. */
 static int jit_parse(struct proc *p, const char *line, size_t lineno, struct jit_sym *ret)
 {
-	char *q;
-	uint64_t start = strtoull(line, &q, 16), size;
+	char *size_at, *name_at;
+	uint64_t start = strtoull(line, &size_at, 16), size;
 	const char *name;
 	size_t n;
 
-	if (q == line || (*q != ' ' && *q != '\t'))
+	if (size_at == line || (*size_at != ' ' && *size_at != '\t'))
 		return -EINVAL;
-	name = q;
-	size = strtoull(name, &q, 16);
-	if (q == name || size == 0 || (*q != ' ' && *q != '\t'))
+	size = strtoull(size_at, &name_at, 16);
+	if (name_at == size_at || size == 0 || (*name_at != ' ' && *name_at != '\t'))
 		return -EINVAL;
-	name = q + strspn(q, " \t");
+	name = name_at + strspn(name_at, " \t");
 	n = strcspn(name, "\n");
 	while (n > 0 && (name[n - 1] == '\r' || name[n - 1] == ' '))
 		n--;

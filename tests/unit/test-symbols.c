@@ -237,7 +237,7 @@ static void check_libc_function(struct symbolizer *sym, const char *fname)
 	int r;
 
 	if (!ok(fn && dladdr1(fn, &info, (void **)&es, RTLD_DL_SYMENT) && info.dli_sname && es &&
-			self_map_of((uintptr_t)fn, &m) == 0,
+		    self_map_of((uintptr_t)fn, &m) == 0,
 		"libc: %s found by dlsym and dladdr", fname))
 		return;
 	off = es->st_size > 2 ? es->st_size / 2 : 0; /* well inside it */
@@ -315,7 +315,8 @@ static void test_kernel(void)
 	is_str(fr.module, "[kernel.kallsyms]", "kernel: module");
 	is_int(fr.kind, 'k', "kernel: kind");
 	symbolizer_resolve(sym, PID_SELF, addr + 5, 0, &fr);
-	is_str(fr.symbol, "schedule", "kernel: an address in the kernel's half is the kernel's whatever the caller says");
+	is_str(fr.symbol, "schedule",
+	       "kernel: an address in the kernel's half is the kernel's whatever the caller says");
 	if (kallsyms_find("", &addr, module, sizeof(module)) == 0) {
 		symbolizer_resolve(sym, PID_SELF, addr, 1, &fr);
 		is_str(fr.module, module, "kernel: a module's function has the module's name");
