@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto json-c libsystemd
+PKGS    := libcyaml yaml-0.1 sqlite3 hwloc libcrypto json-c libsystemd libdw
 
 ifeq ($(SANITIZE),1)
 B       := build/san

@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libpfm4-dev libcyaml-dev libyaml-dev
 libsqlite3-dev sqlite3 libhwloc-dev hwloc libssl-dev linux-perf mandoc
 perl python3 procps util-linux libjson-c-dev gnuplot-nox
-libsystemd-dev systemd chromium"
+libsystemd-dev systemd libdw-dev chromium"
 
 # (chromium: the tests look at the plots in a real browser, headless)
 # `deps.sh bench` adds what the benchmarks compare against
