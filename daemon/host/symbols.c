@@ -582,11 +582,12 @@ static void kallsyms_read(struct symbolizer *sym)
  * gives no sizes (as perf does). */
 static int resolve_kernel(struct symbolizer *sym, uint64_t ip, struct sym_frame *ret)
 {
-	size_t lo = 0, hi = sym->nksyms;
+	size_t lo = 0, hi;
 	const struct ksym *k;
 
 	if (!sym->kallsyms_read)
 		kallsyms_read(sym);
+	hi = sym->nksyms; /* only now: the first call reads them */
 	*ret = (struct sym_frame){ .module = KERNEL_MODULE, .offset = ip, .kind = 'k' };
 	while (lo < hi) { /* the first symbol above ip */
 		size_t mid = lo + (hi - lo) / 2;
