@@ -29,6 +29,9 @@ static const char usage_main[] =
 	"                                a stored campaign's table, metrics and verdicts\n"
 	"  timeline RUN_ID [--db PATH] [--event E] [--format text|csv]\n"
 	"                                one run's counters at every sampling tick\n"
+	"  flamegraph RUN_ID [--offcpu] [--folded] [-o FILE.svg]\n"
+	"  flamegraph --diff RUN_A RUN_B [--offcpu] [-o FILE.svg]\n"
+	"                                a profiled run's call stacks as a flame graph\n"
 	"  submit FILE.yaml [--scale F] [--watch]\n"
 	"                                queue a campaign on scalprofd (runs as you)\n"
 	"  list                          scalprofd's queue\n"
@@ -55,6 +58,7 @@ static const struct command commands[] = {
 	{ "probe", cmd_probe, usage_probe },
 	{ "report", cmd_report, usage_report },
 	{ "timeline", cmd_timeline, usage_timeline },
+	{ "flamegraph", cmd_flamegraph, usage_flamegraph },
 	{ "submit", cmd_submit, usage_submit },
 	{ "list", cmd_list, usage_list },
 	{ "status", cmd_status, usage_status },
@@ -89,6 +93,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
 		if (strcmp(argv[1], commands[k].name) == 0)
 			return commands[k].fn(argc - 1, argv + 1);
-	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, submit, list, status, watch, cancel, help)", argv[1]);
+	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, flamegraph, submit, list, status, watch, cancel, help)", argv[1]);
 	return EXIT_BADINPUT;
 }

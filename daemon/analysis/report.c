@@ -16,6 +16,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/report.h"
+#include "analysis/profevidence.h"
 #include "analysis/stackview.h"
 #include "analysis/verdict.h"
 #include "base/util.h"
@@ -360,6 +361,8 @@ static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int ve
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
 		stackview_text(out, &v[i]);
+		if (v[i].profile_detail)
+			fputs(v[i].profile_detail, out);
 		for (int h = 0; verbose && h < H_COUNT; h++)
 			print_hypothesis(out, &v[i], h);
 	}
@@ -467,6 +470,7 @@ static json_object *json_verdict(const struct verdict *v)
 	json_object_object_add(o, "mode", jstr(v->mode));
 	json_object_object_add(o, "verdict", jstr(v->verdict));
 	json_object_object_add(o, "confidence", jstr(v->confidence));
+	json_object_object_add(o, "profile", v->profile_line[0] ? jstr(v->profile_line) : NULL);
 	json_object_object_add(o, "n_workers", v->n ? json_object_new_int(v->n) : NULL);
 	json_object_object_add(o, "efficiency", jnum(v->efficiency));
 	json_object_object_add(o, "efficiency_interval", stackview_interval(&v->eff));
@@ -554,6 +558,8 @@ static int judge_campaign(struct store *st, int64_t cid, struct vinput **ret_in,
 
 	if (r == 0)
 		*ret_v = verdict_judge_all(*ret_in, *ret_nin);
+	if (r == 0)
+		r = profile_evidence(st, cid, *ret_v, *ret_nin);
 	return r;
 }
 

@@ -39,6 +39,10 @@ int cli_parse_opts(int argc, char **argv, const char *usage, const char *shortop
 		case 'w': o->watch = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'm': o->max_mib = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'O': o->offcpu = 1; break;
+		case 'F': o->folded = 1; break;
+		case 'D': o->diff = 1; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,

@@ -30,8 +30,8 @@
 
 /* Every option any command takes; each command's longopts pick theirs. */
 struct cli_opts {
-	const char *db, *placement, *format, *campaign, *scale, *event, *plot, *socket, *max_mib;
-	int quiet, no_probe, runs, watch, verbose;
+	const char *db, *placement, *format, *campaign, *scale, *event, *plot, *socket, *max_mib, *output;
+	int quiet, no_probe, runs, watch, verbose, offcpu, folded, diff;
 };
 
 /* Parses a command's options into o; returns the index of the first

@@ -1,6 +1,6 @@
 /* commands.h: the commands of scalprof, one family per file of cli/:
  * run.c (run, check, probe), machine.c (topology, events), report.c (report,
- * timeline), client.c (submit, list, status, watch, cancel: through
+ * timeline), profile.c (flamegraph), profile.c (flamegraph), client.c (submit, list, status, watch, cancel: through
  * scalprofd). Each takes its own argv (argv[0] is the command's name) and
  * returns the exit status of cli.h; each has its --help text here. */
 #ifndef SCALPROF_COMMANDS_H
@@ -18,6 +18,9 @@ int cmd_events(int argc, char **argv);
 extern const char usage_report[], usage_timeline[];
 int cmd_report(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+
+extern const char usage_flamegraph[];
+int cmd_flamegraph(int argc, char **argv);
 
 extern const char usage_submit[], usage_list[], usage_status[], usage_watch[], usage_cancel[];
 int cmd_submit(int argc, char **argv);

@@ -98,6 +98,7 @@ void verdict_clear(struct verdict *v)
 	free(v->mode);
 	free(v->ev);
 	free(v->stack);
+	free(v->profile_detail);
 	memset(v, 0, sizeof(*v));
 }
 

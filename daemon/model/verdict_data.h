@@ -138,6 +138,8 @@ struct verdict {
 	int decided;               /* 1: the interval clears scales_efficiency; 0: it straddles it */
 	int more_runs;             /* straddling: runs per point likely to decide it; -1 none would */
 	char stack_line[400];      /* the largest components, in words */
+	char profile_line[400];    /* the call-stack profile's top growths, in words; "" without one */
+	char *profile_detail;      /* the same, a line per function with its figures; NULL without one */
 };
 
 /* "extra-user", "extra-kernel", "waiting", "idle", "remainder": stored */
