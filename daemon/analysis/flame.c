@@ -369,17 +369,18 @@ static void frame_colour(const struct node *n, char out[8])
 }
 
 /* Diff: red for growth, blue for shrinkage, deeper with |growth| / scale;
- * near zero almost white. */
+ * near zero a light grey, pale enough to read as "no change" and dark
+ * enough to stand out from the background. */
 static void growth_colour(double growth, double scale, char out[8])
 {
-	double t = scale > 0 ? fmin(1, fabs(growth) / scale) : 0, pale = 240 * (1 - t);
+	double t = scale > 0 ? fmin(1, fabs(growth) / scale) : 0, pale = 228 * (1 - t);
 
 	if (growth > 0)
 		rgb(out, 255, pale, pale);
 	else if (growth < 0)
 		rgb(out, pale, pale, 255);
 	else
-		rgb(out, 242, 242, 242);
+		rgb(out, 228, 228, 228);
 }
 
 /* ---- the SVG ----------------------------------------------------------- */
@@ -518,9 +519,7 @@ static const char svg_style[] =
 	"<style type=\"text/css\">\n"
 	"text { font-family: Verdana, 'DejaVu Sans', sans-serif; font-size: 12px; fill: #000; }\n"
 	"#title { font-size: 17px; text-anchor: middle; }\n"
-	"#subtitle, #note { fill: #555; }\n"
-	"#subtitle { text-anchor: middle; }\n"
-	"#note { text-anchor: end; }\n"
+	"#subtitle { fill: #555; text-anchor: middle; }\n"
 	"#reset { cursor: pointer; fill: #1a5fb4; text-decoration: underline; }\n"
 	".f { cursor: pointer; }\n"
 	".f:hover rect { stroke: #000; stroke-width: 0.5; }\n"
@@ -629,17 +628,18 @@ static void put_header(struct svg *g, const struct node *root)
 		fputs("</text>\n", out);
 	}
 	fprintf(out, "<text id=\"reset\" x=\"%d\" y=\"24\" style=\"display:none\">Reset zoom</text>\n", X_PAD);
-	fprintf(out, "<text id=\"note\" x=\"%d\" y=\"24\">", SVG_WIDTH - X_PAD);
-	if (in->diff)
-		fputs("red grew, blue shrank against the baseline; widths: this run. ", out);
-	if (g->hidden)
-		fprintf(out, "%zu frame%s under 0.1%% not drawn", g->hidden, g->hidden == 1 ? "" : "s");
-	fputs("</text>\n", out);
 	if (root->value <= 0)
 		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">no samples</text>\n", SVG_WIDTH / 2,
 			g->top + FRAME_H - 4);
-	fprintf(out, "<text id=\"details\" x=\"%d\" y=\"%d\">hover a frame for details, click to zoom</text>\n", X_PAD,
+	/* the legend shares the details line: hovering shows a frame there,
+	 * and leaving it brings the legend back */
+	fprintf(out, "<text id=\"details\" x=\"%d\" y=\"%d\">hover a frame for details, click to zoom", X_PAD,
 		g->height - 12);
+	if (in->diff)
+		fputs("; red grew, blue shrank against the baseline, widths are this run's", out);
+	if (g->hidden)
+		fprintf(out, "; %zu frame%s under 0.1%% of the width not drawn", g->hidden, g->hidden == 1 ? "" : "s");
+	fputs("</text>\n", out);
 }
 
 int flame_svg(FILE *out, const struct flame_input *in)

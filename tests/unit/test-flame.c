@@ -167,7 +167,7 @@ static void test_svg(const char *tmp)
 	 * libfoo, <module>, a&b: 11; tiny and gone are not drawn */
 	is_int(count(svg, "<g class=\"f\""), 11, "svg: one frame per node wide enough to draw");
 	ok(!strstr(svg, "data-n=\"tiny\""), "svg: a frame under 0.1%% of the width is not drawn");
-	ok(strstr(svg, "2 frames under 0.1% not drawn") != NULL, "svg: but counted (tiny, gone)");
+	ok(strstr(svg, "2 frames under 0.1% of the width not drawn") != NULL, "svg: but counted (tiny, gone)");
 	full = frame_attr(svg, "all", "<rect", "width");
 	bar = frame_attr(svg, "bar", "<rect", "width");
 	foo = frame_attr(svg, "foo", "<rect", "width");
@@ -223,7 +223,7 @@ static void test_diff(const char *tmp)
 	frame_fill(svg, "std::vector&lt;int&gt;::push_back", c_vec);
 	ok(is_red(c_bar), "diff: bar grew 400 -> 800: red (%s)", c_bar);
 	ok(is_blue(c_kern), "diff: the kernel frame shrank 600 -> 300: blue (%s)", c_kern);
-	is_str(c_vec, "#f2f2f2", "diff: unchanged: near white");
+	is_str(c_vec, "#e4e4e4", "diff: unchanged: a light grey");
 	ok(strstr(svg, "<title>bar (800 samples, 60.6%; +100.0% vs baseline (+400))</title>") != NULL,
 	   "diff: bar's tooltip says +100.0%% vs baseline");
 	ok(strstr(svg, "clear_page_erms [kernel] (300 samples, 22.7%; -50.0% vs baseline (-300))") != NULL,
