@@ -184,14 +184,27 @@ int flame_folded(FILE *out, const struct flame_input *in)
 
 /* ---- text -------------------------------------------------------------- */
 
+/* The length of the UTF-8 sequence that byte b starts; 0 if none. */
+static size_t utf8_len(unsigned char b)
+{
+	if (b < 0x80)
+		return 1;
+	if (b >= 0xc2 && b < 0xe0)
+		return 2;
+	if (b >= 0xe0 && b < 0xf0)
+		return 3;
+	if (b >= 0xf0 && b < 0xf5)
+		return 4;
+	return 0;
+}
+
 /* Decodes one UTF-8 character of s (not at its end); returns the bytes it
  * took, at least 1. A byte that starts no valid sequence (names come from
  * binaries anyone can build) decodes as U+FFFD on its own. */
 static size_t utf8_next(const unsigned char *s, uint32_t *ret_cp)
 {
 	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3
-				     : s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : 0;
+	size_t len = utf8_len(s[0]);
 	uint32_t cp;
 
 	if (len == 0) {
@@ -415,20 +428,15 @@ static int drawn(const struct svg *g, const struct node *n)
  * of the drawing, how many frames are left out, the largest growth. */
 static void measure(struct svg *g, struct node *n, size_t depth)
 {
-	n->size = 1;
-	if (!drawn(g, n)) {
-		for (size_t i = 0; i < n->nkids; i++)
-			measure(g, &n->kids[i], depth + 1);
-		for (size_t i = 0; i < n->nkids; i++)
-			n->size += n->kids[i].size;
-		if (g->total > 0)
-			g->hidden++; /* its children too: none is wider than it */
-		return;
+	if (drawn(g, n)) {
+		if (depth > g->maxdepth)
+			g->maxdepth = depth;
+		if (fabs(n->value - n->base) > g->scale)
+			g->scale = fabs(n->value - n->base);
+	} else if (g->total > 0) {
+		g->hidden++; /* and its children, none wider than it, in turn */
 	}
-	if (depth > g->maxdepth)
-		g->maxdepth = depth;
-	if (fabs(n->value - n->base) > g->scale)
-		g->scale = fabs(n->value - n->base);
+	n->size = 1;
 	for (size_t i = 0; i < n->nkids; i++) {
 		measure(g, &n->kids[i], depth + 1);
 		n->size += n->kids[i].size;
