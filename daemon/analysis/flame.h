@@ -37,13 +37,19 @@ struct flame_input {
 };
 
 /* Writes the SVG; returns 0 or -errno (a write error). Identical stacks
- * are merged; frames narrower than a pixel's share are left out of the
- * drawing but count in their parents. Does not log. */
+ * are merged; frames narrower than a pixel's share (0.1% of the total)
+ * are left out of the drawing but count in their parents, and the graph
+ * says how many were left out. Values that are negative or not finite
+ * count as 0. Does not log. */
 int flame_svg(FILE *out, const struct flame_input *in);
 
 /* Writes the folded stacks, one line per distinct stack: frames joined
  * by ';' (kernel frames suffixed "_[k]", as FlameGraph marks them), a
- * space and the value rounded to a whole number. Returns 0 or -errno. */
+ * space and the value rounded to a whole number. Returns 0 or -errno.
+ * The lines come in the tree's order, frame by frame with names in byte
+ * order, a stack before the longer ones it begins; a stack of value 0
+ * (only in the baseline) has no line; ';' and control characters in a
+ * name are written as '_', so that no name splits a frame or a line. */
 int flame_folded(FILE *out, const struct flame_input *in);
 
 #endif
