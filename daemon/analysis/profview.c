@@ -61,14 +61,27 @@ static int is_scheduler(const char *name)
 	return 0;
 }
 
+/* Where a kernel re-enables interrupts: a timer sample that fell while
+ * they were off is taken there (cpu-clock is an hrtimer), so an on-CPU
+ * kernel stack is named by the frame beneath these. */
+static int is_irq_enable(const char *name)
+{
+	return strstr(name, "irq_enable") || strstr(name, "irqrestore") || strncmp(name, "__raw_callee_save_", 18) == 0;
+}
+
 char *pstack_label(const struct pstack *s)
 {
 	const char *where = NULL, *under = NULL;
 
 	if (s->depth == 0)
 		return xstrdup("?");
-	if (strcmp(s->state, "on") == 0)
-		return xstrdup(s->names[s->depth - 1]);
+	if (strcmp(s->state, "on") == 0) {
+		size_t d = s->depth - 1;
+
+		while (d > 0 && s->kinds[d] == 'k' && is_irq_enable(s->names[d]))
+			d--;
+		return xstrdup(s->names[d]);
+	}
 	for (size_t d = s->depth; d-- > 0 && !where;)
 		if (s->kinds[d] == 'k' && !is_scheduler(s->names[d]))
 			where = s->names[d];
@@ -202,9 +215,12 @@ void pgrowth_build(const struct pcosts *c, size_t k, struct pgrowth **ret, size_
 	double total[PC_COUNT] = { 0 };
 	size_t n = 0, kept[PC_COUNT] = { 0 };
 
+	/* a share is of what grew in its component: functions that shrank
+	 * would otherwise push the shares of the others above 100% */
 	for (size_t i = 0; i < c->n; i++) {
 		all[i] = growth_of(c, &c->c[i]);
-		total[all[i].comp] += all[i].growth;
+		if (all[i].growth > 0)
+			total[all[i].comp] += all[i].growth;
 	}
 	qsort(all, c->n, sizeof(*all), by_growth);
 	out = xcalloc(c->n ? c->n : 1, sizeof(*out));

@@ -31,9 +31,8 @@ enum pcomp { PC_USER, PC_KERNEL, PC_WAITING, PC_IDLE, PC_COUNT };
 
 /* One function's growth from 1 worker to n, in core-seconds per unit of
  * work: mean at n minus mean at 1, with Welch's 95% interval half-width
- * (NAN with fewer than two runs on a side), and its share of its
- * component's total growth in the profile (NAN when that total is not
- * positive). */
+ * (NAN with fewer than two runs on a side), and its share of what grew
+ * in its component (the sum of the positive growths of its functions). */
 struct pgrowth {
 	char *label;              /* "clear_page_erms", "futex_wait_queue under take_gil" */
 	enum pcomp comp;
@@ -58,7 +57,9 @@ const char *pcomp_name(enum pcomp c);
 /* The frame that names an off-CPU stack: the first kernel frame from the
  * leaf that is not the scheduler's own, and the deepest user frame with a
  * symbol ("futex_wait_queue under take_gil"); an on-CPU stack is named by
- * its leaf. A fresh string. Exposed for tests. */
+ * its leaf, or in the kernel by the frame beneath the one that re-enabled
+ * interrupts, where a timer sample is taken late. A fresh string. Exposed
+ * for tests. */
 char *pstack_label(const struct pstack *s);
 
 #endif
