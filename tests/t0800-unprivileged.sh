@@ -48,4 +48,33 @@ else
 fi
 as_user "$SCALPROF" events >out 2>err
 like "$(cat out)" "task-clock" "events runs unprivileged"
+
+# a profile as an ordinary user: user stacks where the kernel allows them,
+# and the reason for what is missing
+cat >"$TMP/u/p.yaml" <<'YAML'
+name: t0800-profile
+workers: [1]
+repetitions: 1
+profile: true
+workloads:
+  - name: b
+    builtin: busy
+    args: [n=100M]
+YAML
+chmod 644 "$TMP/u/p.yaml"
+as_user env SCALPROF_LOCK="$SCALPROF_LOCK" "$SCALPROF" run --no-probe p.yaml --db "$TMP/u/p.db" --quiet >out 2>err
+is "$?" 0 "an unprivileged profiled run completes"
+prof=$(sqlite3 "$TMP/u/p.db" "select kernel || '|' || offcpu || '|' || (samples > 0) || '|' || ifnull(note, '') from profiles")
+echo "# perf_event_paranoid=$paranoid: $prof"
+if [ "$paranoid" -ge 3 ]; then
+	like "$prof" "no profile on CPU [0-9]+: the sampling event could not be opened" "paranoid $paranoid: no profile, and why"
+elif [ "$paranoid" -eq 2 ]; then
+	like "$prof" "^0\|0\|1\|kernel frames are missing: sampling the kernel needs perf_event_paranoid 1 or less" \
+		"paranoid 2: user stacks only, and the profile says why"
+	like "$prof" "no off-CPU stacks: a switch out is kernel code" "no off-CPU stacks, and why"
+	is "$(sqlite3 "$TMP/u/p.db" "select group_concat(distinct kind) from profile_frames")" "user" "only user frames"
+	like "$(sqlite3 "$TMP/u/p.db" "select group_concat(symbol) from profile_frames")" "k_busy" "resolved to the busy loop"
+else
+	like "$prof" "^1\|1\|1\|" "paranoid $paranoid: kernel frames and off-CPU stacks as for root"
+fi
 done_testing

@@ -184,6 +184,28 @@ else
 	skip "$why" 4
 fi
 
+# ---- JIT code through the runtime's perf map ----
+if have cmd node "Node.js writes /tmp/perf-PID.map with --perf-basic-prof"; then
+	cat >hot.js <<'JS'
+function spJsHot(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * 7) % 1000003; return s; }
+let t = 0; for (let k = 0; k < 20; k++) t += spJsHot(5e6);
+console.log(t);
+JS
+	printf 'name: jit\nworkers: [1]\nrepetitions: 1\nprofile: true\nworkloads:\n  - name: node\n    command: [node, --perf-basic-prof, %s]\n' \
+		"$TMP/hot.js" >jit.yaml
+	run_sp run --no-probe jit.yaml --db jit.db -q
+	# the map outlives node, which never removes it
+	at_exit "rm -f \$(grep -l spJsHot /tmp/perf-*.map 2>/dev/null)"
+	jit=$(sqlite3 jit.db "select round(100.0 * sum(case when f.kind = 'jit' and f.symbol like '%spJsHot%' then ps.samples else 0 end)
+		/ sum(ps.samples)) from profile_samples ps join profile_stacks s on s.id = ps.stack_id
+		join profile_frames f on f.id = s.leaf where ps.state = 'on'")
+	echo "# node: ${jit}% of the samples in the JIT-compiled spJsHot"
+	ok "awk 'BEGIN { exit !(${jit:-0} > 50) }'" "JIT code resolves through /tmp/perf-PID.map (${jit}% in spJsHot)"
+	is "$(sqlite3 jit.db "select module from profile_frames where symbol like '%spJsHot%' limit 1")" "[jit]" "as [jit]"
+else
+	skip "$why" 2
+fi
+
 # ---- the campaign key ----
 for bad in "profile: maybe" "profile: {hz: 0}" "profile: {hz: 2m}" "profile: {freq: 99}" "profile: [1]"; do
 	printf 'name: b\nworkers: [1]\n%s\nworkloads:\n  - name: s\n    builtin: sleep\n' "$bad" >b.yaml
