@@ -114,6 +114,10 @@ void ptable_add(struct ptable *t, pid_t pid, pid_t tid, int state, const uint64_
 		if (t->slots[j].hash == h && key_equal(&t->slots[j], pid, tid, state, ips, nips))
 			break;
 	e = &t->slots[j];
+	if (!e->hash && t->used >= PTABLE_MAX) {
+		t->dropped += samples;
+		return;
+	}
 	if (!e->hash) {
 		*e = (struct pentry){ .hash = h, .pid = pid, .tid = tid, .state = (uint32_t)state, .nips = nips };
 		e->ips = xcalloc(nips ? nips : 1, sizeof(*ips));
@@ -752,6 +756,13 @@ static int profile_store_run(void *state, struct store *st, const struct run_res
 		return 0;
 	if (p->lost)
 		note_add(p, "the kernel dropped records when a ring buffer was full (profiles.lost)");
+	if (p->table.dropped) {
+		char *n = xasprintf("%llu samples of new stacks were dropped: the run reached %d distinct stacks, "
+				    "the most a run keeps", (unsigned long long)p->table.dropped, PTABLE_MAX);
+
+		note_add(p, n);
+		free(n);
+	}
 	return profile_store(st, run_id, &p->table, p->sym,
 			     &(struct pmeta){ .event = p->event ? p->event : "cpu-clock", .hz = p->hz,
 					      .offcpu = p->offcpu && p->kernel && p->nswitch_ids, .kernel = p->kernel,

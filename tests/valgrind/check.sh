@@ -36,6 +36,12 @@ st=$?
 summary "scalprof run, $(sqlite3 "$TMP/run.db" 'select count(*) from runs') runs of every builtin" $st
 "${VG[@]}" "$B/scalprof" report --db "$TMP/run.db" --format json >/dev/null 2>&1
 summary "scalprof report --format json" $?
+r1=$(sqlite3 "$TMP/run.db" "select id from runs where workload = 'pingpong' and n_workers = 1 limit 1")
+r2=$(sqlite3 "$TMP/run.db" "select id from runs where workload = 'pingpong' and n_workers = 2 limit 1")
+{ "${VG[@]}" "$B/scalprof" flamegraph "$r2" --db "$TMP/run.db" -o "$TMP/f.svg" &&
+	"${VG[@]}" "$B/scalprof" flamegraph "$r2" --db "$TMP/run.db" --offcpu --folded &&
+	"${VG[@]}" "$B/scalprof" flamegraph --diff "$r1" "$r2" --db "$TMP/run.db" -o "$TMP/d.svg"; } >/dev/null 2>&1
+summary "scalprof flamegraph (svg, folded off-CPU, diff)" $?
 
 # 2. a scalprofd session
 cat >"$TMP/cfg.yaml" <<YAML
