@@ -73,6 +73,24 @@ static void describe(struct verdict *v, const struct pgrowth *g, size_t ng, cons
 		free(d);
 }
 
+/* Adds "; profile: ..." to the reason, with as many whole components of
+ * the line as fit: a component cut in the middle would misquote it. */
+static void quote(struct verdict *v)
+{
+	size_t used = strlen(v->reason), room = sizeof(v->reason) - used, keep = strlen(v->profile_line);
+	const char *prefix = "; profile: ";
+
+	while (keep && strlen(prefix) + keep >= room) {
+		const char *cut = NULL;
+
+		for (const char *c = v->profile_line; (c = strstr(c, "; ")) && (size_t)(c - v->profile_line) < keep; c++)
+			cut = c;
+		keep = cut ? (size_t)(cut - v->profile_line) : 0;
+	}
+	if (keep)
+		snprintf(v->reason + used, room, "%s%.*s", prefix, (int)keep, v->profile_line);
+}
+
 int profile_evidence(struct store *st, int64_t cid, struct verdict *v, size_t nv)
 {
 	struct pinfo *runs = NULL;
@@ -91,12 +109,8 @@ int profile_evidence(struct store *st, int64_t cid, struct verdict *v, size_t nv
 		if (r == 0 && side[0] && side[1]) {
 			pgrowth_build(c, PROFILE_TOP, &g, &ng);
 			describe(&v[i], g, ng, side);
-			if (v[i].profile_line[0]) {
-				size_t used = strlen(v[i].reason);
-
-				snprintf(v[i].reason + used, sizeof(v[i].reason) - used, "; profile: %s",
-					 v[i].profile_line);
-			}
+			if (v[i].profile_line[0])
+				quote(&v[i]);
 			pgrowth_free(g, ng);
 		}
 		pcosts_free(c);

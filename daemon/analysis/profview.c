@@ -69,6 +69,19 @@ static int is_irq_enable(const char *name)
 	return strstr(name, "irq_enable") || strstr(name, "irqrestore") || strncmp(name, "__raw_callee_save_", 18) == 0;
 }
 
+/* A frame's name for the comparison: an unresolved address stands for
+ * its module's code without symbols ("python3.11 (no symbols)"), so that
+ * the addresses of one unnamed function, each a frame of its own, add up
+ * instead of splitting its growth into slivers. */
+static char *frame_label(const struct pstack *s, size_t d)
+{
+	const char *plus = s->kinds[d] == '?' ? strrchr(s->names[d], '+') : NULL;
+
+	if (!plus)
+		return xstrdup(s->names[d]);
+	return xasprintf("%.*s (no symbols)", (int)(plus - s->names[d]), s->names[d]);
+}
+
 char *pstack_label(const struct pstack *s)
 {
 	const char *where = NULL, *under = NULL;
@@ -80,7 +93,7 @@ char *pstack_label(const struct pstack *s)
 
 		while (d > 0 && s->kinds[d] == 'k' && is_irq_enable(s->names[d]))
 			d--;
-		return xstrdup(s->names[d]);
+		return frame_label(s, d);
 	}
 	for (size_t d = s->depth; d-- > 0 && !where;)
 		if (s->kinds[d] == 'k' && !is_scheduler(s->names[d]))
