@@ -11,12 +11,15 @@
 #  2. off-CPU overhead: builtin pingpong, team of 2 workers, the same way
 #     with profile: {hz: 499, offcpu: true} and perf record -e
 #     context-switches -c 1 -g. Goal: no more than perf record's overhead.
+#     Reported beside: perf record with the records scalprof asks for
+#     (cpu-clock at 499 Hz, a sample at every switch, switch records).
 #  3. database bytes per on-CPU sample of a 60-second 2-worker busy run
 #     (profile: true): the pages of the profile tables and their indexes
 #     (SQLite's dbstat) over profiles.samples. Goal: under 16 bytes.
 #  4. symbolization time of that run (profiles.symbolize_ms). Goal: < 1 s.
 # Prints one table; exit 1 when a goal is missed. REPS and LONG_S (the
-# length of run 3, seconds) may be given in the environment.
+# length of run 3, seconds) may be given in the environment. Below the table:
+# the medians, and the range of the rounds' profiled / bare.
 set -eu
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
@@ -70,6 +73,8 @@ team() { # cmd...
 }
 PERF_ON=(perf record -q -F 499 -g -o "$tmp/perf.data" --)
 PERF_OFF=(perf record -q -e context-switches -c 1 -g -o "$tmp/perf.data" --)
+PERF_SAME=(perf record -q -g --switch-events -e cpu-clock/freq=499/ -e context-switches/period=1/
+	-o "$tmp/perf.data" --)
 
 # 1 and 2: the rounds, each configuration in turn
 for _ in $(seq "$REPS"); do
@@ -81,17 +86,25 @@ for _ in $(seq "$REPS"); do
 	sp_run ping-prof >>"$tmp/b-sp-prof"
 	team env >>"$tmp/b-bare"
 	team "${PERF_OFF[@]}" >>"$tmp/b-perf" 2>/dev/null
+	team "${PERF_SAME[@]}" >>"$tmp/b-same" 2>/dev/null
 done
 med() { median <"$tmp/$1"; }
 a_sp_bare=$(med a-sp-bare) a_sp_prof=$(med a-sp-prof) a_bare=$(med a-bare) a_perf=$(med a-perf)
 b_sp_bare=$(med b-sp-bare) b_sp_prof=$(med b-sp-prof) b_bare=$(med b-bare) b_perf=$(med b-perf)
+b_same=$(med b-same)
 ra_sp=$(ratio "$a_sp_prof" "$a_sp_bare")
 ra_perf=$(ratio "$a_perf" "$a_bare")
 ra_rel=$(ratio "$ra_sp" "$ra_perf")
 rb_sp=$(ratio "$b_sp_prof" "$b_sp_bare")
 rb_perf=$(ratio "$b_perf" "$b_bare")
 rb_rel=$(ratio "$rb_sp" "$rb_perf")
+rb_same=$(ratio "$b_same" "$b_bare")
 lost=$(sqlite3 "$tmp/ping-prof.db" "select sum(lost) from profiles")
+# the spread: each round's profiled / bare, lowest and highest
+range() { # profiled bare
+	paste "$tmp/$1" "$tmp/$2" | awk '{ r = $1 / $2; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
+		END { printf "%.3f-%.3f", lo, hi }'
+}
 
 # 3 and 4: one long profiled run
 n_long=$(awk -v n="$N_BUSY" -v t="$a_sp_bare" -v s="$LONG_S" 'BEGIN { printf "%.0f", n * s / t }')
@@ -120,10 +133,13 @@ row "1. scalprof's ratio / perf record's" "$ra_rel" "<= 1.00 (no more)" "$(verdi
 row "2. off-CPU, scalprof profiled / bare" "$rb_sp" "(reported)" "-"
 row "2. off-CPU, perf record -e cs -c 1 -g / bare" "$rb_perf" "(reported)" "-"
 row "2. scalprof's ratio / perf record's" "$rb_rel" "<= 1.00 (no more)" "$(verdict "$rb_rel" 1 '<=')"
+row "2. perf record, scalprof's records / bare" "$rb_same" "(reported)" "-"
 row "3. database bytes per on-CPU sample" "$bps" "< 16" "$(verdict "$bps" 16 '<')"
 row "4. symbolization of the ${LONG_S} s run (ms)" "$(printf '%.1f' "$sym_ms")" "< 1000 ms" "$(verdict "$sym_ms" 1000 '<')"
 echo "1. busy n=$N_BUSY x2 (elapsed s, median of $REPS): scalprof bare $a_sp_bare, profiled $a_sp_prof; bare $a_bare, perf record $a_perf"
+echo "   each round's profiled / bare: scalprof $(range a-sp-prof a-sp-bare), perf record $(range a-perf a-bare)"
 echo "2. pingpong messages=$MESSAGES team of 2 (elapsed s, median of $REPS): scalprof bare $b_sp_bare, profiled $b_sp_prof (records lost: $lost); bare $b_bare, perf record $b_perf"
+echo "   each round's profiled / bare: scalprof $(range b-sp-prof b-sp-bare), perf record $(range b-perf b-bare), with scalprof's records $(range b-same b-bare)"
 echo "3. busy n=$n_long x2: $wall_s s wall, $samples on-CPU samples, $bytes bytes: $how"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, kernel $(uname -r)"
 missed=0
