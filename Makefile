@@ -168,7 +168,7 @@ $(B)/bench-ingest: bench/ingest.c $(B)/libengine.a
 bench: all $(B)/bench-ingest
 	@scripts/deps.sh bench
 	@rc=0; bench/ceiling-vs-likwid.sh || rc=1; bench/overhead.sh || rc=1; bench/report.sh || rc=1; \
-	  bench/soak.sh || rc=1; \
+	  bench/soak.sh || rc=1; bench/profile.sh || rc=1; \
 	  [ $$rc = 0 ] || echo "bench: a goal was missed (see above)"; exit $$rc
 
 # fuzzing: the engine built again by clang with libFuzzer's coverage,
