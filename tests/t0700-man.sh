@@ -61,11 +61,13 @@ for col in $(awk '/^CREATE TABLE/ {t=1; next} /^\);/ {t=0} t && $1 ~ /^[a-z_0-9]
 done
 
 # the recipes: every literal display of scalprof-db(7), against a database
-# of a real campaign with an ok run and a failed one
+# of a real campaign with an ok run and a failed one, profiled at 1 and 2
+# workers (the profile recipes compare them)
 cat >c.yaml <<'YAML'
 name: recipes
-workers: [1]
+workers: [1, 2]
 repetitions: 2
+profile: true
 workloads:
   - name: ok
     command: ["true"]
@@ -75,6 +77,9 @@ workloads:
     builtin: busy
     args: [n=1M]
     interference: true
+  - name: naps
+    builtin: sleep
+    args: [seconds=0.02]
 YAML
 "$SCALPROF" run --no-probe c.yaml --db "$DB" --quiet >/dev/null 2>&1
 for page in scalprof-db.7 scalprof-bandwidth.7; do
@@ -88,6 +93,10 @@ for r in recipe-*.sql; do
 	res=$(sqlite3 -batch "$DB" <"$r.clean" 2>&1)
 	st=$?
 	ok "[ $st -eq 0 ] && ! printf '%s' \"\$res\" | grep -q '^\(Parse \)\?[Ee]rror'" "recipe $n runs: $(head -c 60 "$r.clean" | tr '\n' ' ')"
+	# a profile recipe must find the busy loop's profile, not only parse
+	if grep -q 'profile_samples' "$r.clean"; then
+		ok "[ -n \"\$res\" ]" "recipe $n finds rows in the profiles"
+	fi
 done
 ok "[ $n -ge 10 ]" "scalprof-db(7) and scalprof-bandwidth(7) have at least 10 recipes ($n)"
 done_testing
