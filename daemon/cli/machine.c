@@ -33,7 +33,7 @@ const char usage_events[] =
 	"counted on this host, and if not, why. Names given are checked the same way.\n"
 	"  -a, --all    every event libpfm4 offers on the PMUs present on this host,\n"
 	"               only those matching PATTERN when given: a substring, or a glob\n"
-	"               with * ? [ (either ignoring case, against PMU::EVENT)\n"
+	"               with * ? [ matching PMU::EVENT or EVENT, either ignoring case\n"
 	"  -h, --help   this text\n"
 	"exit status: 0, or 2 when a given name is unknown or PATTERN matches nothing\n";
 
@@ -148,12 +148,16 @@ struct listing {
 	char pmu[64]; /* the PMU whose heading was printed last */
 };
 
+/* A glob matches PMU::EVENT or EVENT alone: "l1*miss*" is what one types. */
 static int listing_match(const struct listing *ls, const char *full)
 {
+	const char *colons = strstr(full, "::");
+
 	if (!ls->pattern)
 		return 1;
 	if (ls->glob)
-		return fnmatch(ls->pattern, full, FNM_CASEFOLD) == 0;
+		return fnmatch(ls->pattern, full, FNM_CASEFOLD) == 0 ||
+		       (colons && fnmatch(ls->pattern, colons + 2, FNM_CASEFOLD) == 0);
 	return strcasestr(full, ls->pattern) != NULL;
 }
 
