@@ -316,10 +316,10 @@ static int gnuplot_wait(pid_t pid, int efd, const char *path, char **ret_error)
 		return -ENOENT;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*ret_error = xasprintf("gnuplot could not draw '%s' (%s %d)%s%s%s", path,
+		*ret_error = xasprintf("gnuplot could not draw '%s' (%s %d)%s%s", path,
 				       WIFEXITED(status) ? "exit status" : "signal",
-				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), said ? ": \"" : "",
-				       said ? said : "", said ? "\"" : "");
+				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), said ? ": " : "",
+				       said ? said : "");
 		free(said);
 		return -EIO;
 	}
