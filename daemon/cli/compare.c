@@ -57,9 +57,11 @@ struct side {
 	size_t nin;
 };
 
-/* DB:CAMPAIGN when the part before the last ':' is a file; otherwise the
- * whole operand is a campaign of def_db. */
-static void side_operand(struct side *s, const char *arg, const char *def_db)
+/* DB:CAMPAIGN when the part before the last ':' is a file, or looks like
+ * a database's path (a '/' or ".db" in it: then it is refused for not
+ * being there); otherwise the whole operand is a campaign of def_db (a
+ * name may hold a ':'). Returns 0, or EXIT_BADINPUT after logging why. */
+static int side_operand(struct side *s, const char *arg, const char *def_db)
 {
 	const char *colon = strrchr(arg, ':');
 
@@ -71,10 +73,15 @@ static void side_operand(struct side *s, const char *arg, const char *def_db)
 		if (access(db, F_OK) == 0) {
 			s->db = s->db_buf = db;
 			s->campaign = colon + 1;
+		} else if (strchr(db, '/') || strstr(db, ".db")) {
+			log_error("compare: no database at '%s' (in '%s': DB:CAMPAIGN)", db, arg);
+			free(db);
+			return EXIT_BADINPUT;
 		} else {
 			free(db);
 		}
 	}
+	return 0;
 }
 
 static void side_free(struct side *s)
@@ -103,8 +110,8 @@ static int side_load(struct side *s, char which)
 		const char *colon = strrchr(s->campaign, ':');
 
 		log_error("compare: no campaign '%s' in '%s' (scalprof campaigns --db %s lists them)%s%.*s%s",
-			  s->campaign, s->db, s->db, colon ? "; nor is there a database '" : "",
-			  colon ? (int)(colon - s->campaign) : 0, s->campaign, colon ? "'" : "");
+			  s->campaign, s->db, s->db, colon ? "; nor a database '" : "",
+			  colon ? (int)(colon - s->campaign) : 0, s->campaign, colon ? "' for DB:CAMPAIGN" : "");
 		return EXIT_BADINPUT;
 	}
 	if (r == 0)
@@ -154,9 +161,11 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (parse_compare_format(o.format, &fmt) < 0)
 		return EXIT_BADINPUT;
-	side_operand(&a, argv[i], o.db);
-	side_operand(&b, argv[i + 1], o.db2 ? o.db2 : o.db);
-	ex = side_load(&a, 'A');
+	ex = side_operand(&a, argv[i], o.db);
+	if (ex == 0)
+		ex = side_operand(&b, argv[i + 1], o.db2 ? o.db2 : o.db);
+	if (ex == 0)
+		ex = side_load(&a, 'A');
 	if (ex == 0)
 		ex = side_load(&b, 'B');
 	if (ex == 0) {
