@@ -361,8 +361,9 @@ static void print_text(const struct compare_side *a, const struct compare_side *
 		fprintf(out, "\n       %s\n", say);
 	}
 	if (c->nrows)
-		fprintf(out, "\nwall_s: mean ± standard error; speedup, efficiency: [95%% interval] (inf: no upper bound\n"
-			     "yet); the ratio's error: the two means' relative standard errors in quadrature\n");
+		fputs("\nwall_s: mean ± standard error; speedup, efficiency: [95% interval] (inf: no upper bound\n"
+		      "yet); the ratio's error: the two means' relative standard errors in quadrature\n",
+		      out);
 	if (c->nun) {
 		fprintf(out, "\nunmatched:");
 		for (size_t i = 0; i < c->nun; i++) {

@@ -259,8 +259,8 @@ static void campaigns_text(const struct campaign_info *c, size_t n, const char *
 		"workloads");
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%4lld  %-*s  %-11s  %-24s  %5d  %s\n", (long long)c[i].id, wname,
-			c[i].name ? c[i].name : "", c[i].status ? c[i].status : "", c[i].started_at ? c[i].started_at : "",
-			c[i].runs, c[i].workloads ? c[i].workloads : "-");
+			c[i].name ? c[i].name : "", c[i].status ? c[i].status : "",
+			c[i].started_at ? c[i].started_at : "", c[i].runs, c[i].workloads ? c[i].workloads : "-");
 }
 
 int cmd_campaigns(int argc, char **argv)

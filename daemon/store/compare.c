@@ -67,9 +67,9 @@ static int load_ceilings(struct store *st, int64_t cid, struct campaign_facts *f
 	static const char what[] = "reading the machine's bandwidth ceilings";
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, what,
-				   "SELECT mb.n_workers, max(mb.mb_per_s) / 1000 FROM machine_bandwidth mb JOIN campaigns c"
-				   " ON c.machine_id = mb.machine_id WHERE c.id = ?1 GROUP BY mb.n_workers"
-				   " ORDER BY mb.n_workers",
+				   "SELECT mb.n_workers, max(mb.mb_per_s) / 1000 FROM machine_bandwidth mb"
+				   " JOIN campaigns c ON c.machine_id = mb.machine_id WHERE c.id = ?1"
+				   " GROUP BY mb.n_workers ORDER BY mb.n_workers",
 				   cid, &s);
 
 	if (r < 0)
