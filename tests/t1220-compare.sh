@@ -188,7 +188,7 @@ is "$rc" 0 "--help exits 0"
 like "$out" "usage: scalprof compare A B" "--help prints the usage"
 
 # ---- the examples of scalprof(1)
-for ex in "compare before after --db one.db" "compare one.db:before two.db:after --format markdown"; do
+for ex in "campaigns --db one.db" "compare before after --db one.db" "compare one.db:before two.db:after --format markdown"; do
 	run_sp $ex
 	is "$rc" 0 "scalprof(1) example runs: scalprof $ex"
 done
