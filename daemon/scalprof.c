@@ -23,6 +23,7 @@ static const char usage_main[] =
 	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
+	"  events --all [PATTERN]        every event libpfm4 offers on this host's PMUs\n"
 	"  probe [--db PATH]             measure this machine's memory-bandwidth ceiling and\n"
 	"                                usable last-level cache, and store them\n"
 	"  report [CAMPAIGN] [--db PATH] [--format text|csv|json] [--plot FILE] [--runs]\n"
