@@ -23,6 +23,7 @@ static const char usage_main[] =
 	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
+	"  events --all [PATTERN]        every event libpfm4 offers on this host's PMUs\n"
 	"  probe [--db PATH]             measure this machine's memory-bandwidth ceiling and\n"
 	"                                usable last-level cache, and store them\n"
 	"  report [CAMPAIGN] [--db PATH] [--format text|csv|json] [--plot FILE] [--runs]\n"
@@ -32,6 +33,10 @@ static const char usage_main[] =
 	"  flamegraph RUN_ID [--offcpu] [--folded] [-o FILE.svg]\n"
 	"  flamegraph --diff RUN_A RUN_B [--offcpu] [-o FILE.svg]\n"
 	"                                a profiled run's call stacks as a flame graph\n"
+	"  compare A B [--db PATH] [--db2 PATH] [--format text|csv|json|markdown]\n"
+	"                                two campaigns side by side, matched by workload and N\n"
+	"  campaigns [--db PATH] [--format text|csv|json]\n"
+	"                                the campaigns of a database\n"
 	"  submit FILE.yaml [--scale F] [--watch]\n"
 	"                                queue a campaign on scalprofd (runs as you)\n"
 	"  list                          scalprofd's queue\n"
@@ -59,6 +64,8 @@ static const struct command commands[] = {
 	{ "report", cmd_report, usage_report },
 	{ "timeline", cmd_timeline, usage_timeline },
 	{ "flamegraph", cmd_flamegraph, usage_flamegraph },
+	{ "compare", cmd_compare, usage_compare },
+	{ "campaigns", cmd_campaigns, usage_campaigns },
 	{ "submit", cmd_submit, usage_submit },
 	{ "list", cmd_list, usage_list },
 	{ "status", cmd_status, usage_status },
@@ -93,6 +100,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < ARRAY_SIZE(commands); k++)
 		if (strcmp(argv[1], commands[k].name) == 0)
 			return commands[k].fn(argc - 1, argv + 1);
-	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, flamegraph, submit, list, status, watch, cancel, help)", argv[1]);
+	log_error("unknown command '%s' (commands: run, check, topology, events, probe, report, timeline, flamegraph, compare, campaigns, submit, list, status, watch, cancel, help)", argv[1]);
 	return EXIT_BADINPUT;
 }

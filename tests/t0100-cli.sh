@@ -17,7 +17,7 @@ run_sp
 is "$rc" 2 "no command: exit 2"
 run_sp frobnicate
 is "$rc" 2 "unknown command: exit 2"
-is "$err" "scalprof: unknown command 'frobnicate' (commands: run, check, topology, events, probe, report, timeline, flamegraph, submit, list, status, watch, cancel, help)" "unknown command: message"
+is "$err" "scalprof: unknown command 'frobnicate' (commands: run, check, topology, events, probe, report, timeline, flamegraph, compare, campaigns, submit, list, status, watch, cancel, help)" "unknown command: message"
 run_sp run
 is "$rc" 2 "run without a file: exit 2"
 like "$err" "run: expected one campaign file" "run without a file: message"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -172,15 +173,32 @@ static int plot_format(const char *path)
 	return -EINVAL;
 }
 
-/* Starts gnuplot reading its script from a pipe: *ret_pid and the pipe's
- * write end in *ret_fd. Returns 0 or -EIO with a fresh *ret_error. */
-static int gnuplot_start(pid_t *ret_pid, int *ret_fd, char **ret_error)
+/* Starts gnuplot reading its script from a pipe: *ret_pid, the pipe's
+ * write end in *ret_fd, and in *ret_errfd a memory file gnuplot's stderr
+ * goes to (read by gnuplot_wait; a file, not a pipe, so that gnuplot never
+ * blocks on it while we write its script). Its stdout, where it writes
+ * the image when it cannot open the file, goes to /dev/null. Returns 0
+ * or -EIO with a fresh *ret_error. */
+static int gnuplot_start(pid_t *ret_pid, int *ret_fd, int *ret_errfd, char **ret_error)
 {
-	int fd[2];
+	int fd[2], efd, nul;
 	pid_t pid;
 
+	efd = memfd_create("gnuplot-stderr", MFD_CLOEXEC);
+	if (efd < 0) {
+		*ret_error = xasprintf("memfd_create: %s", strerror(errno));
+		return -EIO;
+	}
+	nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (nul < 0) {
+		*ret_error = xasprintf("/dev/null: %s", strerror(errno));
+		close(efd);
+		return -EIO;
+	}
 	if (pipe2(fd, O_CLOEXEC) < 0) {
 		*ret_error = xasprintf("pipe: %s", strerror(errno));
+		close(nul);
+		close(efd);
 		return -EIO;
 	}
 	pid = fork();
@@ -188,19 +206,67 @@ static int gnuplot_start(pid_t *ret_pid, int *ret_fd, char **ret_error)
 		*ret_error = xasprintf("fork: %s", strerror(errno));
 		close(fd[0]);
 		close(fd[1]);
+		close(nul);
+		close(efd);
 		return -EIO;
 	}
 	if (pid == 0) {
-		/* dup2 clears O_CLOEXEC on the copy: gnuplot keeps its stdin */
-		if (dup2(fd[0], STDIN_FILENO) < 0)
+		/* dup2 clears O_CLOEXEC on the copies: gnuplot keeps them */
+		if (dup2(fd[0], STDIN_FILENO) < 0 || dup2(nul, STDOUT_FILENO) < 0 || dup2(efd, STDERR_FILENO) < 0)
 			_exit(126);
 		execlp("gnuplot", "gnuplot", "-", (char *)NULL);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	close(fd[0]);
+	close(nul);
 	*ret_pid = pid;
 	*ret_fd = fd[1];
+	*ret_errfd = efd;
 	return 0;
+}
+
+/* gnuplot's first error line from what it wrote to stderr (efd): the
+ * first "line N: ..." (its error lines: the command echoed and a caret
+ * come before), with runs of blanks folded and a "system error: ..." line
+ * right after it appended; else its first non-blank line; NULL when it
+ * said nothing. A fresh string. */
+static char *gnuplot_first_error(int efd)
+{
+	char buf[4096], *line, *save = NULL, *first = NULL, *err = NULL, *out = NULL;
+	ssize_t n = pread(efd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = line, *w = line;
+		const char *at;
+		unsigned num;
+		int used = 0;
+
+		/* fold blanks: gnuplot pads its error lines to the caret's column */
+		for (; *p; p++)
+			if (!(*p == ' ' || *p == '\t') || (w > line && w[-1] != ' '))
+				*w++ = *p == '\t' ? ' ' : *p;
+		*w = 0;
+		if (w > line && w[-1] == ' ')
+			w[-1] = 0;
+		if (!*line)
+			continue;
+		if (!first)
+			first = line;
+		if (err) {
+			if (strncmp(line, "system error:", 13) == 0)
+				out = xasprintf("%s; %s", err, line);
+			break;
+		}
+		at = strstr(line, "line ");
+		if (at && (at == line || at[-1] == ' ') && sscanf(at, "line %u:%n", &num, &used) == 1 && used > 0)
+			err = line;
+	}
+	if (out)
+		return out;
+	return err ? xstrdup(err) : first ? xstrdup(first) : NULL;
 }
 
 /* Writes the script to fd and closes it. Write errors are not reported
@@ -226,29 +292,38 @@ static void gnuplot_feed(int fd, const char *path, int png, const char *title, c
 		sigaction(SIGPIPE, &old, NULL);
 }
 
-/* Waits for gnuplot and checks that it wrote path. Returns 0, -ENOENT
- * when gnuplot is not installed, or -EIO; *ret_error then says what. */
-static int gnuplot_wait(pid_t pid, const char *path, char **ret_error)
+/* Waits for gnuplot and checks that it wrote path; closes efd. Returns 0,
+ * -ENOENT when gnuplot is not installed, or -EIO; *ret_error then says
+ * what, in one line with gnuplot's first error line. */
+static int gnuplot_wait(pid_t pid, int efd, const char *path, char **ret_error)
 {
 	struct stat st;
 	int status;
 	pid_t r;
+	char *said;
 
 	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	said = r < 0 ? NULL : gnuplot_first_error(efd);
+	close(efd);
 	if (r < 0) {
 		*ret_error = xasprintf("waiting for gnuplot: %s", strerror(errno));
 		return -EIO;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		free(said);
 		*ret_error = xasprintf("gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
 		return -ENOENT;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*ret_error = xasprintf("gnuplot failed (%s %d) writing '%s'", WIFEXITED(status) ? "exit status" : "signal",
-				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), path);
+		*ret_error = xasprintf("gnuplot could not draw '%s' (%s %d)%s%s", path,
+				       WIFEXITED(status) ? "exit status" : "signal",
+				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), said ? ": " : "",
+				       said ? said : "");
+		free(said);
 		return -EIO;
 	}
+	free(said);
 	if (stat(path, &st) < 0 || st.st_size == 0) {
 		*ret_error = xasprintf("gnuplot wrote nothing to '%s'", path);
 		return -EIO;
@@ -259,15 +334,15 @@ static int gnuplot_wait(pid_t pid, const char *path, char **ret_error)
 int plot_campaign(const char *path, const char *title, const struct plot_panel *panels, size_t npanels,
 		  char **ret_error)
 {
-	int png = plot_format(path), fd;
+	int png = plot_format(path), fd, efd;
 	pid_t pid;
 
 	if (png < 0) {
 		*ret_error = xasprintf("'%s': the file name must end in .svg or .png", path);
 		return -EINVAL;
 	}
-	if (gnuplot_start(&pid, &fd, ret_error) < 0)
+	if (gnuplot_start(&pid, &fd, &efd, ret_error) < 0)
 		return -EIO;
 	gnuplot_feed(fd, path, png, title, panels, npanels);
-	return gnuplot_wait(pid, path, ret_error);
+	return gnuplot_wait(pid, efd, path, ret_error);
 }

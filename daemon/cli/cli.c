@@ -43,6 +43,8 @@ int cli_parse_opts(int argc, char **argv, const char *usage, const char *shortop
 		case 'O': o->offcpu = 1; break;
 		case 'F': o->folded = 1; break;
 		case 'D': o->diff = 1; break;
+		case '2': o->db2 = optarg; break;
+		case 'a': o->all = 1; break;
 		default:
 			if (optopt)
 				log_error("%s: option '-%c' %s", argv[0], optopt,

@@ -32,6 +32,8 @@
 struct cli_opts {
 	const char *db, *placement, *format, *campaign, *scale, *event, *plot, *socket, *max_mib, *output;
 	int quiet, no_probe, runs, watch, verbose, offcpu, folded, diff;
+	const char *db2; /* compare: B's database */
+	int all;         /* events: every event libpfm4 offers */
 };
 
 /* Parses a command's options into o; returns the index of the first

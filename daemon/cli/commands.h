@@ -1,6 +1,6 @@
 /* commands.h: the commands of scalprof, one family per file of cli/:
  * run.c (run, check, probe), machine.c (topology, events), report.c (report,
- * timeline), profile.c (flamegraph), profile.c (flamegraph), client.c (submit, list, status, watch, cancel: through
+ * timeline), profile.c (flamegraph), profile.c (flamegraph), compare.c (compare, campaigns), client.c (submit, list, status, watch, cancel: through
  * scalprofd). Each takes its own argv (argv[0] is the command's name) and
  * returns the exit status of cli.h; each has its --help text here. */
 #ifndef SCALPROF_COMMANDS_H
@@ -21,6 +21,10 @@ int cmd_timeline(int argc, char **argv);
 
 extern const char usage_flamegraph[];
 int cmd_flamegraph(int argc, char **argv);
+
+extern const char usage_compare[], usage_campaigns[];
+int cmd_compare(int argc, char **argv);
+int cmd_campaigns(int argc, char **argv);
 
 extern const char usage_submit[], usage_list[], usage_status[], usage_watch[], usage_cancel[];
 int cmd_submit(int argc, char **argv);

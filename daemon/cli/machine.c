@@ -2,6 +2,7 @@
  * CPU) and events (presets and events, and whether each opens here). See
  * commands.h. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "host/eventlist.h"
 #include "host/events.h"
 #include "host/mcpmu.h"
 #include "host/perf.h"
@@ -25,10 +27,15 @@ const char usage_topology[] =
 
 const char usage_events[] =
 	"usage: scalprof events [EVENT...]\n"
+	"       scalprof events --all [PATTERN]\n"
 	"\n"
 	"Lists the presets and their events, and for each event whether it can be\n"
 	"counted on this host, and if not, why. Names given are checked the same way.\n"
-	"exit status: 0, or 2 when a given name is unknown\n";
+	"  -a, --all    every event libpfm4 offers on the PMUs present on this host,\n"
+	"               only those matching PATTERN when given: a substring, or a glob\n"
+	"               with * ? [ matching PMU::EVENT or EVENT, either ignoring case\n"
+	"  -h, --help   this text\n"
+	"exit status: 0, or 2 when a given name is unknown or PATTERN matches nothing\n";
 
 /* ---- topology ---- */
 
@@ -132,10 +139,99 @@ static int print_event(const char *name)
 	return 0;
 }
 
+/* ---- events --all ---- */
+
+struct listing {
+	const char *pattern;
+	int glob;
+	size_t matched, shown, total, hw;
+	char pmu[64]; /* the PMU whose heading was printed last */
+};
+
+/* A glob matches PMU::EVENT or EVENT alone: "l1*miss*" is what one types. */
+static int listing_match(const struct listing *ls, const char *full)
+{
+	const char *colons = strstr(full, "::");
+
+	if (!ls->pattern)
+		return 1;
+	if (ls->glob)
+		return fnmatch(ls->pattern, full, FNM_CASEFOLD) == 0 ||
+		       (colons && fnmatch(ls->pattern, colons + 2, FNM_CASEFOLD) == 0);
+	return strcasestr(full, ls->pattern) != NULL;
+}
+
+static void count_one(const struct event_listing *l, void *arg)
+{
+	struct listing *ls = arg;
+
+	char *full = xasprintf("%s::%s", l->pmu, l->name);
+
+	ls->total++;
+	ls->hw += l->hardware;
+	ls->matched += listing_match(ls, full);
+	free(full);
+}
+
+static void list_one(const struct event_listing *l, void *arg)
+{
+	struct listing *ls = arg;
+	char *full = xasprintf("%s::%s", l->pmu, l->name);
+	size_t dlen = l->desc ? strcspn(l->desc, "\n") : 0;
+
+	if (listing_match(ls, full)) {
+		if (strcmp(ls->pmu, l->pmu) != 0) {
+			snprintf(ls->pmu, sizeof(ls->pmu), "%s", l->pmu);
+			printf("\n%s (%s):\n", l->pmu, l->pmu_desc ? l->pmu_desc : "no description");
+		}
+		/* the description's first line: some run on for paragraphs */
+		printf("  %-42s %.*s\n", full, (int)dlen, dlen ? l->desc : "");
+		ls->shown++;
+	}
+	free(full);
+}
+
+static int events_all(int argc, char **argv, int i)
+{
+	struct listing ls = { 0 };
+	char *pmus;
+	int present;
+
+	if (argc - i > 1) {
+		log_error("events: --all takes at most one PATTERN, got %d", argc - i);
+		return EXIT_BADINPUT;
+	}
+	if (i < argc) {
+		ls.pattern = argv[i];
+		ls.glob = strpbrk(ls.pattern, "*?[") != NULL;
+	}
+	present = events_list_all(count_one, &ls);
+	if (ls.pattern && !ls.matched) {
+		log_error("events: no event of this host's PMUs matches '%s' (%zu events; scalprof events --all "
+			  "lists them)", ls.pattern, ls.total);
+		return EXIT_BADINPUT;
+	}
+	pmus = events_pmus();
+	printf("PMUs present on this host (libpfm4): %s\n", present ? pmus : "none");
+	free(pmus);
+	if (!ls.hw)
+		printf("no hardware PMU: these are the perf software PMU's events (the kernel's generic events,\n"
+		       "which may still not count here: scalprof events NAME says whether each opens)\n");
+	events_list_all(list_one, &ls);
+	printf("\n%zu of %zu events%s%s%s\n", ls.shown, ls.total, ls.pattern ? " match '" : "",
+	       ls.pattern ? ls.pattern : "", ls.pattern ? "'" : "");
+	return 0;
+}
+
 int cmd_events(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	struct cli_opts o = { 0 };
-	int ex, bad = 0, i = cli_parse_opts(argc, argv, usage_events, "h", cli_help_only, &o, &ex);
+	int ex, bad = 0, i = cli_parse_opts(argc, argv, usage_events, "ah", longopts, &o, &ex);
 	char *pmus;
 
 	if (i < 0)
@@ -144,6 +240,8 @@ int cmd_events(int argc, char **argv)
 		log_error("libpfm4 could not be initialised");
 		return EXIT_RUNTIME;
 	}
+	if (o.all)
+		return events_all(argc, argv, i);
 	pmus = events_pmus();
 	printf("PMUs libpfm4 knows on this CPU: %s\n", pmus);
 	printf("hardware PMU exposed by the kernel: %s\n", perf_host_has_hw_pmu() ? "yes" : "no (virtual machine?)");
