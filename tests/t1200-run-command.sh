@@ -119,6 +119,19 @@ run_sp run --db "$DB" python3 -c 'print(1)'
 is "$rc" 2 "an option of the command's, without --, exits 2"
 like "$err" "option '-c' is unknown; to measure a command, put it after '--'" "and points at --"
 
+# the examples of scalprof(1), verbatim, in a directory holding prog.py
+# (the first measures the ceiling into ./scalprof.db, as a first run does)
+printf '%s\n' "$PROG" >prog.py
+PATH=$(dirname "$SCALPROF"):$PATH
+scalprof run --workers 1,2 --reps 2 -- python3 prog.py >ex1.out 2>&1
+is "$?" 0 "scalprof(1)'s example: scalprof run --workers 1,2 --reps 2 -- python3 prog.py"
+show_on_failure ex1.out
+ok "grep -q '^campaign .python3. (id 1): 4 runs into scalprof.db\$' ex1.out" "it runs into ./scalprof.db"
+is "$(sqlite3 scalprof.db "select count(*) from runs where status = 'ok'")" 4 "its 4 runs stored"
+scalprof run --print-yaml --warmup 1 -- python3 prog.py > prog.yaml
+is "$?" 0 "scalprof(1)'s example: scalprof run --print-yaml --warmup 1 -- python3 prog.py > prog.yaml"
+ok "grep -q '^    command: \[\"python3\", \"prog.py\"\]\$' prog.yaml && grep -q '^warmup: 1\$' prog.yaml" "prog.yaml holds the command and the warm-up"
+
 # a failing program: its stderr in the progress line and in the summary
 run_sp run --no-probe --db "$DB" --name typo --workers 1 --reps 1 -- python3 /x/prog_thred.py
 is "$rc" 1 "a failing program exits 1"
