@@ -120,9 +120,10 @@ is "$rc" 2 "an option of the command's, without --, exits 2"
 like "$err" "option '-c' is unknown; to measure a command, put it after '--'" "and points at --"
 
 # the examples of scalprof(1), verbatim, in a directory holding prog.py
-# (the first measures the ceiling into ./scalprof.db, as a first run does)
+# (its ceiling measured first, briefly: the example's run then finds it)
 printf '%s\n' "$PROG" >prog.py
 PATH=$(dirname "$SCALPROF"):$PATH
+scalprof probe --scale 0.05 --quiet >/dev/null 2>&1
 scalprof run --workers 1,2 --reps 2 -- python3 prog.py >ex1.out 2>&1
 is "$?" 0 "scalprof(1)'s example: scalprof run --workers 1,2 --reps 2 -- python3 prog.py"
 show_on_failure ex1.out

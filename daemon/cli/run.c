@@ -264,7 +264,7 @@ static void progress(void *arg, const struct runner_progress *p)
 		format_duration(p->eta_s, eta, sizeof(eta));
 	else
 		snprintf(eta, sizeof(eta), "?");
-	if (p->phase == PROGRESS_DONE && !p->warmup)
+	if (p->phase == PROGRESS_DONE && !p->warmup && ps->measuring)
 		snprintf(ps->last, sizeof(ps->last), "%s %.3f s", run_status_name(p->result->status),
 			 p->result->wall_ns >= 0 ? (double)p->result->wall_ns / 1e9 : 0.0);
 	if (ps->tty && !ps->verbose) {
@@ -406,9 +406,10 @@ static const struct option run_longopts[] = {
 
 #define RUN_COMMAND_HINT "to measure a command, put it after '--': scalprof run [OPTIONS] -- COMMAND [ARGS...]"
 
-/* Parses argv[0..argc) (the words before any "--") into a; returns the
+/* Parses argv[0..argc) (the words before any "--", has_command when there
+ * is one) into a; returns the
  * index of the first operand, or -1 with *ret_exit (0 after --help). */
-static int run_parse(int argc, char **argv, struct run_args *a, int *ret_exit)
+static int run_parse(int argc, char **argv, int has_command, struct run_args *a, int *ret_exit)
 {
 	int ch, idx;
 
@@ -431,9 +432,12 @@ static int run_parse(int argc, char **argv, struct run_args *a, int *ret_exit)
 		case OPT_PROFILE: a->cc.profile = 1; break;
 		case OPT_PRINT_YAML: a->print_yaml = 1; break;
 		default:
-			if (optopt > 0 && optopt < 256)
-				log_error("run: option '-%c' %s; " RUN_COMMAND_HINT, optopt,
-					  strchr("dsh", optopt) ? "needs a value" : "is unknown");
+			if (optopt > 0 && optopt < 256 && strchr("ds", optopt))
+				log_error("run: option '-%c' needs a value", optopt);
+			else if (optopt > 0 && optopt < 256 && !has_command) /* likely the command's own */
+				log_error("run: option '-%c' is unknown; " RUN_COMMAND_HINT, optopt);
+			else if (optopt > 0 && optopt < 256)
+				log_error("run: option '-%c' is unknown", optopt);
 			else
 				log_error("run: option '%s' is unknown or needs a value", argv[optind - 1]);
 			fputs(usage_run, stderr);
@@ -602,7 +606,7 @@ int cmd_run(int argc, char **argv)
 	for (int k = 1; k < argc && dd < 0; k++)
 		if (strcmp(argv[k], "--") == 0)
 			dd = k;
-	i = run_parse(dd >= 0 ? dd : argc, argv, &a, &ex);
+	i = run_parse(dd >= 0 ? dd : argc, argv, dd >= 0, &a, &ex);
 	if (i < 0)
 		return ex;
 	if (a.print_yaml && dd < 0) {
