@@ -1,6 +1,13 @@
 /* run.c: scalprof run (a campaign in the foreground), check (validate it,
  * run nothing) and probe (measure the machine's bandwidth ceiling and usable
- * cache). See commands.h. */
+ * cache). See commands.h.
+ *
+ * Sections:
+ *   check
+ *   run: the progress (a status line on a terminal, full lines elsewhere, a
+ *        failed run's stderr), the session's hooks, the options, a campaign
+ *        file or the campaign written for a command, the session itself
+ *   probe */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
