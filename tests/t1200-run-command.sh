@@ -66,6 +66,18 @@ is "$(q "select count(*) from runs r join campaigns c on c.id = r.campaign_id wh
 is "$(q "select group_concat(seq) from runs r join campaigns c on c.id = r.campaign_id where c.name = 'warm'")" "1,2" \
 	"the measured runs are numbered 1 and 2"
 
+# --interference and --profile: their keys, accepted by check
+"$SCALPROF" run --print-yaml --interference --profile --scale 0.5 -- python3 -c "$PROG" >ip.yaml
+ok "grep -q '^interference: true\$' ip.yaml && grep -q '^profile: true\$' ip.yaml && grep -q '^scale: 0.5\$' ip.yaml" \
+	"--interference, --profile and --scale are written as their keys"
+run_sp check ip.yaml
+like "$out" "interference runs, .*scale 0.5" "check takes them: interference runs planned, scale 0.5"
+# a profiled warm-up leaves no profile either
+run_sp run --no-probe --db "$DB" --profile --name prof --workers 1 --reps 1 --warmup 1 -- python3 -c "$PROG"
+is "$rc" 0 "run --profile --warmup 1 exits 0"
+is "$(q "select count(*) from profiles p join runs r on r.id = p.run_id join campaigns c on c.id = r.campaign_id where c.name = 'prof'")" \
+	1 "one profile: the measured run's, not the warm-up's"
+
 # --team: one command given the cores of N workers
 run_sp run --no-probe --db "$DB" --team --name team --workers 2 --reps 1 -- sh -c 'echo workers=$SCALPROF_WORKERS'
 is "$rc" 0 "run --team exits 0"
