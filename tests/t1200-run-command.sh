@@ -43,7 +43,8 @@ ok "grep -q '^name: \"loop\"\$' loop.yaml && grep -q '^warmup: 1\$' loop.yaml &&
 is "$(q "select count(*) from campaigns")" 1 "--print-yaml runs nothing"
 run_sp check loop.yaml
 is "$rc" 0 "scalprof check accepts the printed campaign"
-like "$out" "campaign 'loop' is valid: 1 workload x 1 worker count x 1 repetition = 1 runs" "check plans its runs"
+like "$out" "campaign 'loop' is valid: 1 workload x 1 worker count x 1 repetition = 1 runs \+ 1 warm-up runs \(not stored\)," \
+	"check plans its runs and says the warm-up"
 run_sp run --no-probe --db "$DB" loop.yaml
 is "$rc" 0 "scalprof run FILE runs the printed campaign"
 is "$(q "select yaml from campaigns where name = 'loop'")" "$(cat loop.yaml)" "stored with the printed text"

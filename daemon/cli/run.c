@@ -108,6 +108,8 @@ int cmd_check(int argc, char **argv)
 		       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", ordinary);
 		if (plan.nruns > ordinary)
 			printf(" + %zu interference runs", plan.nruns - ordinary);
+		if (c->warmup)
+			printf(" + %zu warm-up runs (not stored)", (size_t)c->warmup * c->nworkloads * c->nworkers);
 		printf(", %zu event%s, scale %g\n", c->nevents, c->nevents == 1 ? "" : "s", c->scale);
 	}
 	plan_clear(&plan);
