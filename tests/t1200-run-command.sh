@@ -79,6 +79,19 @@ is "$rc" 0 "run --profile --warmup 1 exits 0"
 is "$(q "select count(*) from profiles p join runs r on r.id = p.run_id join campaigns c on c.id = r.campaign_id where c.name = 'prof'")" \
 	1 "one profile: the measured run's, not the warm-up's"
 
+# interrupted during a warm-up: nothing stored, the campaign interrupted
+idb=$TMP/interrupted.db
+"$SCALPROF" run --no-probe --db "$idb" --warmup 1 --workers 1 --reps 1 -- sh -c 'touch started; sleep 30' >int.out 2>&1 &
+pid=$!
+bg $pid
+ok "waitfor '[ -e started ]' 30" "set-up: the warm-up run started"
+kill -INT $pid
+wait $pid
+is "$?" 130 "SIGINT during a warm-up: exit status 130"
+like "$(cat int.out)" "^warm-up 1/1 before run 1/1: sh, 1 worker: interrupted, .*not stored" "the warm-up is reported interrupted"
+is "$(sqlite3 "$idb" "select status || ' ' || (select count(*) from runs) from campaigns")" "interrupted 0" \
+	"the campaign is interrupted with no run stored"
+
 # --team: one command given the cores of N workers
 run_sp run --no-probe --db "$DB" --team --name team --workers 2 --reps 1 -- sh -c 'echo workers=$SCALPROF_WORKERS'
 is "$rc" 0 "run --team exits 0"
