@@ -20,6 +20,8 @@ static const char usage_main[] =
 	"commands:\n"
 	"  run FILE.yaml [--db PATH] [--scale F] [--no-probe]\n"
 	"                                run a campaign in the foreground\n"
+	"  run [--workers L] [--reps N] [--warmup N] [--team] [--print-yaml] -- COMMAND [ARGS...]\n"
+	"                                the same, the campaign written for a command\n"
 	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
 	"  events [EVENT...]             presets and events, and whether each opens here\n"

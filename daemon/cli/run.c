@@ -1,10 +1,19 @@
 /* run.c: scalprof run (a campaign in the foreground), check (validate it,
  * run nothing) and probe (measure the machine's bandwidth ceiling and usable
- * cache). See commands.h. */
+ * cache). See commands.h.
+ *
+ * Sections:
+ *   check
+ *   run: the progress (a status line on a terminal, full lines elsewhere, a
+ *        failed run's stderr), the session's hooks, the options, a campaign
+ *        file or the campaign written for a command, the session itself
+ *   probe */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "analysis/report.h"
@@ -21,18 +30,32 @@
 #include "store/store.h"
 
 const char usage_run[] =
-	"usage: scalprof run FILE.yaml [--db PATH] [--scale F] [--no-probe] [--quiet]\n"
+	"usage: scalprof run FILE.yaml [--db PATH] [--scale F] [--no-probe] [--quiet] [--verbose]\n"
+	"       scalprof run [OPTIONS] -- COMMAND [ARGS...]\n"
 	"\n"
 	"Runs every run of the campaign in the foreground, stores each in the database\n"
-	"(default ./" DEFAULT_DB ") and prints the result table.\n"
+	"(default ./" DEFAULT_DB ") and prints the result table. With a command after --,\n"
+	"the campaign is written for it: workers 1..all physical cores, 3 repetitions,\n"
+	"one copy of the command per worker, run in the current directory.\n"
 	"  -d, --db PATH   database file (created if missing)\n"
 	"  -s, --scale F   multiply every workload's work by F (overrides the campaign's scale)\n"
 	"  -n, --no-probe  do not measure this machine's ceiling first when the\n"
 	"                  database has none (see scalprof probe)\n"
 	"  -q, --quiet     no progress lines\n"
+	"  -v, --verbose   a full line per run, also on a terminal (where one status\n"
+	"                  line is rewritten in place otherwise)\n"
 	"  -h, --help      this text\n"
+	"with a command only:\n"
+	"      --workers LIST  worker counts: \"1,2,4\", \"1..4\" or \"all\" (default 1..all)\n"
+	"      --reps N        repetitions (default 3)\n"
+	"      --warmup N      unstored warm-up runs before each worker count's first (default 0)\n"
+	"      --team          one command gets N workers' cores (mode team), not N copies\n"
+	"      --name NAME     the campaign's and workload's name (default: the command's basename)\n"
+	"      --interference  run again beside memory, cache and CPU co-runners\n"
+	"      --profile       sample call stacks (profile: true)\n"
+	"      --print-yaml    print the campaign written for the command and run nothing\n"
 	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
-	"2 bad campaign or database path, 130 interrupted (finished runs are kept)\n";
+	"2 bad campaign, option or database path, 130 interrupted (finished runs are kept)\n";
 
 const char usage_check[] =
 	"usage: scalprof check FILE.yaml [--scale F]\n"
@@ -85,6 +108,8 @@ int cmd_check(int argc, char **argv)
 		       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", ordinary);
 		if (plan.nruns > ordinary)
 			printf(" + %zu interference runs", plan.nruns - ordinary);
+		if (c->warmup)
+			printf(" + %zu warm-up runs (not stored)", (size_t)c->warmup * c->nworkloads * c->nworkers);
 		printf(", %zu event%s, scale %g\n", c->nevents, c->nevents == 1 ? "" : "s", c->scale);
 	}
 	plan_clear(&plan);
@@ -95,44 +120,174 @@ int cmd_check(int argc, char **argv)
 
 /* ---- run ---- */
 
+/* What the progress callback keeps between runs: whether it writes one
+ * status line (a terminal, not --verbose) or a line per run, the last
+ * result for that status line, and the first failure for the summary. */
 struct progress_state {
-	int tty;
+	int tty, verbose, quiet;
+	int measuring;           /* the campaign's runs (not the ceiling's) */
+	unsigned cols;           /* the terminal's width; 0 unknown */
+	char last[48];           /* "ok 0.213 s" */
+	char *first_failure;     /* "run 3/8 (prog, 2 workers, rep 1): worker 1: exited with code 2" */
+	char *first_tail;        /* its stderr's last lines, or NULL */
 };
+
+#define TAIL_LINES 3        /* of a failed worker's stderr, in progress and summary */
+#define TAIL_LINE_MAX 200   /* bytes of each */
+
+/* The last TAIL_LINES lines of what the first failed worker of res wrote
+ * to stderr (the one that wrote something, else none), each cut at
+ * TAIL_LINE_MAX bytes and with control characters shown as '?'; NULL when
+ * there is none. The caller frees it. */
+static char *stderr_tail(const struct run_result *res)
+{
+	const struct tail *t = NULL;
+	size_t n, from, lines = 0, k = 0, col = 0;
+	char *text, *out;
+
+	for (size_t i = 0; i < res->nworkers && !t; i++)
+		if (res->workers[i].status != WORKER_OK && res->workers[i].err.len)
+			t = &res->workers[i].err;
+	if (!t)
+		return NULL;
+	n = t->len < 4096 ? t->len : 4096;
+	text = xcalloc(1, n + 1);
+	for (size_t i = 0; i < n; i++)
+		text[i] = t->buf[(t->start + t->len - n + i) % TAIL_BYTES];
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+		n--;
+	for (from = n; from > 0; from--)
+		if (text[from - 1] == '\n' && ++lines == TAIL_LINES)
+			break;
+	out = xcalloc(1, n - from + 1);
+	for (size_t i = from; i < n; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (ch == '\n')
+			col = 0;
+		else if (ch == '\r' || ++col > TAIL_LINE_MAX)
+			continue;
+		out[k++] = ch == '\n' || ch == '\t' || ch >= 0x20 ? (char)ch : '?';
+	}
+	free(text);
+	if (!k) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Each line of tail to f, indented, after "stderr: " */
+static void print_tail(FILE *f, const char *tail)
+{
+	for (const char *p = tail; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(f, "    stderr: %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* "prog, 2 workers" or "prog, 2 workers beside cache" */
+static void run_what(const struct runner_progress *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s, %d worker%s%s%s", p->workload->name, p->run->n_workers,
+		 p->run->n_workers == 1 ? "" : "s", p->run->corunner ? " beside " : "",
+		 p->run->corunner ? corunner_name(p->run->corunner) : "");
+}
+
+/* The status line on a terminal, cut to its width so that the carriage
+ * return rewrites all of it (a wrapped line leaves its first part behind). */
+static void status_line(const struct progress_state *ps, const struct runner_progress *p, const char *el,
+			const char *eta)
+{
+	char what[160], line[512];
+	size_t n;
+
+	run_what(p, what, sizeof(what));
+	if (p->warmup)
+		n = (size_t)snprintf(line, sizeof(line), "[warm-up %d/%d before run %zu/%zu] %s  elapsed %s  ETA %s",
+				     p->warmup, p->warmups, p->index, p->total, what, el, eta);
+	else
+		n = (size_t)snprintf(line, sizeof(line), "[run %zu/%zu] %s, rep %d/%d  elapsed %s  ETA %s", p->index,
+				     p->total, what, p->run->repetition, p->repetitions, el, eta);
+	if (n < sizeof(line) && ps->last[0])
+		snprintf(line + n, sizeof(line) - n, "  last: %s", ps->last);
+	n = strlen(line);
+	if (ps->cols > 1 && n > ps->cols - 1) {
+		n = ps->cols - 1;
+		while (n && ((unsigned char)line[n] & 0xc0) == 0x80) /* not inside a UTF-8 character */
+			n--;
+		line[n] = '\0';
+	}
+	printf("\r\033[K%s", line);
+}
+
+/* The full line of a run that is done, and its stderr when it failed. */
+static void done_line(const struct runner_progress *p, const char *el, const char *eta, const char *tail)
+{
+	char what[160];
+
+	run_what(p, what, sizeof(what));
+	if (p->warmup)
+		printf("warm-up %d/%d before run %zu/%zu: %s: %s", p->warmup, p->warmups, p->index, p->total, what,
+		       run_status_name(p->result->status));
+	else
+		printf("run %zu/%zu: %s, rep %d/%d: %s", p->index, p->total, what, p->run->repetition, p->repetitions,
+		       run_status_name(p->result->status));
+	if (p->result->wall_ns >= 0)
+		printf(", %.3f s", (double)p->result->wall_ns / 1e9);
+	if (p->result->error)
+		printf(" (%s)", p->result->error);
+	printf("%s, elapsed %s, ETA %s\n", p->warmup ? ", not stored" : "", el, eta);
+	if (tail)
+		print_tail(stdout, tail);
+}
+
+/* The first failed measured run, for the summary. */
+static void keep_failure(struct progress_state *ps, const struct runner_progress *p, char *tail)
+{
+	char what[160];
+
+	run_what(p, what, sizeof(what));
+	ps->first_failure = xasprintf("run %zu/%zu (%s, rep %d) %s: %s", p->index, p->total, what,
+				      p->run->repetition, run_status_name(p->result->status),
+				      p->result->error ? p->result->error : "no reason recorded");
+	ps->first_tail = tail ? xstrdup(tail) : NULL;
+}
 
 static void progress(void *arg, const struct runner_progress *p)
 {
 	struct progress_state *ps = arg;
-	char el[16], eta[16];
+	char el[16], eta[16], *tail = NULL;
+	int failed = p->phase == PROGRESS_DONE && p->result->status != RUN_OK;
 
+	if (failed)
+		tail = stderr_tail(p->result);
+	if (failed && ps->measuring && !p->warmup && !ps->first_failure)
+		keep_failure(ps, p, tail);
+	if (ps->quiet || (p->phase != PROGRESS_DONE && !(ps->tty && !ps->verbose)))
+		goto out;
 	format_duration(p->elapsed_s, el, sizeof(el));
 	if (p->eta_s >= 0)
 		format_duration(p->eta_s, eta, sizeof(eta));
 	else
 		snprintf(eta, sizeof(eta), "?");
-	if (ps->tty) {
-		printf("\r\033[K[run %zu/%zu] %s, %d worker%s%s%s, rep %d/%d  elapsed %s  ETA %s", p->index, p->total,
-		       p->workload->name, p->run->n_workers, p->run->n_workers == 1 ? "" : "s",
-		       p->run->corunner ? " beside " : "", p->run->corunner ? corunner_name(p->run->corunner) : "",
-		       p->run->repetition, p->repetitions, el, eta);
-		if (p->phase == PROGRESS_DONE && p->result->status != RUN_OK)
-			printf("\r\033[Krun %zu/%zu: %s, %d workers, rep %d: %s: %s\n", p->index, p->total,
-			       p->workload->name, p->run->n_workers, p->run->repetition,
-			       run_status_name(p->result->status), p->result->error ? p->result->error : "");
-		fflush(stdout);
-		return;
+	if (p->phase == PROGRESS_DONE && !p->warmup && ps->measuring)
+		snprintf(ps->last, sizeof(ps->last), "%s %.3f s", run_status_name(p->result->status),
+			 p->result->wall_ns >= 0 ? (double)p->result->wall_ns / 1e9 : 0.0);
+	if (ps->tty && !ps->verbose) {
+		if (failed) { /* a failure stays on the screen, the status line goes on below it */
+			printf("\r\033[K");
+			done_line(p, el, eta, tail);
+		}
+		status_line(ps, p, el, eta);
+	} else {
+		done_line(p, el, eta, tail);
 	}
-	if (p->phase != PROGRESS_DONE)
-		return;
-	printf("run %zu/%zu: %s, %d worker%s%s%s, rep %d/%d: %s", p->index, p->total, p->workload->name,
-	       p->run->n_workers, p->run->n_workers == 1 ? "" : "s", p->run->corunner ? " beside " : "",
-	       p->run->corunner ? corunner_name(p->run->corunner) : "", p->run->repetition, p->repetitions,
-	       run_status_name(p->result->status));
-	if (p->result->wall_ns >= 0)
-		printf(", %.3f s", (double)p->result->wall_ns / 1e9);
-	if (p->result->error)
-		printf(" (%s)", p->result->error);
-	printf(", elapsed %s, ETA %s\n", el, eta);
 	fflush(stdout);
+out:
+	free(tail);
 }
 
 /* What scalprof run and probe say along the session (session.h). */
@@ -150,7 +305,7 @@ static void ui_ceiling_start(void *arg, struct ceiling_opts *co)
 		return;
 	printf("measuring this machine's memory-bandwidth ceiling and usable cache (once per machine)...\n");
 	fflush(stdout);
-	co->progress = ui->ps.tty ? progress : NULL; /* no line per measuring run in a log */
+	co->progress = ui->ps.tty && !ui->ps.verbose ? progress : NULL; /* no line per measuring run in a log */
 	co->progress_arg = &ui->ps;
 }
 
@@ -173,6 +328,7 @@ static void ui_runs_start(void *arg, int64_t campaign_id, size_t nruns)
 	struct run_ui *ui = arg;
 
 	ui->started = 1;
+	ui->ps.measuring = 1;
 	if (!ui->quiet)
 		printf("campaign '%s' (id %lld): %zu runs into %s\n", ui->name, (long long)campaign_id, nruns, ui->db);
 }
@@ -196,7 +352,7 @@ static struct store *open_store(const char *path, int lockfd)
 
 /* The exit status of a session that ended as res says, after logging why
  * it was not a success. */
-static int run_outcome(int r, const struct session_result *res, const char *db)
+static int run_outcome(int r, const struct session_result *res, const struct progress_state *ps, const char *db)
 {
 	int ex = 0;
 
@@ -216,6 +372,10 @@ static int run_outcome(int r, const struct session_result *res, const char *db)
 		log_error("%zu of %zu runs did not succeed (%zu failed, %zu timed out): see the runs and workers tables",
 			  res->sum.runs_done - res->sum.runs_ok, res->sum.runs_done, res->sum.runs_failed,
 			  res->sum.runs_timeout);
+		if (ps->first_failure)
+			log_error("the first: %s%s", ps->first_failure, ps->first_tail ? "; its stderr ended:" : "");
+		if (ps->first_tail)
+			print_tail(stderr, ps->first_tail);
 		ex = EXIT_RUNTIME;
 	}
 	if (res->verdict_error) {
@@ -225,61 +385,210 @@ static int run_outcome(int r, const struct session_result *res, const char *db)
 	return ex;
 }
 
-int cmd_run(int argc, char **argv)
+/* run's options: those of a campaign file and those of a command's. */
+struct run_args {
+	struct cli_opts o;
+	struct campaign_command cc;
+	const char *command_only;   /* the first option that needs a command, for the message */
+	int print_yaml;
+};
+
+enum { OPT_TEAM = 256, OPT_WORKERS, OPT_REPS, OPT_WARMUP, OPT_NAME, OPT_INTERFERENCE, OPT_PROFILE, OPT_PRINT_YAML };
+
+static const struct option run_longopts[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "scale", required_argument, NULL, 's' },
+	{ "no-probe", no_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "team", no_argument, NULL, OPT_TEAM },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "interference", no_argument, NULL, OPT_INTERFERENCE },
+	{ "profile", no_argument, NULL, OPT_PROFILE },
+	{ "print-yaml", no_argument, NULL, OPT_PRINT_YAML },
+	{ 0 },
+};
+
+#define RUN_COMMAND_HINT "to measure a command, put it after '--': scalprof run [OPTIONS] -- COMMAND [ARGS...]"
+
+/* Parses argv[0..argc) (the words before any "--", has_command when there
+ * is one) into a; returns the
+ * index of the first operand, or -1 with *ret_exit (0 after --help). */
+static int run_parse(int argc, char **argv, int has_command, struct run_args *a, int *ret_exit)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "scale", required_argument, NULL, 's' },
-		{ "no-probe", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	int ch, idx;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "d:qvs:nh", run_longopts, &idx)) != -1) {
+		switch (ch) {
+		case 'h': fputs(usage_run, stdout); *ret_exit = 0; return -1;
+		case 'd': a->o.db = optarg; break;
+		case 'q': a->o.quiet = 1; break;
+		case 'v': a->o.verbose = 1; break;
+		case 's': a->o.scale = optarg; break;
+		case 'n': a->o.no_probe = 1; break;
+		case OPT_TEAM: a->cc.team = 1; break;
+		case OPT_WORKERS: a->cc.workers = optarg; break;
+		case OPT_REPS: a->cc.repetitions = optarg; break;
+		case OPT_WARMUP: a->cc.warmup = optarg; break;
+		case OPT_NAME: a->cc.name = optarg; break;
+		case OPT_INTERFERENCE: a->cc.interference = 1; break;
+		case OPT_PROFILE: a->cc.profile = 1; break;
+		case OPT_PRINT_YAML: a->print_yaml = 1; break;
+		default:
+			if (optopt > 0 && optopt < 256 && strchr("ds", optopt))
+				log_error("run: option '-%c' needs a value", optopt);
+			else if (optopt > 0 && optopt < 256 && !has_command) /* likely the command's own */
+				log_error("run: option '-%c' is unknown; " RUN_COMMAND_HINT, optopt);
+			else if (optopt > 0 && optopt < 256)
+				log_error("run: option '-%c' is unknown", optopt);
+			else
+				log_error("run: option '%s' is unknown or needs a value", argv[optind - 1]);
+			fputs(usage_run, stderr);
+			*ret_exit = EXIT_BADINPUT;
+			return -1;
+		}
+		if (ch >= OPT_TEAM && !a->command_only)
+			a->command_only = run_longopts[idx].name;
+	}
+	return optind;
+}
+
+/* Loads the campaign written for the command a->cc: its text through
+ * campaign_parse, as a file's would be. Returns 0 with *ret_c, or the exit
+ * status after logging why, the value named by its option. */
+static int command_campaign(struct run_args *a, const struct topology *topo, struct campaign **ret_c)
+{
+	static const struct { const char *path, *opt; } opts[] = {
+		{ "workers", "--workers" }, { "repetitions", "--reps" }, { "warmup", "--warmup" },
+		{ "name", "--name" },      { "workloads[0].name", "--name" }, { "scale", "--scale" },
 	};
-	struct cli_opts o = { .db = DEFAULT_DB };
-	struct topology *topo = NULL;
-	struct campaign *c = NULL;
+	char *text = campaign_command_yaml(&a->cc), *err = NULL;
+	int r = campaign_parse("(command line)", text, strlen(text), topo, ret_c, &err);
+
+	if (r < 0) {
+		/* "(command line):LINE:COL: PATH: what" */
+		const char *what = err, *opt = NULL, *val = NULL;
+
+		for (int k = 0; k < 3 && strchr(what, ':'); k++)
+			what = strchr(what, ':') + 1;
+		what += *what == ' ';
+		for (size_t k = 0; k < ARRAY_SIZE(opts) && !opt; k++)
+			if (strncmp(what, opts[k].path, strlen(opts[k].path)) == 0 &&
+			    strchr(":[", what[strlen(opts[k].path)])) {
+				opt = opts[k].opt;
+				val = k == 0 ? a->cc.workers : k == 1 ? a->cc.repetitions : k == 2 ? a->cc.warmup
+				    : k == 5 ? a->cc.scale : a->cc.name;
+			}
+		if (opt && val)
+			log_error("run: %s '%s': %s", opt, val, what);
+		else
+			log_error("run: the campaign written for the command: %s", what);
+		free(err);
+		free(text);
+		return EXIT_BADINPUT;
+	}
+	if (a->print_yaml)
+		fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
+/* The campaign and topology of run's operands: one campaign file, or the
+ * command after "--" (at dd; -1: none). Returns 0, or the exit status
+ * after logging why. */
+static int run_operands(int argc, char **argv, int i, int dd, struct run_args *a, struct topology **ret_topo,
+			struct campaign **ret_c)
+{
+	int oend = dd >= 0 ? dd : argc;
+	char cwd[PATH_MAX];
+
+	if (dd >= 0) {
+		if (i < oend) {
+			log_error("run: '%s' before '--': give a campaign file, or a command after '--', not both", argv[i]);
+			return EXIT_BADINPUT;
+		}
+		if (dd + 1 >= argc) {
+			log_error("run: no command after '--' (scalprof run [OPTIONS] -- COMMAND [ARGS...])");
+			return EXIT_BADINPUT;
+		}
+		if (!getcwd(cwd, sizeof(cwd))) {
+			log_error("run: cannot read the current directory, where the command would run: %s",
+				  strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		a->cc.argv = argv + dd + 1;
+		a->cc.cwd = cwd;
+		if (cli_load_topology(ret_topo) < 0)
+			return EXIT_RUNTIME;
+		return command_campaign(a, *ret_topo, ret_c);
+	}
+	if (a->command_only) {
+		log_error("run: --%s applies to a command after '--' (a campaign file says it in its own keys)",
+			  a->command_only);
+		return EXIT_BADINPUT;
+	}
+	if (oend - i > 1) {
+		log_error("run: expected one campaign file, got %d operands ('%s' ...); " RUN_COMMAND_HINT, oend - i,
+			  argv[i]);
+		return EXIT_BADINPUT;
+	}
+	if (oend - i == 1 && access(argv[i], F_OK) < 0 && !strstr(argv[i], ".yaml") && !strstr(argv[i], ".yml")) {
+		log_error("run: '%s' is not a campaign file (%s); " RUN_COMMAND_HINT, argv[i], strerror(errno));
+		return EXIT_BADINPUT;
+	}
+	return cli_campaign_operand(oend, argv, i, usage_run, NULL, ret_topo, ret_c);
+}
+
+/* Runs campaign c in the foreground into a->o.db and prints its table.
+ * Returns the exit status. */
+static int run_campaign(const struct run_args *a, struct topology *topo, struct campaign *c)
+{
 	struct store *st;
 	struct session_result res;
 	char *user, *what;
 	uint64_t max_bytes;
-	int ex, r, sigfd, lockfd, i = cli_parse_opts(argc, argv, usage_run, "d:qs:nh", longopts, &o, &ex);
+	int ex, r, sigfd, lockfd;
 
-	if (i < 0)
-		return ex;
 	if (cli_parse_max_mib("run", NULL, &max_bytes) < 0)
 		return EXIT_BADINPUT;
-	ex = cli_campaign_operand(argc, argv, i, usage_run, o.scale, &topo, &c);
-	if (ex)
-		return ex;
 	what = xasprintf("campaign '%s' from %s", c->name, c->source);
 	lockfd = cli_take_experiment_lock(what);
 	free(what);
-	st = lockfd == -EBUSY ? NULL : open_store(o.db, lockfd);
-	if (!st) {
-		campaign_free(c);
-		topology_free(topo);
+	st = lockfd == -EBUSY ? NULL : open_store(a->o.db, lockfd);
+	if (!st)
 		return lockfd == -EBUSY ? EXIT_RUNTIME : EXIT_BADINPUT;
-	}
 	sigfd = signals_fd();
 	user = user_name(getuid());
 	{
-		struct run_ui ui = { .ps.tty = isatty(STDOUT_FILENO), .quiet = o.quiet, .db = o.db, .name = c->name };
+		struct run_ui ui = { .ps.tty = isatty(STDOUT_FILENO), .ps.verbose = a->o.verbose,
+				     .ps.quiet = a->o.quiet, .quiet = a->o.quiet, .db = a->o.db, .name = c->name };
 		struct session_hooks hooks = {
 			.arg = &ui, .ceiling_start = ui_ceiling_start, .ceiling_end = ui_ceiling_end,
-			.runs_start = ui_runs_start, .progress = o.quiet ? NULL : progress,
+			.runs_start = ui_runs_start, .progress = progress,
 		};
 		struct session_opts so = {
 			.kind = SESSION_FOREGROUND, .campaign = c, .topo = topo, .store = st, .user = user,
-			.uid = getuid(), .measure_ceiling = !o.no_probe,
+			.uid = getuid(), .measure_ceiling = !a->o.no_probe,
 			.ceiling_max_bytes = max_bytes, .sigfd = sigfd, .version = scalprof_version(),
-			.hooks = &hooks,
+			.hooks = &hooks, .report_warmups = 1,
 		};
+		struct winsize ws;
 
+		if (ui.ps.tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+			ui.ps.cols = ws.ws_col;
 		r = session_run(&so, &res);
-		if (ui.ps.tty && !o.quiet && ui.started)
+		if (ui.ps.tty && !a->o.quiet && !a->o.verbose && ui.started)
 			printf("\r\033[K");
+		ex = run_outcome(r, &res, &ui.ps, a->o.db);
+		free(ui.ps.first_failure);
+		free(ui.ps.first_tail);
 	}
-	ex = run_outcome(r, &res, o.db);
 	if (res.runs_before + res.sum.runs_done > 0) {
 		putchar('\n');
 		if (report_campaign(st, res.campaign_id, REPORT_TEXT, 0, stdout) < 0)
@@ -290,10 +599,44 @@ int cmd_run(int argc, char **argv)
 	if (lockfd >= 0)
 		close(lockfd);
 	store_close(st);
-	campaign_free(c);
-	topology_free(topo);
 	if (sigfd >= 0)
 		close(sigfd);
+	return ex;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .o.db = DEFAULT_DB };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	int dd = -1, ex = 0, i;
+
+	/* the command after "--" is not scanned for options */
+	for (int k = 1; k < argc && dd < 0; k++)
+		if (strcmp(argv[k], "--") == 0)
+			dd = k;
+	i = run_parse(dd >= 0 ? dd : argc, argv, dd >= 0, &a, &ex);
+	if (i < 0)
+		return ex;
+	if (a.print_yaml && dd < 0) {
+		log_error("run: --print-yaml prints the campaign written for a command: scalprof run --print-yaml -- "
+			  "COMMAND [ARGS...]");
+		return EXIT_BADINPUT;
+	}
+	a.cc.scale = a.o.scale; /* a command's campaign says it in its text */
+	ex = run_operands(argc, argv, i, dd, &a, &topo, &c);
+	if (ex == 0 && a.o.scale && dd < 0) {
+		double v;
+
+		if (cli_parse_scale("run", a.o.scale, &v) < 0)
+			ex = EXIT_BADINPUT;
+		else
+			campaign_set_scale(c, v);
+	}
+	if (ex == 0 && !a.print_yaml)
+		ex = run_campaign(&a, topo, c);
+	campaign_free(c);
+	topology_free(topo);
 	return ex;
 }
 

@@ -47,6 +47,10 @@ extern char **environ;
  * poll scans /proc), and the tick itself when there is no timeline */
 #define TASKS_POLL_MS 100
 
+/* warm-ups are tracked per workload for worker counts up to this; larger
+ * counts (oversubscribed) are not warmed up */
+#define WARM_MAX_N 4096
+
 struct wstate {
 	pid_t pid;
 	int pidfd, status_fd, out_fd, err_fd; /* parent's ends, -1 when closed */
@@ -67,6 +71,7 @@ struct run_ctx {
 	const char *failed;      /* what a run that could not start was doing; NULL: its errno says it */
 	struct runner_progress *tick_state;
 	int64_t campaign_start;
+	size_t units_done, units_total; /* runs, warm-ups included: for the ETA */
 	struct corunner_opts corun_opts;
 	struct corunners *corun; /* co-runners of an interference run */
 	struct tasks *tasks;     /* the workers' threads and children */
@@ -391,7 +396,8 @@ static int on_worker(struct run_ctx *rc, size_t i, const struct pollfd *p)
 /* Every half second, a PROGRESS_TICK. */
 static void maybe_tick(struct run_ctx *rc, int64_t *last_tick)
 {
-	if (!rc->o->progress || mono_ns() - *last_tick < 500000000)
+	if (!rc->o->progress || mono_ns() - *last_tick < 500000000 ||
+	    (rc->tick_state->warmup && !rc->o->report_warmups))
 		return;
 	*last_tick = mono_ns();
 	rc->tick_state->phase = PROGRESS_TICK;
@@ -933,22 +939,26 @@ static void result_init(const struct runner_opts *o, const struct plan_run *pr, 
 }
 
 /* Reports phase to the progress callback with the campaign's elapsed time
- * and, once done runs are behind, its estimated time left. */
-static void report_progress(struct run_ctx *rc, enum progress_phase phase, size_t done)
+ * and, once runs (warm-ups included) are behind, its estimated time left.
+ * A warm-up run is reported only where the caller asked for them: the
+ * daemon's queue counts every DONE as a stored run. */
+static void report_progress(struct run_ctx *rc, enum progress_phase phase)
 {
 	struct runner_progress *p = rc->tick_state;
 	double elapsed = (double)(mono_ns() - rc->campaign_start) / 1e9;
 
 	p->phase = phase;
 	p->elapsed_s = elapsed;
-	p->eta_s = done ? elapsed / (double)done * (double)(p->total - done) : -1;
-	if (rc->o->progress)
+	p->eta_s = rc->units_done ? elapsed / (double)rc->units_done * (double)(rc->units_total - rc->units_done) : -1;
+	if (rc->o->progress && (!p->warmup || rc->o->report_warmups))
 		rc->o->progress(rc->o->progress_arg, p);
 }
 
-/* Run pr, from its start to its stored rows. Returns 0 or -errno with a
- * fresh *ret_error: it could not be started, or not be stored. */
-static int perform_run(struct run_ctx *rc, const struct plan_run *pr, struct run_result *res, char **ret_error)
+/* Run pr, from its start to its stored rows (none for a warm-up run: not
+ * store). Returns 0 or -errno with a fresh *ret_error: it could not be
+ * started, or not be stored. */
+static int perform_run(struct run_ctx *rc, const struct plan_run *pr, struct run_result *res, int store,
+		       char **ret_error)
 {
 	int r;
 
@@ -958,14 +968,14 @@ static int perform_run(struct run_ctx *rc, const struct plan_run *pr, struct run
 	rc->failed = NULL;
 	r = run_one(rc, pr);
 	if (r < 0)
-		*ret_error = xasprintf("run %d (%s, %d workers) could not be started: %s%s%s", pr->seq,
-				       res->workload->name, pr->n_workers, rc->failed ? rc->failed : "",
+		*ret_error = xasprintf("%srun %d (%s, %d workers) could not be started: %s%s%s",
+				       store ? "" : "the warm-up before ", pr->seq, res->workload->name, pr->n_workers, rc->failed ? rc->failed : "",
 				       rc->failed ? ": " : "", strerror(-r));
 	else
 		conclude(rc);
 	free(rc->ws);
 	rc->ws = NULL;
-	if (r == 0)
+	if (r == 0 && store)
 		r = store_run(rc->o, rc->probes, res, ret_error);
 	probe_set_run_end(rc->probes);
 	return r;
@@ -1004,6 +1014,93 @@ static int check_limits(const struct run_ctx *rc, const struct plan_run *pr, int
 	return 0;
 }
 
+/* The bit of workload w at n workers in warmup_marks' set. */
+static size_t warm_bit(size_t w, int n)
+{
+	return w * ((size_t)WARM_MAX_N + 1) + (size_t)n;
+}
+
+/* A bit per (workload, worker count) that still needs its warm-up (set)
+ * or had it (cleared), and in *ret_warmups how many warm-up runs that
+ * makes: the campaign's warmup for each pair of an ordinary run of plan
+ * (a resumed plan warms up what it still runs). NULL without warm-ups. */
+static uint8_t *warmup_marks(const struct campaign *c, const struct plan *plan, size_t *ret_warmups)
+{
+	uint8_t *marks;
+	size_t pairs = 0;
+
+	*ret_warmups = 0;
+	if (c->warmup <= 0)
+		return NULL;
+	marks = xcalloc(c->nworkloads * ((size_t)WARM_MAX_N + 1) / 8 + 1, 1);
+	for (size_t i = 0; i < plan->nruns; i++) {
+		const struct plan_run *pr = &plan->runs[i];
+		size_t b = warm_bit(pr->workload, pr->n_workers);
+
+		if (pr->corunner || pr->n_workers > WARM_MAX_N || (marks[b / 8] & (1u << b % 8)))
+			continue;
+		marks[b / 8] |= (uint8_t)(1u << b % 8);
+		pairs++;
+	}
+	*ret_warmups = pairs * (size_t)c->warmup;
+	return marks;
+}
+
+/* The warm-up runs before pr when it is the first run of its workload at
+ * its worker count: made like it, reported as warm-ups, stored nowhere.
+ * A failed warm-up is reported and the measured runs go on (they will
+ * fail the same way, and are stored with the reason). Returns 0 (and
+ * rc->interrupted when a signal stopped a warm-up), or -errno with a
+ * fresh *ret_error: a warm-up could not be started, or the campaign's
+ * time ran out during them. */
+static int warm_up(struct run_ctx *rc, const struct plan_run *pr, uint8_t *marks, char **ret_error)
+{
+	const struct campaign *c = rc->o->campaign;
+	struct runner_progress *p = rc->tick_state;
+	size_t b;
+	int r = 0;
+
+	if (!marks || pr->corunner || pr->n_workers > WARM_MAX_N)
+		return 0;
+	b = warm_bit(pr->workload, pr->n_workers);
+	if (!(marks[b / 8] & (1u << b % 8)))
+		return 0;
+	marks[b / 8] &= (uint8_t) ~(1u << b % 8);
+	p->warmups = c->warmup;
+	for (int k = 1; k <= c->warmup && r == 0 && !rc->interrupted; k++) {
+		struct run_result res;
+
+		if (pending_signal(rc->o->sigfd)) {
+			rc->interrupted = 1;
+			break;
+		}
+		result_init(rc->o, pr, &res);
+		p->warmup = k;
+		p->workload = res.workload;
+		p->result = NULL;
+		report_progress(rc, PROGRESS_START);
+		r = perform_run(rc, pr, &res, 0, ret_error);
+		rc->units_done++;
+		if (r == 0) {
+			p->result = &res;
+			report_progress(rc, PROGRESS_DONE);
+		}
+		result_clear(&res);
+		if (r == 0 && (rc->over_time || (rc->deadline_ns && mono_ns() >= rc->deadline_ns))) {
+			const struct runner_limits *l = rc->o->limits;
+
+			*ret_error = xasprintf("stopped during the warm-up before run %d: the campaign's runs took "
+					       "%.1f s, beyond its limit of %g s (%s)",
+					       pr->seq, (double)(mono_ns() - rc->campaign_start) / 1e9, l->max_seconds,
+					       l->seconds_what ? l->seconds_what : "its limit");
+			r = -ETIME;
+		}
+	}
+	p->warmup = 0;
+	p->result = NULL;
+	return r;
+}
+
 static void count_run(struct runner_summary *sum, const struct run_result *res)
 {
 	sum->runs_done++;
@@ -1027,6 +1124,7 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	int64_t base_bytes = 0;
 	struct run_ctx rc = { .o = o, .timer_fd = -1, .sample_fd = -1, .devnull = -1, .go_read = -1, .go_write = -1 };
 	struct runner_progress prog = { .total = plan->nruns, .repetitions = c->repetitions };
+	uint8_t *warmed = NULL;
 	int r;
 
 	memset(ret_summary, 0, sizeof(*ret_summary));
@@ -1049,6 +1147,8 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 		goto out;
 	rc.corun_opts = corunner_opts(&rc);
 
+	warmed = warmup_marks(c, plan, &rc.units_total);
+	rc.units_total += plan->nruns;
 	for (size_t i = 0; i < plan->nruns && !rc.interrupted; i++) {
 		const struct plan_run *pr = &plan->runs[i];
 		struct run_result res;
@@ -1057,17 +1157,23 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 			rc.interrupted = 1;
 			break;
 		}
-		result_init(o, pr, &res);
 		prog.index = i + 1;
 		prog.run = pr;
+		r = warm_up(&rc, pr, warmed, ret_error);
+		if (r < 0)
+			goto out;
+		if (rc.interrupted)
+			break;
+		result_init(o, pr, &res);
 		prog.workload = res.workload;
 		prog.result = NULL;
-		report_progress(&rc, PROGRESS_START, i);
-		r = perform_run(&rc, pr, &res, ret_error);
+		report_progress(&rc, PROGRESS_START);
+		r = perform_run(&rc, pr, &res, 1, ret_error);
+		rc.units_done++;
 		if (r == 0) {
 			count_run(ret_summary, &res);
 			prog.result = &res;
-			report_progress(&rc, PROGRESS_DONE, i + 1);
+			report_progress(&rc, PROGRESS_DONE);
 		}
 		result_clear(&res);
 		if (r == 0)
@@ -1078,6 +1184,7 @@ int runner_run_campaign(const struct runner_opts *o, const struct plan *plan,
 	r = rc.interrupted ? -EINTR : 0;
 	ret_summary->interrupted = rc.interrupted;
 out:
+	free(warmed);
 	probe_set_free(rc.probes);
 	if (rc.timer_fd >= 0)
 		close(rc.timer_fd);

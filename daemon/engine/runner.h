@@ -28,6 +28,8 @@ struct runner_progress {
 	int repetitions;
 	double elapsed_s, eta_s;      /* campaign so far; eta < 0 when unknown */
 	const struct run_result *result; /* PROGRESS_DONE only */
+	int warmup, warmups;          /* a warm-up run before run index: 1..warmups, not
+				       * stored; 0 for a measured run */
 	const pid_t *pgids;           /* PROGRESS_SPAWNED: the workers' process groups */
 	size_t npgids;
 };
@@ -60,6 +62,8 @@ struct runner_opts {
 	const struct spawn_creds *creds; /* workers and co-runners run as; NULL: as we are */
 	char *const *base_env;        /* their environment before the campaign's; NULL: ours */
 	const struct runner_limits *limits; /* NULL: none */
+	int report_warmups;           /* warm-up runs reach progress at START, TICK and DONE
+				       * too (SPAWNED always does) */
 };
 
 struct runner_summary {
@@ -67,7 +71,10 @@ struct runner_summary {
 	int interrupted;
 };
 
-/* Runs every planned run. Returns 0 when all runs were performed (some may
+/* Runs every planned run, and before the first run of each workload at
+ * each worker count that is not an interference run, the campaign's
+ * warm-up runs: made the same way, reported (opts->report_warmups) but not
+ * stored nor counted in the summary. Returns 0 when all runs were performed (some may
  * have failed: see summary), -EINTR when a signal on sigfd stopped it,
  * -ETIME or -EFBIG with a fresh *ret_error when it was stopped at its
  * limit of time or of database growth (opts->limits), or another -errno

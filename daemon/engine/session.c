@@ -140,6 +140,7 @@ static int perform_runs(const struct session_opts *o, const struct plan *plan, i
 		/* the cache co-runner keeps half the measured usable cache hot */
 		.cache_hog_bytes = store_usable_llc(o->store, machine_id) / 2,
 		.creds = o->creds, .base_env = o->base_env, .limits = o->limits,
+		.report_warmups = o->report_warmups,
 	};
 	char *err = NULL;
 	int r;

@@ -64,6 +64,7 @@ struct session_opts {
 	const char *version;         /* stored with the verdicts */
 	const struct session_hooks *hooks; /* may be NULL */
 	const struct runner_limits *limits; /* what the campaign may take; NULL: no limit */
+	int report_warmups;             /* warm-up runs reach hooks->progress (runner.h) */
 };
 
 struct session_result {

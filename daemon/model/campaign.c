@@ -5,6 +5,7 @@
  *   2. error messages: libcyaml's log turned into FILE:LINE:COL: PATH: text
  *   3. fields libcyaml cannot type (workers) and the checks on meaning
  *   4. campaign_parse / campaign_load / campaign_free
+ *   5. the campaign `scalprof run -- COMMAND` writes (text for section 4)
  *
  * libcyaml checks keys, types, enums and required fields while it loads the
  * structs; it logs what went wrong with a backtrace of field names. That
@@ -61,6 +62,7 @@ struct raw_campaign {
 	char *name;
 	char *description;
 	int repetitions;
+	int warmup;
 	double timeout_s;
 	double scale;
 	int interval_ms;
@@ -114,6 +116,7 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_IGNORE("workers", OPT), /* a list, a range or "all": read in section 3 */
 	CYAML_FIELD_IGNORE("profile", OPT), /* true, false or a mapping: read in section 3 */
 	CYAML_FIELD_INT("repetitions", OPT, struct raw_campaign, repetitions),
+	CYAML_FIELD_INT("warmup", OPT, struct raw_campaign, warmup),
 	CYAML_FIELD_FLOAT("timeout_s", OPT, struct raw_campaign, timeout_s),
 	CYAML_FIELD_FLOAT("scale", OPT, struct raw_campaign, scale),
 	CYAML_FIELD_INT("interval_ms", OPT, struct raw_campaign, interval_ms),
@@ -137,7 +140,7 @@ static const cyaml_schema_value_t campaign_schema = {
 /* ---- 2. error messages ------------------------------------------------ */
 
 static const char *const campaign_keys =
-	"name, description, workers, repetitions, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
+	"name, description, workers, repetitions, warmup, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
 	"memory_counters, interference, profile, workloads";
 static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
 
@@ -649,6 +652,13 @@ static int validate_numbers(struct yamlerr *ctx, struct campaign *c, const struc
 			return yamlerr_at(ctx, "repetitions", "must be between 1 and 100000, got %d", raw->repetitions);
 		c->repetitions = raw->repetitions;
 	}
+	c->warmup = 0;
+	if (yamlloc_find(ctx->loc, "warmup", &line, &col)) {
+		if (raw->warmup < 0 || raw->warmup > CAMPAIGN_MAX_WARMUP)
+			return yamlerr_at(ctx, "warmup", "must be between 0 and %d, got %d", CAMPAIGN_MAX_WARMUP,
+				       raw->warmup);
+		c->warmup = raw->warmup;
+	}
 	c->timeout_s = d && d->timeout_s > 0 ? d->timeout_s : CAMPAIGN_DEFAULT_TIMEOUT_S;
 	if (yamlloc_find(ctx->loc, "timeout_s", &line, &col)) {
 		if (!(raw->timeout_s > 0) || !isfinite(raw->timeout_s) || raw->timeout_s > 7 * 86400.0)
@@ -764,6 +774,7 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 
 	if (yamlerr_check_bool(ctx, "oversubscribe") < 0 || yamlerr_check_bool(ctx, "bandwidth") < 0 ||
 	    yamlerr_check_bool(ctx, "interference") < 0 || yamlerr_check_int(ctx, "repetitions") < 0 ||
+	    yamlerr_check_int(ctx, "warmup") < 0 ||
 	    yamlerr_check_int(ctx, "interval_ms") < 0)
 		return -EINVAL;
 	c->bandwidth = yamlloc_find(ctx->loc, "bandwidth", &line, &col) ? raw->bandwidth : 1;
@@ -979,4 +990,118 @@ const char *wl_mode_name(enum wl_mode m)
 const char *placement_name(enum placement p)
 {
 	return p == PLACE_SPREAD ? "spread" : "compact";
+}
+
+/* ---- 5. a campaign written for a command ------------------------------ */
+
+/* A word that YAML reads back as the same plain scalar (no quoting
+ * needed, no way to start a new key or a flow collection). */
+static int plain_word(const char *s)
+{
+	return isalnum((unsigned char)*s) &&
+	       s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-")] == '\0';
+}
+
+/* s as a YAML double-quoted scalar: any byte string reads back as itself
+ * (control characters escaped, UTF-8 kept as it is). */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* A value given on the command line: plain when it is a plain word, so
+ * that the parser's own checks of numbers speak of it as typed; quoted
+ * otherwise, so that no value can add keys of its own. */
+static void put_value(FILE *f, const char *s)
+{
+	if (plain_word(s))
+		fputs(s, f);
+	else
+		put_quoted(f, s);
+}
+
+/* --workers as the YAML's workers: "1,2,4" becomes a list, "1..4" and
+ * "all" stay scalars. */
+static void put_workers(FILE *f, const char *w)
+{
+	const char *p = w;
+
+	if (!strchr(w, ',')) {
+		put_value(f, w);
+		return;
+	}
+	fputc('[', f);
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char *item = xcalloc(1, n + 1);
+
+		memcpy(item, p, n);
+
+		put_value(f, item);
+		free(item);
+		if (!p[n])
+			break;
+		fputs(", ", f);
+		p += n + 1;
+	}
+	fputc(']', f);
+}
+
+char *campaign_command_yaml(const struct campaign_command *cc)
+{
+	const char *base = strrchr(cc->argv[0], '/');
+	const char *name = cc->name ? cc->name : base && base[1] ? base + 1 : cc->argv[0];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort(); /* out of memory, as everywhere */
+	fputs("# written by scalprof run for a command; keep it, edit it, and run it again\n"
+	      "# with: scalprof run FILE.yaml (see scalprof.yaml(5))\n", f);
+	fputs("name: ", f);
+	put_quoted(f, name);
+	fputs("\nworkers: ", f);
+	put_workers(f, cc->workers ? cc->workers : "1..all");
+	fprintf(f, "\nrepetitions: ");
+	put_value(f, cc->repetitions ? cc->repetitions : "3");
+	fputs("\nwarmup: ", f);
+	put_value(f, cc->warmup ? cc->warmup : "0");
+	fputc('\n', f);
+	if (cc->scale) {
+		fputs("scale: ", f);
+		put_value(f, cc->scale);
+		fputc('\n', f);
+	}
+	if (cc->interference)
+		fputs("interference: true\n", f);
+	if (cc->profile)
+		fputs("profile: true\n", f);
+	fputs("workloads:\n  - name: ", f);
+	put_quoted(f, name);
+	fputs("\n    command: [", f);
+	for (size_t i = 0; cc->argv[i]; i++) {
+		if (i)
+			fputs(", ", f);
+		put_quoted(f, cc->argv[i]);
+	}
+	fputs("]\n    cwd: ", f);
+	put_quoted(f, cc->cwd);
+	fprintf(f, "\n    mode: %s\n", cc->team ? "team" : "copies");
+	if (fclose(f) != 0)
+		abort();
+	return text;
 }

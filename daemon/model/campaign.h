@@ -41,6 +41,7 @@ struct campaign {
 	int *workers;            /* worker counts in the order given */
 	size_t nworkers;
 	int repetitions;
+	int warmup;              /* unstored runs before each workload and count's first */
 	double timeout_s;
 	double scale;            /* multiplies every workload's work */
 	int interval_ms;         /* timeline tick; 0: totals only */
@@ -62,6 +63,7 @@ struct campaign {
 
 #define CAMPAIGN_DEFAULT_REPETITIONS 3
 #define CAMPAIGN_DEFAULT_TIMEOUT_S 600.0
+#define CAMPAIGN_MAX_WARMUP 100
 
 /* The bounds of a campaign text, checked before it is loaded, for
  * `scalprof check` and `run` and for every submission to scalprofd, which
@@ -113,6 +115,26 @@ struct campaign_defaults {
 int campaign_parse_submitted(const char *name, const char *text, size_t len, const struct topology *topo,
 			     const struct campaign_defaults *d, struct campaign **ret, char **ret_error);
 void campaign_free(struct campaign *c);
+
+/* What `scalprof run [options] -- COMMAND` asks for. Every value is text as
+ * the user typed it; NULL takes the default. */
+struct campaign_command {
+	char *const *argv;        /* the command, NULL-terminated, argv[0] given */
+	const char *name;         /* campaign and workload; NULL: argv[0]'s basename */
+	const char *workers;      /* as workers: "1,2,4", "1..4", "all"; NULL: 1..all */
+	const char *repetitions;  /* NULL: 3 */
+	const char *warmup;       /* NULL: 0 */
+	const char *scale;        /* NULL: none written (1) */
+	const char *cwd;          /* absolute: the directory the command runs in */
+	int team, interference, profile;
+};
+/* The campaign text for cc, to be read by campaign_parse like any other,
+ * so that one parser validates every value (a bad one is reported at its
+ * line in this text, with its field path). Values are written so that none
+ * can add keys: plain words as they are, anything else double-quoted.
+ * Returns the text (free it); does not fail except by aborting on
+ * out-of-memory. */
+char *campaign_command_yaml(const struct campaign_command *cc);
 
 /* Replaces the campaign's scale (e.g. from --scale). Returns 0, or -EINVAL
  * when it is not in (0, CAMPAIGN_MAX_SCALE]. */

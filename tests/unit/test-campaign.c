@@ -361,6 +361,76 @@ static void submitted_cwd(void)
 	free(err);
 }
 
+/* The campaign written for a command reads back through campaign_parse
+ * with every argument byte for byte, whatever it holds (YAML's own
+ * characters, quotes, control characters, UTF-8), and its options as keys. */
+static void command_text(void)
+{
+	char *const argv[] = { "/usr/bin/python3", "-c", "print(\"a\\b\")\n\tx = 'y'", "key: value", "- item",
+			       "[a, b]", "#not a comment", "", "\x01\x7f", "caf\xc3\xa9", "{x}", NULL };
+	char dir[] = "/tmp/scalprof unit \"dir\" XXXXXX"; /* a space and quotes in the cwd too */
+	struct campaign_command cc = { .argv = argv, .cwd = dir, .workers = "1,2,4", .warmup = "2",
+				       .repetitions = "5" };
+	struct campaign *c;
+	char *text, *err;
+	size_t i;
+
+	if (!ok(mkdtemp(dir) != NULL, "mkdtemp"))
+		return;
+	text = campaign_command_yaml(&cc);
+	c = parse(text, &err);
+	free(text);
+	rmdir(dir);
+	if (!ok(c != NULL, "the campaign written for a command loads: %s", err ? err : "")) {
+		free(err);
+		return;
+	}
+	for (i = 0; argv[i] && c->workloads[0].command[i] && strcmp(argv[i], c->workloads[0].command[i]) == 0; i++)
+		;
+	ok(!argv[i] && !c->workloads[0].command[i], "every argument reads back as given (%zu of 11)", i);
+	ok(strcmp(c->name, "python3") == 0 && strcmp(c->workloads[0].name, "python3") == 0,
+	   "named after the command's basename");
+	ok(strcmp(c->workloads[0].cwd, dir) == 0, "it runs in the directory given");
+	ok(c->nworkers == 3 && c->workers[2] == 4, "--workers 1,2,4 is the list [1, 2, 4]");
+	ok(c->repetitions == 5 && c->warmup == 2, "repetitions and warmup as given");
+	ok(c->workloads[0].mode == MODE_COPIES && !c->workloads[0].interference && c->profile_hz == 0,
+	   "copies, no interference, no profile by default");
+	campaign_free(c);
+
+	cc = (struct campaign_command){ .argv = argv, .cwd = "/", .name = "n", .team = 1, .profile = 1 };
+	text = campaign_command_yaml(&cc);
+	c = parse(text, &err);
+	free(text);
+	ok(c && c->nworkers == 8 && c->repetitions == 3 && c->warmup == 0, "defaults: 1..all (8), 3 repetitions, no warm-up");
+	ok(c && c->workloads[0].mode == MODE_TEAM && c->profile_hz > 0 && strcmp(c->name, "n") == 0,
+	   "--team, --profile and --name");
+	campaign_free(c);
+	free(err);
+
+	cc = (struct campaign_command){ .argv = argv, .cwd = "/", .repetitions = "3\nname: injected" };
+	text = campaign_command_yaml(&cc);
+	c = parse(text, &err);
+	free(text);
+	ok(!c && err && strstr(err, "repetitions: expected a whole number"), "a value cannot add a key: %s", err);
+	campaign_free(c);
+	free(err);
+}
+
+static void warmup_key(void)
+{
+	char *err;
+	struct campaign *c = parse("name: w\nwarmup: 100\n" WL, &err);
+
+	ok(c && c->warmup == 100, "warmup: 100 is the most");
+	campaign_free(c);
+	c = parse("name: w\n" WL, &err);
+	ok(c && c->warmup == 0, "warmup defaults to 0");
+	campaign_free(c);
+	c = parse("name: w\nwarmup: -1\n" WL, &err);
+	ok(!c && err && strcmp(err, "t.yaml:2:1: warmup: must be between 0 and 100, got -1") == 0, "warmup: -1: %s", err);
+	free(err);
+}
+
 int main(void)
 {
 	if (topology_new_synthetic("pack:2 l3:1 core:4 pu:2", &topo) < 0) {
@@ -374,6 +444,8 @@ int main(void)
 	bounds();
 	builtins_scale_cwd();
 	submitted_cwd();
+	command_text();
+	warmup_key();
 	topology_free(topo);
 	return done_testing();
 }
