@@ -214,8 +214,9 @@ int session_run(const struct session_opts *o, struct session_result *ret)
 		goto out;
 	}
 	/* also when resumed: a stop during the measurement left none */
-	if (o->measure_ceiling && !ceiling_known(o->store, machine_id) &&
-	    reuse_ceiling(o, machine_id, o->ceiling_max_bytes) < 0) {
+	if (o->measure_ceiling &&
+	    (o->reprobe ||
+	     (!ceiling_known(o->store, machine_id) && reuse_ceiling(o, machine_id, o->ceiling_max_bytes) < 0))) {
 		r = session_measure_ceiling(o, machine_id, 1.0, o->ceiling_max_bytes);
 		if (r == -EINTR || (r < 0 && !o->ceiling_optional)) {
 			ret->in_ceiling = 1;
