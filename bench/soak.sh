@@ -14,6 +14,8 @@ TOTAL=$((N + 200))  # the campaign goes on past the last sample
 TMP=$(mktemp -d /tmp/scalprof-soak.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
 export SCALPROF_LOCK=$TMP/lock SCALPROF_SOCKET=$TMP/sock
+# a shortened probe must not become the machine's kept ceiling
+export SCALPROF_CACHE_DIR=$TMP/cache
 cat >"$TMP/cfg.yaml" <<YAML
 database: $TMP/soak.db
 socket: $TMP/sock

@@ -2,7 +2,7 @@
 # t0965-ceiling: `scalprof probe` measures and stores this machine's
 # bandwidth ceiling (copy and triad on 1..all cores) and its latency sweep
 # and usable cache; `scalprof run` measures them once when the database has
-# none, and not again.
+# none (and the machine's cache none either: t1280), and not again.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 ncores=$(physical_cores)
@@ -65,7 +65,8 @@ YAML
 SCALPROF_PROBE_MAX_MIB=many run_sp run c.yaml --db "$TMP/fresh.db"
 is "$rc:$err" "2:scalprof: run: SCALPROF_PROBE_MAX_MIB: expected a whole number of MiB from 1 to 1048576, got 'many'" \
 	"a bad SCALPROF_PROBE_MAX_MIB is refused by run before anything runs"
-run_sp run c.yaml --db "$TMP/fresh.db"
+# a cache of its own: the probes above left theirs in the test's cache
+SCALPROF_CACHE_DIR=$TMP/fresh-cache run_sp run c.yaml --db "$TMP/fresh.db"
 is "$rc" 0 "run on a fresh database"
 like "$out" "measuring this machine's memory-bandwidth ceiling and usable cache \(once per machine\)" "measures first"
 is "$(sqlite3 "$TMP/fresh.db" "select count(*) > 0 from machine_bandwidth")" 1 "and stores it"

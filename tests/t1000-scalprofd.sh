@@ -46,9 +46,9 @@ is "$err" "scalprofd: bad1.yaml:1:1: database: must be an absolute path, got 're
 printf 'socket: /tmp/x\nmax_runs: many\n' >bad2.yaml
 run_sp_d --config bad2.yaml --check
 is "$err" "scalprofd: bad2.yaml:2:1: max_runs: expected an integer, got 'many'" "a wrong type is positioned"
-printf 'sockets: /tmp/x\n' >bad3.yaml
+printf 'bogus: /tmp/x\n' >bad3.yaml
 run_sp_d --config bad3.yaml
-like "$err" "^scalprofd: bad3.yaml:1:1: sockets: unknown key \(expected one of database, socket, group" \
+like "$err" "^scalprofd: bad3.yaml:1:1: bogus: unknown key \(expected one of database, socket, group" \
 	"an unknown key lists the keys, and nothing starts"
 printf 'group: no-such-group-here\n' >bad4.yaml
 run_sp_d --config bad4.yaml --check

@@ -9,15 +9,21 @@
  * private in-memory database, from which the kernels' own reports are read
  * back; only the results go to the user's database. */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine/ceiling.h"
 #include "model/plan.h"
 #include "engine/runner.h"
 #include "base/util.h"
+#include "host/hostinfo.h"
 
 /* working sets of the latency sweep, up to 2x the largest L3 there is */
 static const double chase_mib[] = { 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512 };
@@ -282,8 +288,225 @@ int ceiling_measure(const struct ceiling_opts *o, struct ceiling *ret, char **re
 	return r;
 }
 
+/* ---- the cache kept per machine ---- */
+
+#define CACHE_MAGIC "scalprof ceiling cache 1"
+
+/* The cache directory, fresh, or NULL when there is none (no HOME). */
+static char *cache_dir(void)
+{
+	const char *env = getenv("SCALPROF_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (env && *env)
+		return xstrdup(env);
+	if (geteuid() == 0)
+		return xstrdup("/var/lib/scalprof"); /* root and scalprofd: one for the machine */
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/scalprof", xdg);
+	return home && home[0] == '/' ? xasprintf("%s/.cache/scalprof", home) : NULL;
+}
+
+/* FNV-1a: a file name from the key (the key inside says which it is). */
+static uint64_t key_hash(const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* The cache file for key, fresh, or NULL when there is no cache directory. */
+static char *cache_path(const char *key)
+{
+	char *dir = cache_dir(), *path;
+
+	if (!dir)
+		return NULL;
+	path = xasprintf("%s/ceiling-%016" PRIx64, dir, key_hash(key));
+	free(dir);
+	return path;
+}
+
+char *ceiling_cache_key(const struct topology *topo, uint64_t max_bytes)
+{
+	struct machine_info mi;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	char *key;
+
+	machine_info_read(topo, &mi);
+	/* one line: the file keeps it on one */
+	key = xasprintf("machine-id=%s cpu=%s cores=%d memory=%lld kernel=%s max_bytes=%" PRIu64, mi.machine_id,
+			mi.cpu_model ? mi.cpu_model : "unknown", topology_cores(topo),
+			pages > 0 && page > 0 ? (long long)pages * page : -1LL, mi.kernel, max_bytes);
+	for (char *k = key; *k; k++)
+		if (*k == '\n' || *k == '\r')
+			*k = ' ';
+	machine_info_clear(&mi);
+	return key;
+}
+
+/* One line of a cache file into c; returns 0 or -EINVAL. */
+static int cache_line(const char *line, struct ceiling *c, int *have_key, const char *key)
+{
+	unsigned long long a, b;
+	long long t;
+	double x, y;
+	int n;
+
+	if (strncmp(line, "key ", 4) == 0) {
+		*have_key = strcmp(line + 4, key) == 0 ? 1 : -1;
+		return 0;
+	}
+	if (sscanf(line, "measured_at %lld", &t) == 1)
+		c->measured_at = t;
+	else if (sscanf(line, "array_bytes %llu", &a) == 1)
+		c->array_bytes = a;
+	else if (sscanf(line, "usable_llc_bytes %llu", &a) == 1)
+		c->usable_llc_bytes = a;
+	else if (sscanf(line, "threshold_ns %lf", &x) == 1)
+		c->threshold_ns = x;
+	else if (sscanf(line, "bandwidth %d %lf %lf", &n, &x, &y) == 3 && n == c->ncounts + 1 &&
+		 n <= CEILING_MAX_COUNTS) {
+		c->copy_mbps[n - 1] = x;
+		c->triad_mbps[n - 1] = y;
+		c->ncounts = n;
+	} else if (sscanf(line, "latency %llu %llu", &a, &b) == 2 && c->nsizes < CEILING_MAX_SIZES) {
+		/* ns kept as bits: a reading that was INFINITY comes back as one */
+		memcpy(&x, &b, sizeof(x));
+		c->bytes[c->nsizes] = a;
+		c->ns[c->nsizes++] = x;
+	} else if (strncmp(line, "scale ", 6) != 0) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ceiling_cache_load(const char *key, struct ceiling *ret)
+{
+	char *path = cache_path(key), *text = NULL, *save = NULL;
+	size_t len;
+	int have_key = 0, r;
+
+	if (!path)
+		return -ENOENT;
+	r = read_file_limited(path, 1 << 20, &text, &len);
+	if (r < 0) {
+		free(path);
+		return r == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	memset(ret, 0, sizeof(*ret));
+	r = strncmp(text, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1) == 0 ? 0 : -EINVAL;
+	for (char *line = strtok_r(text + (r == 0 ? strlen(CACHE_MAGIC) : 0), "\n", &save); r == 0 && line;
+	     line = strtok_r(NULL, "\n", &save))
+		r = cache_line(line, ret, &have_key, key);
+	if (r == 0 && (ret->ncounts < 1 || ret->usable_llc_bytes == 0 || ret->measured_at <= 0))
+		r = -EINVAL;
+	if (r == 0 && (have_key != 1 || time(NULL) - ret->measured_at > CEILING_CACHE_MAX_AGE_S))
+		r = -ESTALE;
+	if (r == 0)
+		snprintf(ret->from, sizeof(ret->from), "%s", path);
+	free(text);
+	free(path);
+	return r;
+}
+
+/* mkdir -p, each new directory with mode. Returns 0 or -errno. */
+static int make_dirs(const char *dir, mode_t mode)
+{
+	char *d = xstrdup(dir);
+	int r = 0;
+
+	for (char *p = d + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(d, mode) < 0 && errno != EEXIST)
+			r = -errno;
+		*p = c;
+		if (r < 0 || c == '\0')
+			break;
+	}
+	free(d);
+	return r;
+}
+
+int ceiling_cache_save(const char *key, const struct ceiling *c, char **ret_error)
+{
+	char *path = cache_path(key), *dir, *tmp = NULL, *slash;
+	FILE *f = NULL;
+	int fd, r;
+
+	if (!path) {
+		*ret_error = xstrdup("no cache directory (neither SCALPROF_CACHE_DIR nor HOME is set)");
+		return -ENOENT;
+	}
+	slash = strrchr(path, '/');
+	dir = xasprintf("%.*s", (int)(slash - path), path);
+	/* the machine's for root; a user's own otherwise */
+	r = make_dirs(dir, geteuid() == 0 ? 0755 : 0700);
+	if (r < 0) {
+		*ret_error = xasprintf("cannot create the cache directory '%s': %s", dir, strerror(-r));
+		goto out;
+	}
+	tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		*ret_error = xasprintf("cannot write '%s': %s", tmp, strerror(-r));
+		goto out;
+	}
+	fprintf(f,
+		CACHE_MAGIC "\nkey %s\nmeasured_at %lld\narray_bytes %llu\nusable_llc_bytes %llu\n"
+			    "threshold_ns %.17g\n",
+		key, c->measured_at > 0 ? (long long)c->measured_at : (long long)time(NULL),
+		(unsigned long long)c->array_bytes, (unsigned long long)c->usable_llc_bytes, c->threshold_ns);
+	for (int n = 1; n <= c->ncounts; n++)
+		fprintf(f, "bandwidth %d %.17g %.17g\n", n, c->copy_mbps[n - 1], c->triad_mbps[n - 1]);
+	for (size_t i = 0; i < c->nsizes; i++) {
+		uint64_t bits;
+
+		memcpy(&bits, &c->ns[i], sizeof(bits));
+		fprintf(f, "latency %llu %llu\n", (unsigned long long)c->bytes[i], (unsigned long long)bits);
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || ferror(f)) {
+		r = -errno;
+		*ret_error = xasprintf("cannot write '%s': %s", tmp, strerror(-r));
+	}
+	if (fclose(f) != 0 && r == 0) {
+		r = -errno;
+		*ret_error = xasprintf("cannot write '%s': %s", tmp, strerror(-r));
+	}
+	if (r == 0 && rename(tmp, path) < 0) {
+		r = -errno;
+		*ret_error = xasprintf("cannot rename '%s' to '%s': %s", tmp, path, strerror(-r));
+	}
+	if (r < 0)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(dir);
+	free(path);
+	return r;
+}
+
 void ceiling_print(const struct ceiling *c, FILE *out)
 {
+	if (c->from[0]) {
+		char when[32] = "?";
+		time_t t = (time_t)c->measured_at;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+		fprintf(out, "this machine's ceiling, measured %s, reused from %s (scalprof probe measures it again)\n",
+			when, c->from);
+	}
 	fprintf(out, "memory bandwidth ceiling (STREAM, arrays of %llu MiB, best of 3, MB/s = 10^6 B/s):\n"
 		     "  workers      copy     triad\n",
 		(unsigned long long)(c->array_bytes >> 20));

@@ -37,7 +37,31 @@ int ceiling_measure(const struct ceiling_opts *o, struct ceiling *ret, char **re
 int ceiling_max_bytes(const char *text, uint64_t *ret, const char **ret_what);
 #define CEILING_MAX_MIB (1u << 20)
 
-/* Prints the measured ceiling as a table for people. Does not fail. */
+/* The ceiling kept per machine, between databases: a file named for a hash
+ * of the key in the cache directory ($SCALPROF_CACHE_DIR; else
+ * /var/lib/scalprof for root; else $XDG_CACHE_HOME/scalprof or
+ * ~/.cache/scalprof). The key is what would change the answer: the
+ * machine's identity (/etc/machine-id), its CPU model and physical cores,
+ * its memory, its kernel release and max_bytes. A file older than
+ * CEILING_CACHE_MAX_AGE_S, or of another key, is not used. */
+#define CEILING_CACHE_MAX_AGE_S (30 * 86400)
+
+/* The key for this machine and max_bytes, fresh. Does not fail. */
+char *ceiling_cache_key(const struct topology *topo, uint64_t max_bytes);
+
+/* Reads the ceiling kept for key into *ret (measured_at and from set).
+ * Returns 0; -ENOENT when there is none (or no cache directory); -ESTALE
+ * when it is older than CEILING_CACHE_MAX_AGE_S or of another key; -EINVAL
+ * when the file is not one we wrote. Does not log. */
+int ceiling_cache_load(const char *key, struct ceiling *ret);
+
+/* Keeps c for key, replacing what was kept (written to a temporary file
+ * and renamed). Returns 0, or -errno with a fresh *ret_error. Does not
+ * log. */
+int ceiling_cache_save(const char *key, const struct ceiling *c, char **ret_error);
+
+/* Prints the measured ceiling as a table for people, with where it came
+ * from when it was reused. Does not fail. */
 void ceiling_print(const struct ceiling *c, FILE *out);
 
 #endif

@@ -73,6 +73,30 @@ static int begin_resumed(const struct session_opts *o, struct plan *plan, struct
 
 /* ---- 3. the ceiling -------------------------------------------------- */
 
+/* The ceiling is the machine's, not the database's: measured once (about
+ * 12 s), kept in the machine's cache (engine/ceiling.h) and copied into
+ * each new database from there. */
+
+/* Copies the machine's cached ceiling into the database. Returns 0 (the
+ * hooks told, as if it had been measured, with c->from saying where it came
+ * from), or -ENOENT when there is none to use (absent, stale, of another
+ * key, or the database would not take it: measure it then). */
+static int reuse_ceiling(const struct session_opts *o, int64_t machine_id, uint64_t max_bytes)
+{
+	const struct session_hooks *h = o->hooks;
+	struct ceiling *c = xcalloc(1, sizeof(*c));
+	char *key = ceiling_cache_key(o->topo, max_bytes);
+	int r = ceiling_cache_load(key, c);
+
+	if (r == 0 && ceiling_store(o->store, machine_id, c) < 0)
+		r = -EIO;
+	if (r == 0 && h && h->ceiling_end)
+		h->ceiling_end(h->arg, 0, c, NULL);
+	free(key);
+	free(c);
+	return r == 0 ? 0 : -ENOENT;
+}
+
 int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, double scale, uint64_t max_bytes)
 {
 	const struct session_hooks *h = o->hooks;
@@ -87,6 +111,15 @@ int session_measure_ceiling(const struct session_opts *o, int64_t machine_id, do
 	if (r == 0 && ceiling_store(o->store, machine_id, c) < 0) {
 		err = xstrdup(store_errmsg(o->store)); /* "storing the ceiling: ..." */
 		r = -EIO;
+	}
+	if (r == 0) {
+		/* the cache spares the next database the measurement; without it
+		 * the next one measures again, so a failure here is no failure */
+		char *key = ceiling_cache_key(o->topo, max_bytes), *why = NULL;
+
+		ceiling_cache_save(key, c, &why);
+		free(why);
+		free(key);
 	}
 	if (h && h->ceiling_end)
 		h->ceiling_end(h->arg, r, r == 0 ? c : NULL, err);
@@ -182,7 +215,9 @@ int session_run(const struct session_opts *o, struct session_result *ret)
 		goto out;
 	}
 	/* also when resumed: a stop during the measurement left none */
-	if (o->measure_ceiling && !ceiling_known(o->store, machine_id)) {
+	if (o->measure_ceiling &&
+	    (o->reprobe ||
+	     (!ceiling_known(o->store, machine_id) && reuse_ceiling(o, machine_id, o->ceiling_max_bytes) < 0))) {
 		r = session_measure_ceiling(o, machine_id, 1.0, o->ceiling_max_bytes);
 		if (r == -EINTR || (r < 0 && !o->ceiling_optional)) {
 			ret->in_ceiling = 1;

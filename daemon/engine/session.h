@@ -58,6 +58,8 @@ struct session_opts {
 	int measure_ceiling;         /* measure the ceiling when the machine has none */
 	int ceiling_optional;        /* a failed measurement leaves the campaign to run without it */
 	uint64_t ceiling_max_bytes;  /* bounds its arrays and working sets; 0: from the L3 */
+	int reprobe;                 /* with measure_ceiling: measure it again, though the
+				      * database or the machine's cache has one */
 	int sigfd;                   /* signalfd of SIGINT/SIGTERM: stops everything */
 	const struct spawn_creds *creds; /* workers as; NULL: as we are */
 	char *const *base_env;       /* their environment before the campaign's; NULL: ours */

@@ -644,7 +644,8 @@ static int parse_profile(struct yamlerr *ctx, struct campaign *c)
 static int validate_numbers(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw,
 			    const struct campaign_defaults *d)
 {
-	int line, col;
+	int line, col, r;
+	double v;
 
 	c->repetitions = d && d->repetitions > 0 ? d->repetitions : CAMPAIGN_DEFAULT_REPETITIONS;
 	if (yamlloc_find(ctx->loc, "repetitions", &line, &col)) {
@@ -660,11 +661,15 @@ static int validate_numbers(struct yamlerr *ctx, struct campaign *c, const struc
 		c->warmup = raw->warmup;
 	}
 	c->timeout_s = d && d->timeout_s > 0 ? d->timeout_s : CAMPAIGN_DEFAULT_TIMEOUT_S;
-	if (yamlloc_find(ctx->loc, "timeout_s", &line, &col)) {
-		if (!(raw->timeout_s > 0) || !isfinite(raw->timeout_s) || raw->timeout_s > 7 * 86400.0)
+	/* raw->timeout_s and raw->scale are libcyaml's strtod: read them again */
+	r = yamlerr_read_duration(ctx, "timeout_s", &v);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		if (!(v > 0) || !isfinite(v) || v > 7 * 86400.0)
 			return yamlerr_at(ctx, "timeout_s", "must be a number of seconds above 0 (at most a week), got %g",
-				       raw->timeout_s);
-		c->timeout_s = raw->timeout_s;
+				       v);
+		c->timeout_s = v;
 	}
 	c->interval_ms = CAMPAIGN_DEFAULT_INTERVAL_MS;
 	if (yamlloc_find(ctx->loc, "interval_ms", &line, &col)) {
@@ -674,11 +679,14 @@ static int validate_numbers(struct yamlerr *ctx, struct campaign *c, const struc
 		c->interval_ms = raw->interval_ms;
 	}
 	c->scale = 1.0;
-	if (yamlloc_find(ctx->loc, "scale", &line, &col)) {
-		if (!(raw->scale > 0) || raw->scale > CAMPAIGN_MAX_SCALE)
+	r = yamlerr_read_number(ctx, "scale", &v);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		if (!(v > 0) || v > CAMPAIGN_MAX_SCALE)
 			return yamlerr_at(ctx, "scale", "must be a number above 0 and at most %g, got %g", CAMPAIGN_MAX_SCALE,
-				       raw->scale);
-		c->scale = raw->scale;
+				       v);
+		c->scale = v;
 	}
 	return 0;
 }
@@ -867,6 +875,18 @@ static int check_bounds(struct yamlerr *ctx, const char *text, size_t len)
 	return r == YAMLLOC_WITHIN ? 0 : -EINVAL;
 }
 
+/* The decimal fields, read before libcyaml reads them: its strtod would
+ * take "2m" as 2 or fail with a message of its own. validate_numbers reads
+ * them again for their values. Returns 0, or -EINVAL with ctx->error set. */
+static int check_decimals(struct yamlerr *ctx)
+{
+	double v;
+
+	if (yamlerr_read_duration(ctx, "timeout_s", &v) < 0 || yamlerr_read_number(ctx, "scale", &v) < 0)
+		return -EINVAL;
+	return 0;
+}
+
 static int parse(const char *name, const char *text, size_t len, const struct topology *topo,
 		 const struct campaign_defaults *d, int submitted, struct campaign **ret, char **ret_error)
 {
@@ -894,7 +914,9 @@ static int parse(const char *name, const char *text, size_t len, const struct to
 		r = yamlerr_at(&ctx, "", "empty campaign: expected a mapping with at least name and workloads");
 		goto err;
 	}
-	r = load_raw(&ctx, text, len, &cfg, &raw);
+	r = check_decimals(&ctx);
+	if (r == 0)
+		r = load_raw(&ctx, text, len, &cfg, &raw);
 	if (r < 0)
 		goto err;
 	if (!raw) {

@@ -20,6 +20,8 @@ struct ceiling {
 	double ns[CEILING_MAX_SIZES]; /* INFINITY where a size gave no reading */
 	double threshold_ns;
 	uint64_t usable_llc_bytes;
+	int64_t measured_at;          /* Unix seconds; 0: now (a fresh measurement) */
+	char from[512];               /* "": measured now; else the cache file it was read from */
 };
 
 #endif

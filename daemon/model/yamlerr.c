@@ -115,8 +115,14 @@ static int key_error(struct yamlerr *ctx, const char *msg, const char *path, con
 	if (strncmp(msg, "Unexpected key", 14) == 0) {
 		char full[600];
 
+		const char *keys = ctx->keys_for(path), *hint;
+		int hint_len = 0;
+
 		snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", arg);
-		return yamlerr_at(ctx, full, "unknown key (expected one of %s)", ctx->keys_for(path));
+		hint = yamlerr_closest(arg, keys, &hint_len);
+		if (hint)
+			return yamlerr_at(ctx, full, "unknown key (did you mean '%.*s'?)", hint_len, hint);
+		return yamlerr_at(ctx, full, "unknown key (expected one of %s)", keys);
 	}
 	if (strncmp(msg, "Missing required mapping field", 30) == 0) {
 		/* positioned at the mapping that lacks it */
@@ -128,10 +134,14 @@ static int key_error(struct yamlerr *ctx, const char *msg, const char *path, con
 	if (strncmp(msg, "Mapping field already seen", 26) == 0) {
 		const char *dot = strrchr(path, '.');
 		char parent[512];
+		int line0 = 1, col0 = 1;
 
+		/* both places: the user keeps one of them */
 		snprintf(parent, sizeof(parent), "%.*s", dot ? (int)(dot - path) : 0, path);
+		yamlloc_key_pos(ctx->loc, parent, arg, 0, &line0, &col0);
 		yamlloc_key_pos(ctx->loc, parent, arg, 1, &line, &col);
-		ctx->error = xasprintf("%s:%d:%d: %s: key given more than once", ctx->file, line, col, path);
+		ctx->error = xasprintf("%s:%d:%d: %s: given twice (first at %d:%d)", ctx->file, line, col, path, line0,
+				       col0);
 		return -EINVAL;
 	}
 	return 1;
@@ -218,6 +228,128 @@ int yamlerr_check_int(struct yamlerr *ctx, const char *path)
 		v++;
 	return *v && v[strspn(v, "0123456789")] == '\0'
 		? 0 : yamlerr_at(ctx, path, "expected a whole number, got '%s'", (const char *)n->data.scalar.value);
+}
+
+/* The length of the decimal number at the start of v (sign, digits, point,
+ * exponent), 0 when it does not start with one. Hexadecimal, "inf" and
+ * "nan", which strtod takes, are not numbers here. */
+static size_t number_len(const char *v)
+{
+	size_t k = 0, digits = 0;
+
+	if (v[k] == '-' || v[k] == '+')
+		k++;
+	for (; isdigit((unsigned char)v[k]); k++)
+		digits++;
+	if (v[k] == '.')
+		for (k++; isdigit((unsigned char)v[k]); k++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (v[k] == 'e' || v[k] == 'E') {
+		size_t e = k + 1;
+
+		if (v[e] == '-' || v[e] == '+')
+			e++;
+		if (isdigit((unsigned char)v[e])) {
+			while (isdigit((unsigned char)v[e]))
+				e++;
+			k = e;
+		}
+	}
+	return k;
+}
+
+/* A hint for the common ways a number goes wrong, or "". */
+static const char *number_hint(const char *v, size_t len)
+{
+	if (v[len] == ',' && isdigit((unsigned char)v[len + 1]))
+		return " (the decimal separator is a point)";
+	if (v[len] == '%' && !v[len + 1])
+		return " (a percentage: write it as a fraction, 0.3 for 30%)";
+	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		return " (only decimal numbers are taken)";
+	return "";
+}
+
+/* The scalar at path, or NULL when absent or not a scalar. */
+static const char *scalar_at(struct yamlerr *ctx, const char *path)
+{
+	int line, col;
+	yaml_node_t *n = yamlloc_find(ctx->loc, path, &line, &col);
+
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+int yamlerr_read_number(struct yamlerr *ctx, const char *path, double *ret)
+{
+	const char *v = scalar_at(ctx, path);
+	size_t len;
+
+	if (!v)
+		return 0;
+	len = number_len(v);
+	if (!len || v[len])
+		return yamlerr_at(ctx, path, "expected a number like 0.5, got '%s'%s", v, number_hint(v, len));
+	*ret = strtod(v, NULL);
+	return 1;
+}
+
+int yamlerr_read_duration(struct yamlerr *ctx, const char *path, double *ret)
+{
+	static const struct {
+		const char *unit;
+		double s;
+	} units[] = { { "", 1 }, { "ms", 1e-3 }, { "s", 1 }, { "m", 60 }, { "h", 3600 } };
+	const char *v = scalar_at(ctx, path), *u;
+	size_t len, k = 0;
+
+	if (!v)
+		return 0;
+	len = number_len(v);
+	u = v + len;
+	while (*u == ' ')
+		u++; /* "90 s" as well as "90s" */
+	while (len && k < ARRAY_SIZE(units) && strcmp(u, units[k].unit) != 0)
+		k++;
+	if (!len || k == ARRAY_SIZE(units) || (u > v + len && !*u))
+		return yamlerr_at(ctx, path, "expected a duration like 90 (seconds), 90s, 2m, 500ms or 1h, got '%s'%s", v,
+			       len ? number_hint(v, len) : "");
+	*ret = strtod(v, NULL) * units[k].s;
+	return 1;
+}
+
+const char *yamlerr_closest(const char *word, const char *list, int *ret_len)
+{
+	const char *best = NULL, *p = list;
+	unsigned best_d = 255, limit = (unsigned)strlen(word) / 3;
+	int best_len = 0;
+
+	if (limit < 2)
+		limit = 2;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char cand[64];
+
+		snprintf(cand, sizeof(cand), "%.*s", (int)n, p);
+		if (n < sizeof(cand)) {
+			unsigned d = edit_distance(word, cand);
+
+			if (d < best_d) {
+				best_d = d;
+				best = p;
+				best_len = (int)n;
+			}
+		}
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	/* a typo, not a different word */
+	if (!best || best_d > limit || best_d == 0)
+		return NULL;
+	*ret_len = best_len;
+	return best;
 }
 
 /* libcyaml reads any word but "false" as true: insist on a boolean */

@@ -40,6 +40,22 @@ int yamlerr_from_cyaml(struct yamlerr *e, cyaml_err_t err);
 int yamlerr_check_int(struct yamlerr *e, const char *path);
 int yamlerr_check_bool(struct yamlerr *e, const char *path);
 
+/* libcyaml reads a float with strtod and keeps what parses ("30%" is 30,
+ * "1,5" is 1, "0x10" is 16, "2m" is 2): these read the scalar at path
+ * themselves. A number is decimal digits with an optional sign, point and
+ * exponent; a duration is a number with an optional unit (ms, s, m, h; none
+ * is seconds), returned in seconds. Return 1 with *ret set when path is a
+ * scalar of that form, 0 when path is absent or not a scalar (libcyaml
+ * says what is wrong with its shape), -EINVAL with e->error set otherwise.
+ * Do not log. */
+int yamlerr_read_number(struct yamlerr *e, const char *path, double *ret);
+int yamlerr_read_duration(struct yamlerr *e, const char *path, double *ret);
+
+/* Of the comma-separated words in list, the one closest to word (edit
+ * distance at most a third of its length, and 2 at least), or NULL: for
+ * "did you mean". Points into list; *ret_len is its length. */
+const char *yamlerr_closest(const char *word, const char *list, int *ret_len);
+
 /* The text as given, NUL-free and syntactically YAML: opens e->loc. Returns
  * 0 or -EINVAL / -errno with e->error set. */
 int yamlerr_open(struct yamlerr *e, const char *text, size_t len);

@@ -24,8 +24,11 @@ static int insert_bandwidth(struct store *st, int64_t machine_id, const struct c
 	static const char *const kernel[2] = { "copy", "triad" };
 	sqlite3_stmt *s;
 	int r = sql_prepare(st, WHAT,
-			    "INSERT INTO machine_bandwidth (machine_id, n_workers, kernel, mb_per_s, array_bytes)"
-			    " VALUES (?,?,?,?,?)", &s);
+			    "INSERT INTO machine_bandwidth"
+			    " (machine_id, n_workers, kernel, mb_per_s, array_bytes, measured_at)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?6 > 0"
+			    " THEN strftime('%Y-%m-%dT%H:%M:%fZ', ?6, 'unixepoch')"
+			    " ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)", &s);
 
 	for (int n = 1; r == 0 && n <= c->ncounts; n++)
 		for (int k = 0; r == 0 && k < 2; k++) {
@@ -38,6 +41,8 @@ static int insert_bandwidth(struct store *st, int64_t machine_id, const struct c
 			sql_bind_text(s, 3, kernel[k]);
 			sql_bind_double(s, 4, v);
 			sql_bind_long(s, 5, (long)c->array_bytes);
+			/* a ceiling reused from the machine's cache keeps its own date */
+			sql_bind_long(s, 6, (long)c->measured_at);
 			r = sql_step_cached(st, s, WHAT);
 		}
 	sqlite3_finalize(s);

@@ -11,7 +11,9 @@
 #include "store/store.h"
 
 /* Replaces the machine's stored ceiling and latencies in one transaction
- * (rolled back on failure). Returns 0 or -EIO with store_errmsg() saying
+ * (rolled back on failure); machine_bandwidth.measured_at is c's
+ * measured_at when set (a ceiling reused from the machine's cache), else
+ * now. Returns 0 or -EIO with store_errmsg() saying
  * "storing the ceiling: ...". */
 int ceiling_store(struct store *st, int64_t machine_id, const struct ceiling *c);
 

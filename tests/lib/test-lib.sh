@@ -42,6 +42,9 @@ export SCALPROF_LOCK=$TMP/experiment.lock
 # every ceiling a test measures is small: a guest here reports a 508 MiB L3,
 # which makes STREAM's arrays 2 GiB and one measurement take minutes
 export SCALPROF_PROBE_MAX_MIB=64
+# the machine's ceiling cache (see scalprof probe) a test's own: never the
+# real one in /var/lib/scalprof or ~/.cache, and none kept from another test
+export SCALPROF_CACHE_DIR=$TMP/cache
 
 # On failure (an assertion failed, or the script ended with a non-zero
 # status, e.g. before its plan) the directory is kept for inspection and the

@@ -264,13 +264,14 @@ static const struct {
      "a fraction for max_db_growth_bytes"},
     {"group: root\nmax_processes_per_user: 15\n",
      "c.yaml:2:1: max_processes_per_user: must be between 16 and 4194304, got 15", "max_processes_per_user 15"},
-    {"sockets: /tmp/x\n", "c.yaml:1:1: sockets: unknown key (expected one of " KEYS ")", "an unknown key"},
+    {"bogus: /tmp/x\n", "c.yaml:1:1: bogus: unknown key (expected one of " KEYS ")", "an unknown key"},
+    {"sockets: /tmp/x\n", "c.yaml:1:1: sockets: unknown key (did you mean 'socket'?)", "a misspelt key"},
     {"group: root\ndefaults:\n  reps: 2\n",
      "c.yaml:3:3: defaults.reps: unknown key (expected one of repetitions, timeout_s)",
      "an unknown key under defaults"},
     {"group: no-such-group-here\n", "c.yaml:1:1: group: no group 'no-such-group-here' on this machine",
      "an unknown group"},
-    {"group: root\ngroup: root\n", "c.yaml:2:1: group: key given more than once", "a key given twice"},
+    {"group: root\ngroup: root\n", "c.yaml:2:1: group: given twice (first at 1:1)", "a key given twice"},
     {"group: root\nmax_runs: [1]\n", "c.yaml:2:1: max_runs: expected a single value, got a list",
      "a list for a number"},
     {"group: root\ndefaults: 3\n", "c.yaml:2:1: defaults: expected a mapping, got a single value",
@@ -348,7 +349,7 @@ static void load(void)
 		{
 			char want[128];
 
-			snprintf(want, sizeof(want), "%s:3:1: max_runs: key given more than once", path);
+			snprintf(want, sizeof(want), "%s:3:1: max_runs: given twice (first at 2:1)", path);
 			is_str(err, want, "messages name the file by its path");
 		}
 		free(err);
@@ -400,7 +401,9 @@ static const struct {
      "c.yaml:3:3: clients.watch_idle_s: must be a number of seconds above 0 (at most a week), got 604801",
      "watch_idle_s over a week"},
     {"group: root\nclients:\n  watch_idle: 5\n",
-     "c.yaml:3:3: clients.watch_idle: unknown key (expected one of " CLIENT_KEYS ")", "an unknown key under clients"},
+     "c.yaml:3:3: clients.watch_idle: unknown key (did you mean 'watch_idle_s'?)", "a misspelt key under clients"},
+    {"group: root\nclients:\n  bogus: 5\n",
+     "c.yaml:3:3: clients.bogus: unknown key (expected one of " CLIENT_KEYS ")", "an unknown key under clients"},
     {"group: root\nclients: 16\n", "c.yaml:2:1: clients: expected a mapping, got a single value",
      "a number for clients"},
 };

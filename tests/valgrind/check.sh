@@ -11,6 +11,8 @@ B=${B:-$SRC/build}
 TMP=$(mktemp -d /tmp/scalprof-valgrind.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
 export SCALPROF_LOCK=$TMP/lock
+# a shortened probe must not become the machine's kept ceiling
+export SCALPROF_CACHE_DIR=$TMP/cache
 VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect
 	--errors-for-leak-kinds=definite,indirect --error-exitcode=99 --track-origins=yes
 	--suppressions="$SRC/tests/valgrind/scalprof.supp" --log-file="$TMP/vg.%p.log")
