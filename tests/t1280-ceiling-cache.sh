@@ -71,6 +71,15 @@ is "$rc" 0 "probe again exits 0"
 like "$out" "measuring this machine's memory-bandwidth ceiling" "probe measures though the cache has one"
 ok "[ \"$(sed -n 3p "$f")\" != \"$before\" ]" "and replaces the kept one ($before, now $(sed -n 3p "$f"))"
 
+# run --reprobe measures though the cache (and the database) has one;
+# with --no-probe it is refused
+SCALPROF_PROBE_MAX_MIB=4 run_sp run --reprobe c.yaml --db "$TMP/d.db"
+is "$rc" 0 "run --reprobe exits 0"
+like "$out" "measuring this machine's memory-bandwidth ceiling" "run --reprobe measures again"
+run_sp run --reprobe --no-probe c.yaml --db "$TMP/d.db"
+is "$rc" 2 "--reprobe with --no-probe: exit 2"
+like "$err" "give one of them" "and says why"
+
 # a damaged cache file is written whole again by the next measurement
 printf 'scalprof ceiling cache 1\nkey %s\nbandwidth 1 nonsense\n' "$(sed -n 2p "$f" | cut -c5-)" >"$f"
 run_sp probe --db "$TMP/g.db" --scale 0.02 -q

@@ -47,6 +47,7 @@ const char usage_run[] =
 	"  -s, --scale F   multiply every workload's work by F (overrides the campaign's scale)\n"
 	"  -n, --no-probe  do not measure this machine's ceiling first when the\n"
 	"                  database has none (see scalprof probe)\n"
+	"      --reprobe   measure it again first, though this machine has one kept\n"
 	"  -q, --quiet     no progress lines\n"
 	"  -v, --verbose   a full line per run, also on a terminal (where one status\n"
 	"                  line is rewritten in place otherwise)\n"
@@ -680,9 +681,11 @@ struct run_args {
 	struct campaign_command cc;
 	const char *command_only;   /* the first option that needs a command, for the message */
 	int print_yaml;
+	int reprobe;
 };
 
-enum { OPT_TEAM = 256, OPT_WORKERS, OPT_REPS, OPT_WARMUP, OPT_NAME, OPT_INTERFERENCE, OPT_PROFILE, OPT_PRINT_YAML };
+/* the options of both forms below OPT_TEAM, those of a command from it */
+enum { OPT_REPROBE = 200, OPT_TEAM = 256, OPT_WORKERS, OPT_REPS, OPT_WARMUP, OPT_NAME, OPT_INTERFERENCE, OPT_PROFILE, OPT_PRINT_YAML };
 
 static const struct option run_longopts[] = {
 	{ "db", required_argument, NULL, 'd' },
@@ -690,6 +693,7 @@ static const struct option run_longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "scale", required_argument, NULL, 's' },
 	{ "no-probe", no_argument, NULL, 'n' },
+	{ "reprobe", no_argument, NULL, OPT_REPROBE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "team", no_argument, NULL, OPT_TEAM },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
@@ -721,6 +725,7 @@ static int run_parse(int argc, char **argv, int has_command, struct run_args *a,
 		case 'v': a->o.verbose = 1; break;
 		case 's': a->o.scale = optarg; break;
 		case 'n': a->o.no_probe = 1; break;
+		case OPT_REPROBE: a->reprobe = 1; break;
 		case OPT_TEAM: a->cc.team = 1; break;
 		case OPT_WORKERS: a->cc.workers = optarg; break;
 		case OPT_REPS: a->cc.repetitions = optarg; break;
@@ -744,6 +749,11 @@ static int run_parse(int argc, char **argv, int has_command, struct run_args *a,
 		}
 		if (ch >= OPT_TEAM && !a->command_only)
 			a->command_only = run_longopts[idx].name;
+	}
+	if (a->reprobe && a->o.no_probe) {
+		log_error("run: --reprobe measures the ceiling and --no-probe does not: give one of them");
+		*ret_exit = EXIT_BADINPUT;
+		return -1;
 	}
 	return optind;
 }
@@ -863,7 +873,7 @@ static int run_campaign(const struct run_args *a, struct topology *topo, struct 
 		};
 		struct session_opts so = {
 			.kind = SESSION_FOREGROUND, .campaign = c, .topo = topo, .store = st, .user = user,
-			.uid = getuid(), .measure_ceiling = !a->o.no_probe,
+			.uid = getuid(), .measure_ceiling = !a->o.no_probe, .reprobe = a->reprobe,
 			.ceiling_max_bytes = max_bytes, .sigfd = sigfd, .version = scalprof_version(),
 			.hooks = &hooks, .report_warmups = 1,
 		};
