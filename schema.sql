@@ -769,3 +769,13 @@ CREATE TABLE profile_samples (
     off_ns   INTEGER NOT NULL,  -- off, queued: time off the CPU until the switch back in; on: 0
     PRIMARY KEY (run_id, thread, comm, state, stack_id)
 ) WITHOUT ROWID;
+
+-- version: 12
+-- (applied once, to a database whose PRAGMA user_version is below 12)
+-- Transparent huge pages: the mode the kernel showed when the campaign
+-- began (always, madvise or never, from
+-- /sys/kernel/mm/transparent_hugepage/enabled). Large arrays get huge pages
+-- or not by it, which changes their page faults and TLB misses: scalprof
+-- compare lists it among the facts that differ. NULL when unreadable, and
+-- for campaigns stored before version 12.
+ALTER TABLE conditions ADD COLUMN thp TEXT;

@@ -146,6 +146,14 @@ run_sp compare one.db:before two.db:after --format json
 is "$(python3 -c 'import json,sys; print([(f["fact"], f["b"]) for f in json.load(sys.stdin)["machine"] if f["differs"]])' <<<"$out")" \
 	"[('cores', '64'), ('usable LLC', '32.0 MiB'), ('ceiling at N=1', '12.0 GB/s'), ('ceiling at N=2', '21.0 GB/s')]" \
 	"json: the same four facts differ"
+# the huge pages mode: a campaign records it (schema 12); changed in B's row
+is "$(sqlite3 one.db "select thp is not null or not exists (select 1 from conditions) from conditions limit 1")" 1 \
+	"the campaign's conditions record the transparent huge pages mode"
+thp=$(sqlite3 two.db "select ifnull(thp, 'NULL') from conditions limit 1")
+sqlite3 two.db "update conditions set thp = 'sp-test-never'"
+run_sp compare one.db:before two.db:after
+like "$out" "  THP +[a-z]+ +sp-test-never" "text: a different huge pages mode is listed"
+sqlite3 two.db "update conditions set thp = $( [ "$thp" = NULL ] && echo NULL || echo "'$thp'")"
 run_sp compare one.db:before two.db:after --format markdown
 like "$out" "\| differs \| A \| B \|" "markdown: a table of what differs"
 like "$out" "\| cores \| $ncores \| 64 \|" "markdown: the cores row"

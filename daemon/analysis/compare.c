@@ -262,6 +262,7 @@ static size_t facts_build(const struct campaign_facts *a, const struct campaign_
 	FACT("hypervisor", snprintf(buf, len, "%s", x->hypervisor ? x->hypervisor : "none"));
 	FACT("smt", fmt_str(x->smt, buf, len));
 	FACT("governor", snprintf(buf, len, "%s", x->governor ? x->governor : "none"));
+	FACT("THP", snprintf(buf, len, "%s", x->thp ? x->thp : "not recorded"));
 	FACT("placement", fmt_str(x->placement, buf, len));
 	FACT("scale", isnan(x->scale) ? (void)snprintf(buf, len, "unknown") : (void)snprintf(buf, len, "%g", x->scale));
 #undef FACT

@@ -89,6 +89,23 @@ static char *hypervisor(void)
 	return xstrdup("unknown hypervisor");
 }
 
+/* The mode the kernel shows in brackets, "always [madvise] never" ->
+ * "madvise": whether big arrays get huge pages changes page faults and TLB
+ * misses, so two machines that differ in it can differ in scaling. */
+static char *thp_mode(void)
+{
+	char *text = NULL, *open, *close, *mode = NULL;
+
+	if (read_text_file("/sys/kernel/mm/transparent_hugepage/enabled", &text) < 0)
+		return NULL;
+	open = strchr(text, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (close)
+		mode = strndup(open + 1, (size_t)(close - open - 1));
+	free(text);
+	return mode;
+}
+
 void conditions_read(struct conditions *cond)
 {
 	memset(cond, 0, sizeof(*cond));
@@ -101,10 +118,12 @@ void conditions_read(struct conditions *cond)
 		cond->smt = NULL;
 	if (read_text_file("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", &cond->governor) < 0)
 		cond->governor = NULL;
+	cond->thp = thp_mode();
 }
 
 void conditions_clear(struct conditions *cond)
 {
+	free(cond->thp);
 	free(cond->hypervisor);
 	free(cond->smt);
 	free(cond->governor);

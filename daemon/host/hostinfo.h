@@ -19,6 +19,7 @@ struct conditions {
 	char *hypervisor;         /* NULL: none detected */
 	char *smt;                /* NULL: unknown */
 	char *governor;           /* NULL: no cpufreq */
+	char *thp;                /* transparent huge pages' mode (always, madvise, never); NULL: unknown */
 	char *python3_version;    /* NULL: not asked or not found */
 };
 

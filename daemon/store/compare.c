@@ -99,7 +99,7 @@ int store_campaign_facts(struct store *st, int64_t cid, struct campaign_facts *r
 	r = sql_prepare_id(st, what,
 			   "SELECT c.name, c.started_at, m.hostname, m.cpu_model, m.kernel, m.sockets, m.cores,"
 			   " m.threads, m.l3_bytes, m.usable_llc_bytes, k.hypervisor, k.smt, k.governor,"
-			   " k.python3_version, k.placement, k.scale"
+			   " k.python3_version, k.placement, k.scale, k.thp"
 			   " FROM campaigns c JOIN machines m ON m.id = c.machine_id"
 			   " LEFT JOIN conditions k ON k.campaign_id = c.id WHERE c.id = ?1",
 			   cid, &s);
@@ -123,6 +123,7 @@ int store_campaign_facts(struct store *st, int64_t cid, struct campaign_facts *r
 		f.python3_version = sql_col_strdup(s, 13);
 		f.placement = sql_col_strdup(s, 14);
 		f.scale = sql_col_double(s, 15);
+		f.thp = sql_col_strdup(s, 16);
 		r = sql_rows_end(st, s, SQLITE_DONE, what);
 	} else {
 		r = sql_rows_end(st, s, rc, what);
@@ -149,6 +150,7 @@ void campaign_facts_clear(struct campaign_facts *f)
 	free(f->hypervisor);
 	free(f->smt);
 	free(f->governor);
+	free(f->thp);
 	free(f->python3_version);
 	free(f->placement);
 	free(f->ceilings);

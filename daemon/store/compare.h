@@ -40,6 +40,7 @@ struct campaign_facts {
 	int sockets, cores, threads;
 	int64_t l3_bytes, usable_llc_bytes;
 	char *hypervisor, *smt, *governor, *python3_version, *placement; /* conditions */
+	char *thp;                /* transparent huge pages' mode; NULL: not recorded (before schema 12) */
 	double scale;
 	struct facts_ceiling *ceilings;               /* machine_bandwidth, by n ascending */
 	size_t nceilings;

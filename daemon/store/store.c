@@ -332,8 +332,8 @@ int store_campaign_begin(struct store *st, int64_t machine_id, const struct camp
 	id = sqlite3_last_insert_rowid(st->db);
 	if (sqlite3_prepare_v2(st->db,
 			       "INSERT INTO conditions (campaign_id, perf_event_paranoid, nmi_watchdog, hypervisor,"
-			       " smt, governor, python3_version, placement, oversubscribe, timeout_s, scale, interval_ms)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			       " smt, governor, python3_version, placement, oversubscribe, timeout_s, scale, interval_ms,"
+			       " thp) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &s, NULL) != SQLITE_OK)
 		goto err;
 	sqlite3_bind_int64(s, 1, id);
@@ -348,6 +348,7 @@ int store_campaign_begin(struct store *st, int64_t machine_id, const struct camp
 	sqlite3_bind_double(s, 10, c->timeout_s);
 	sqlite3_bind_double(s, 11, c->scale);
 	sqlite3_bind_int(s, 12, c->interval_ms);
+	sql_bind_text(s, 13, cond->thp);
 	if (sql_step_once(st, s, "recording the campaign's conditions") < 0)
 		goto err;
 	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
