@@ -8,6 +8,7 @@
  * verdicts; JSON; the report; the plot and the stored verdicts; runs;
  * the timeline. */
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -622,6 +623,509 @@ static void print_json(FILE *out, const struct report *rp)
 	json_object_put(root);
 }
 
+/* ---- the one-screen report ------------------------------------------------ */
+
+/* What a person reads first: a header (campaign, machine, date, scale,
+ * host noise), one line per workload, the table with only the columns
+ * that have data here, then each workload's details. The text is written
+ * whole, then wrapped to REPORT_WIDTH and rid of repeated hints (see
+ * screen_emit), so every part may write as it likes. */
+
+#define REPORT_WIDTH 120
+#define VM_HINT "(virtual machine?)"
+
+/* A table of strings: columns named and aligned, printed in blocks that
+ * fit REPORT_WIDTH (each repeating the first nkey columns), or as one
+ * markdown pipe table. */
+struct ttable {
+	size_t nc, nr, nkey;
+	const char *head[64];
+	int left[64];
+	char **cell; /* nr x nc, each allocated */
+};
+
+static size_t tt_col(struct ttable *tt, const char *head, int left)
+{
+	if (tt->nc >= ARRAY_SIZE(tt->head))
+		return tt->nc - 1; /* more columns than any campaign counts: the last overwritten */
+	tt->head[tt->nc] = head;
+	tt->left[tt->nc] = left;
+	return tt->nc++;
+}
+
+static void tt_rows(struct ttable *tt, size_t nr)
+{
+	tt->nr = nr;
+	tt->cell = xcalloc((nr * tt->nc) > 0 ? nr * tt->nc : 1, sizeof(char *));
+}
+
+static void tt_set(struct ttable *tt, size_t r, size_t c, const char *s)
+{
+	free(tt->cell[r * tt->nc + c]);
+	tt->cell[r * tt->nc + c] = xstrdup(s);
+}
+
+static const char *tt_get(const struct ttable *tt, size_t r, size_t c)
+{
+	const char *s = tt->cell[r * tt->nc + c];
+
+	return s ? s : "";
+}
+
+static void tt_free(struct ttable *tt)
+{
+	for (size_t i = 0; tt->cell && i < tt->nr * tt->nc; i++)
+		free(tt->cell[i]);
+	free(tt->cell);
+}
+
+static void tt_line(FILE *out, const struct ttable *tt, const int *w, size_t from, size_t to, long r)
+{
+	for (size_t c = 0; c < to; c++) {
+		const char *s;
+
+		if (c >= tt->nkey && c < from)
+			continue;
+		s = r < 0 ? tt->head[c] : tt_get(tt, (size_t)r, c);
+		if (c == to - 1 && tt->left[c])
+			fprintf(out, "%s%s", c ? "  " : "", s); /* no trailing blanks */
+		else
+			fprintf(out, "%s%*s", c ? "  " : "", tt->left[c] ? -w[c] : w[c], s);
+	}
+	fputc('\n', out);
+}
+
+static void tt_text(FILE *out, const struct ttable *tt)
+{
+	int w[64] = { 0 }, keyw = 0;
+	size_t from = tt->nkey;
+
+	for (size_t c = 0; c < tt->nc; c++) {
+		w[c] = (int)strlen(tt->head[c]);
+		for (size_t r = 0; r < tt->nr; r++)
+			if ((int)strlen(tt_get(tt, r, c)) > w[c])
+				w[c] = (int)strlen(tt_get(tt, r, c));
+	}
+	for (size_t c = 0; c < tt->nkey; c++)
+		keyw += w[c] + 2;
+	do {
+		int width = keyw;
+		size_t to = from;
+
+		/* at least one column per block, however wide */
+		while (to < tt->nc && (to == from || width + w[to] + 2 <= REPORT_WIDTH + 2))
+			width += w[to++] + 2;
+		if (from > tt->nkey)
+			fputc('\n', out);
+		tt_line(out, tt, w, from, to, -1);
+		for (size_t r = 0; r < tt->nr; r++)
+			tt_line(out, tt, w, from, to, (long)r);
+		from = to;
+	} while (from < tt->nc);
+}
+
+static void tt_markdown(FILE *out, const struct ttable *tt)
+{
+	for (long r = -2; r < (long)tt->nr; r++) {
+		for (size_t c = 0; c < tt->nc; c++) {
+			if (r == -2)
+				fprintf(out, "| %s ", tt->head[c]);
+			else if (r == -1)
+				fprintf(out, "|%s", tt->left[c] ? ":---" : "---:");
+			else
+				fprintf(out, "| %s ", tt_get(tt, (size_t)r, c));
+		}
+		fputs("|\n", out);
+	}
+}
+
+static int all_nan(const struct report_table *t, size_t off)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!isnan(*(const double *)((const char *)&t->rows[i] + off)))
+			return 0;
+	return 1;
+}
+
+/* The table's columns that have data on this host: events never counted
+ * are left out (screen_uncounted names them once), and so are bandwidth,
+ * its ceiling and its source, the working set and the slowdowns when no
+ * row has them. */
+static void screen_table(const struct report *rp, struct ttable *tt)
+{
+	const struct report_table *t = &rp->table;
+	int bw = !all_nan(t, offsetof(struct report_row, gbps)), ceil = !all_nan(t, offsetof(struct report_row, ceiling)),
+	    wset = !all_nan(t, offsetof(struct report_row, cache_load)), intf = any_interference(t), src = 0, notok = 0;
+	size_t ev[64], nev = 0, c_bw = 0, c_ceil = 0, c_src = 0, c_wset = 0, c_slow = 0, c_notok = 0, c_ev;
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		src |= t->rows[i].bw_source && strcmp(t->rows[i].bw_source, "none") != 0;
+		notok |= t->rows[i].not_ok > 0;
+	}
+	memset(tt, 0, sizeof(*tt));
+	tt->nkey = 3;
+	tt_col(tt, "workload", 1);
+	tt_col(tt, "mode", 1);
+	tt_col(tt, "N", 0);
+	tt_col(tt, "runs", 0);
+	tt_col(tt, "wall_s", 0);
+	tt_col(tt, "spread", 0);
+	tt_col(tt, "speedup", 0);
+	tt_col(tt, "effic", 0);
+	if (notok)
+		c_notok = tt_col(tt, "not_ok", 0);
+	if (bw)
+		c_bw = tt_col(tt, "bw_GB/s", 0);
+	if (ceil)
+		c_ceil = tt_col(tt, "ceil%", 0);
+	if (src)
+		c_src = tt_col(tt, "bw_source", 1);
+	if (wset)
+		c_wset = tt_col(tt, "wset/LLC", 0);
+	c_ev = tt->nc;
+	for (size_t e = 0; e < t->nevents && nev < ARRAY_SIZE(ev); e++)
+		if (t->events[e].counted) {
+			ev[nev++] = e;
+			tt_col(tt, t->events[e].name, 0);
+		}
+	if (intf) {
+		c_slow = tt_col(tt, "slow:bw", 0);
+		tt_col(tt, "slow:cache", 0);
+		tt_col(tt, "slow:cpu", 0);
+	}
+	tt_rows(tt, t->nrows);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct report_row *r = &t->rows[i];
+		char b[64];
+
+		tt_set(tt, i, 0, r->workload);
+		tt_set(tt, i, 1, r->mode);
+		snprintf(b, sizeof(b), "%d", r->n);
+		tt_set(tt, i, 2, b);
+		snprintf(b, sizeof(b), "%d", r->runs);
+		tt_set(tt, i, 3, b);
+		fmt_fixed(r->wall, 3, b, sizeof(b));
+		tt_set(tt, i, 4, b);
+		fmt_spread(find_input(rp->in, rp->nin, r->workload), r->n, b, sizeof(b));
+		tt_set(tt, i, 5, b);
+		fmt_fixed(r->speedup, 2, b, sizeof(b));
+		tt_set(tt, i, 6, b);
+		fmt_fixed(r->efficiency, 2, b, sizeof(b));
+		tt_set(tt, i, 7, b);
+		if (notok) {
+			snprintf(b, sizeof(b), "%d", r->not_ok);
+			tt_set(tt, i, c_notok, b);
+		}
+		if (bw) {
+			fmt_fixed(r->gbps, 2, b, sizeof(b));
+			tt_set(tt, i, c_bw, b);
+		}
+		if (ceil) {
+			fmt_fixed(r->ceiling * 100, 0, b, sizeof(b));
+			tt_set(tt, i, c_ceil, b);
+		}
+		if (src)
+			tt_set(tt, i, c_src, r->bw_source ? r->bw_source : "-");
+		if (wset) {
+			fmt_fixed(r->cache_load, 2, b, sizeof(b));
+			tt_set(tt, i, c_wset, b);
+		}
+		for (size_t k = 0; k < nev; k++) {
+			fmt_event(&t->events[ev[k]], r->ev ? r->ev[ev[k]] : NAN, b, sizeof(b));
+			tt_set(tt, i, c_ev + k, b);
+		}
+		for (int k = 0; intf && k < 3; k++) {
+			fmt_fixed(r->slowdown[k], 2, b, sizeof(b));
+			tt_set(tt, i, c_slow + (size_t)k, b);
+		}
+	}
+}
+
+/* "2026-11-30 19:45 UTC" of a stored "2026-11-30T19:45:27.123Z" */
+static void fmt_when(const char *iso, char *buf, size_t len)
+{
+	if (!iso || strlen(iso) < 16)
+		snprintf(buf, len, "%s", iso ? iso : "?");
+	else
+		snprintf(buf, len, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+/* The host noise of every ok ordinary run, as the verdict weighs it
+ * (stack.c): others' share of the reserved cores (steal included), the
+ * stolen share alone, and the host's CPU pressure over wall time. */
+static void host_noise(const struct report *rp, double *ret_others, double *ret_steal, double *ret_psi)
+{
+	double others = 0, steal = 0, psi = 0, reserved = 0, wall = 0, preserved = 0;
+	int have_o = 0, have_s = 0, have_p = 0;
+
+	for (size_t i = 0; i < rp->nin; i++)
+		for (size_t k = 0; k < rp->in[i].nruns; k++) {
+			const struct srun *r = &rp->in[i].runs[k];
+
+			if (!(r->wall > 0) || r->n <= 0)
+				continue;
+			if (!isnan(r->others)) {
+				others += r->others;
+				reserved += r->n * r->wall;
+				have_o = 1;
+			}
+			if (!isnan(r->steal)) {
+				steal += r->steal;
+				preserved += r->n * r->wall;
+				have_s = 1;
+			}
+			if (!isnan(r->psi_cpu)) {
+				psi += fmax(0, r->psi_cpu - (isnan(r->delay) ? 0 : r->delay));
+				wall += r->wall;
+				have_p = 1;
+			}
+		}
+	*ret_others = have_o && reserved > 0 ? others / reserved : NAN;
+	*ret_steal = have_s && preserved > 0 ? steal / preserved : NAN;
+	*ret_psi = have_p && wall > 0 ? psi / wall : NAN;
+}
+
+static void screen_header(FILE *out, const struct report *rp, int md)
+{
+	const struct report_head *h = &rp->head;
+	double others, steal, psi, busy = verdict_threshold("host_busy_high");
+	char start[40], end[40];
+
+	fmt_when(h->started_at, start, sizeof(start));
+	fmt_when(h->finished_at, end, sizeof(end));
+	fprintf(out, "%scampaign %lld \"%s\": %s, %s", md ? "# " : "", (long long)rp->cid, h->name ? h->name : "?",
+		h->status ? h->status : "?", start);
+	if (h->finished_at)
+		fprintf(out, " to %s", strcmp(start, end) == 0 ? "the same minute" : end + (strncmp(start, end, 10) ? 0 : 11));
+	fputc('\n', out);
+	if (md)
+		fputc('\n', out);
+	fprintf(out, "%smachine: %s, %s, %d physical core%s%s%s\n", md ? "- " : "", h->hostname ? h->hostname : "?",
+		h->cpu_model ? h->cpu_model : "CPU model unknown", h->cores, h->cores == 1 ? "" : "s",
+		h->hypervisor ? ", a virtual machine: " : "", h->hypervisor ? h->hypervisor : "");
+	host_noise(rp, &others, &steal, &psi);
+	fprintf(out, "%sscale ", md ? "- " : "");
+	if (isnan(h->scale))
+		fputs("1", out);
+	else
+		fprintf(out, "%g", h->scale);
+	fputs("; host noise: ", out);
+	if (isnan(others) && isnan(psi)) {
+		fputs("not recorded", out);
+	} else {
+		fprintf(out, "others took %.0f%% of the reserved cores", isnan(others) ? 0 : others * 100);
+		if (!isnan(steal))
+			fprintf(out, " (steal %.0f%%)", steal * 100);
+		fprintf(out, ", CPU pressure %.0f%%", isnan(psi) ? 0 : psi * 100);
+		if (others >= busy || psi >= busy)
+			fputs(": a busy host (lowers confidence)", out);
+	}
+	fputc('\n', out);
+	if (h->error)
+		fprintf(out, "%serror: %s\n", md ? "- " : "", h->error);
+}
+
+/* The largest components of the lost time at v's worker count, short:
+ * "64% idle, 30% waiting for a core". */
+static void top_components(const struct verdict *v, char *buf, size_t len)
+{
+	const struct stack_point *p = stack_at(v, v->n);
+	size_t used = 0;
+	int done[SC_COUNT] = { 0 };
+
+	buf[0] = '\0';
+	if (!p || !(p->lost.mid > 0))
+		return;
+	for (int k = 0; k < 2; k++) {
+		int best = -1;
+
+		for (int c = 0; c < SC_COUNT; c++)
+			if (!done[c] && !isnan(p->share[c]) && p->share[c] >= verdict_threshold("component_major") &&
+			    (best < 0 || p->share[c] > p->share[best]))
+				best = c;
+		if (best < 0)
+			break;
+		done[best] = 1;
+		used += (size_t)snprintf(buf + used, len - used, "%s%.0f%% %s", used ? ", " : "", p->share[best] * 100,
+					 stack_comp_label(best));
+		if (used >= len)
+			break;
+	}
+}
+
+static void screen_summary(FILE *out, const struct report *rp, int md)
+{
+	int wname = 8;
+
+	for (size_t i = 0; i < rp->nin; i++)
+		if ((int)strlen(rp->v[i].workload) > wname)
+			wname = (int)strlen(rp->v[i].workload);
+	fprintf(out, md ? "\n## Verdicts\n\n" : "\nverdicts (how they are reached: man scalprof-verdict)\n");
+	for (size_t i = 0; i < rp->nin; i++) {
+		const struct verdict *v = &rp->v[i];
+		char top[160], eff[96] = "";
+
+		top_components(v, top, sizeof(top));
+		if (v->n && !isnan(v->efficiency))
+			snprintf(eff, sizeof(eff), "efficiency %.2f at %d", v->efficiency, v->n);
+		if (md)
+			fprintf(out, "- **%s** (%s): **%s**, %s confidence", v->workload, v->mode, v->verdict, v->confidence);
+		else
+			fprintf(out, "  %-*s  %-16s %-6s", wname, v->workload, v->verdict, v->confidence);
+		fprintf(out, "%s%s%s%s\n", md ? ": " : "  ", eff[0] ? eff : "not judged", top[0] ? "; lost: " : "", top);
+	}
+}
+
+/* The events this host could not count, once, grouped by reason. */
+static void screen_uncounted(FILE *out, const struct report_table *t, int md)
+{
+	int *done = xcalloc(t->nevents ? t->nevents : 1, sizeof(int));
+
+	for (size_t e = 0; e < t->nevents; e++) {
+		const char *why = t->events[e].reason ? t->events[e].reason : "no value";
+
+		if (t->events[e].counted || done[e])
+			continue;
+		fprintf(out, "%snot counted here: ", md ? "\n" : "");
+		for (size_t k = e, first = 1; k < t->nevents; k++)
+			if (!t->events[k].counted && !done[k] &&
+			    strcmp(t->events[k].reason ? t->events[k].reason : "no value", why) == 0) {
+				fprintf(out, "%s%s", first ? "" : ", ", t->events[k].name);
+				done[k] = 1;
+				first = 0;
+			}
+		fprintf(out, " (%s)\n", why);
+	}
+	free(done);
+}
+
+static void screen_table_block(FILE *out, const struct report *rp, int md)
+{
+	struct ttable tt;
+
+	screen_table(rp, &tt);
+	fputs(md ? "\n## Results\n\n" : "\n", out);
+	if (md)
+		tt_markdown(out, &tt);
+	else
+		tt_text(out, &tt);
+	tt_free(&tt);
+	screen_uncounted(out, &rp->table, md);
+	for (size_t i = 0; i < rp->table.nnotes; i++)
+		fprintf(out, "bandwidth (%s): %s\n", rp->table.notes[i].source, rp->table.notes[i].reason);
+	fprintf(out, "%swall_s: median of the ok runs; spread: half their range; events: per-worker medians;"
+		     " every figure: --verbose\n",
+		md ? "\n" : "");
+}
+
+static void screen_details(FILE *out, const struct report *rp, int md)
+{
+	for (size_t i = 0; i < rp->nin; i++) {
+		const struct verdict *v = &rp->v[i];
+
+		if (md)
+			fprintf(out, "\n### %s (%s): %s, %s confidence\n\n", v->workload, v->mode, v->verdict,
+				v->confidence);
+		else
+			fprintf(out, "\n%s (%s): %s, %s confidence\n", v->workload, v->mode, v->verdict, v->confidence);
+		fprintf(out, "%s  why: %s\n", md ? "-" : "", v->reason);
+		fprintf(out, "%s  memory-bandwidth: %s\n", md ? "-" : "", v->bw_line);
+		if (md) {
+			fputs("\n```\n", out);
+			stackview_text(out, v);
+			if (v->profile_detail)
+				fputs(v->profile_detail, out);
+			fputs("```\n", out);
+		} else {
+			stackview_text(out, v);
+			if (v->profile_detail)
+				fputs(v->profile_detail, out);
+		}
+	}
+}
+
+/* Removes every hint of a virtual machine after the first, with the
+ * blank before it: the reason of each uncounted event and of the missing
+ * bandwidth says it, and once is enough. */
+static void strip_repeats(char *text)
+{
+	char *p = strstr(text, VM_HINT), *q;
+
+	if (!p)
+		return;
+	p += strlen(VM_HINT);
+	while ((q = strstr(p, VM_HINT))) {
+		char *from = q + strlen(VM_HINT);
+
+		if (q > p && q[-1] == ' ')
+			q--;
+		memmove(q, from, strlen(from) + 1);
+		p = q;
+	}
+}
+
+/* Writes text to out, each line longer than REPORT_WIDTH wrapped at its
+ * last blanks that fit, the continuations indented four more than the
+ * line; a word longer than a line stays whole. */
+static void emit_wrapped(FILE *out, const char *text)
+{
+	const char *l = text;
+
+	while (*l) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l), ind = 0, cont;
+		int first = 1;
+
+		while (ind < len && l[ind] == ' ')
+			ind++;
+		cont = ind + 4;
+		while ((first ? len : len + cont) > REPORT_WIDTH) {
+			size_t avail = first ? REPORT_WIDTH : REPORT_WIDTH - cont, brk = avail;
+
+			while (brk > (first ? ind : 0) && l[brk] != ' ')
+				brk--;
+			if (brk <= (first ? ind : 0))
+				break;
+			fprintf(out, "%*s%.*s\n", first ? 0 : (int)cont, "", (int)brk, l);
+			while (brk < len && l[brk] == ' ')
+				brk++;
+			l += brk;
+			len -= brk;
+			first = 0;
+		}
+		fprintf(out, "%*s%.*s\n", first ? 0 : (int)cont, "", (int)len, l);
+		l += len;
+		if (*l == '\n')
+			l++;
+	}
+}
+
+/* The default text (md 0) or markdown (md 1) report. */
+static int print_screen(FILE *out, const struct report *rp, int md)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return -ENOMEM;
+	screen_header(f, rp, md);
+	screen_summary(f, rp, md);
+	screen_table_block(f, rp, md);
+	screen_details(f, rp, md);
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	strip_repeats(text);
+	if (md)
+		fputs(text, out);
+	else
+		emit_wrapped(out, text);
+	free(text);
+	return 0;
+}
+
 int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, int verbose, FILE *out)
 {
 	struct report rp;
@@ -631,10 +1135,12 @@ int report_campaign(struct store *st, int64_t campaign_id, enum report_format fm
 		print_csv(out, &rp.table, rp.v, rp.in, rp.nin);
 	} else if (r == 0 && fmt == REPORT_JSON) {
 		print_json(out, &rp);
+	} else if (r == 0 && (fmt == REPORT_MARKDOWN || !verbose)) {
+		r = print_screen(out, &rp, fmt == REPORT_MARKDOWN);
 	} else if (r == 0) {
+		/* every figure: the whole table, the metrics and every hypothesis */
 		print_text(out, &rp.table, rp.in, rp.nin);
-		if (verbose)
-			print_metrics(out, rp.in, rp.nin);
+		print_metrics(out, rp.in, rp.nin);
 		print_verdicts(out, rp.v, rp.nin, verbose);
 	}
 	report_free(&rp);

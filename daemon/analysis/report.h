@@ -10,7 +10,7 @@
 
 #include "store/store.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_MARKDOWN };
 
 /* Writes campaign_id's table to out; the text also each verdict with its
  * speedup stack, and with verbose the metrics and every hypothesis's
