@@ -1245,13 +1245,15 @@ int report_store_verdicts(struct store *st, int64_t campaign_id, const char *ver
 
 /* ---- runs ------------------------------------------------------------------ */
 
-/* The columns of `report --runs`, the header printed once before the
- * first line. */
+/* The columns of `report --runs` and the timeline's raw rows, the header
+ * printed once before the first line; the JSON of --runs gathered in
+ * runs and printed at the end. */
 struct listing {
 	FILE *out;
 	enum report_format fmt;
 	int started;
 	int lines;
+	json_object *runs;
 };
 
 #define RUNS_LINE "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n"
@@ -1260,8 +1262,58 @@ static void runs_header(struct listing *l)
 {
 	if (l->started++)
 		return;
-	fprintf(l->out, RUNS_LINE, "id", "workload", "N", "rep", "corunner", "status", "wall_s", "bw_GB/s", "bw_source",
-		"ceil%", "slowdown", "co-runner rate alone -> beside");
+	if (l->fmt == REPORT_CSV)
+		fputs("run_id,workload,n_workers,repetition,corunner,status,wall_s,gb_per_s,bandwidth_source,"
+		      "ceiling_fraction,slowdown,corunner_rate_alone,corunner_rate_beside,corunner_rate_unit\n", l->out);
+	else if (l->fmt != REPORT_JSON)
+		fprintf(l->out, RUNS_LINE, "id", "workload", "N", "rep", "corunner", "status", "wall_s", "bw_GB/s",
+			"bw_source", "ceil%", "slowdown", "co-runner rate alone -> beside");
+}
+
+static void runs_csv(FILE *out, const struct report_run *run)
+{
+	const double nums[] = { run->wall_s, run->gbps };
+	const double more[] = { run->ceiling, run->slowdown, run->rate_alone, run->rate_beside };
+
+	fprintf(out, "%lld,", (long long)run->id);
+	csv_text(out, run->workload);
+	fprintf(out, ",%d,%d,", run->n, run->repetition);
+	csv_text(out, strcmp(run->corunner, "-") == 0 ? "" : run->corunner);
+	fprintf(out, ",%s", run->status);
+	for (size_t k = 0; k < ARRAY_SIZE(nums); k++) {
+		fputc(',', out);
+		csv_num(out, nums[k]);
+	}
+	fputc(',', out);
+	csv_text(out, run->bw_source ? run->bw_source : "");
+	for (size_t k = 0; k < ARRAY_SIZE(more); k++) {
+		fputc(',', out);
+		csv_num(out, more[k]);
+	}
+	fputc(',', out);
+	csv_text(out, run->rate_unit && !isnan(run->rate_alone) ? run->rate_unit : "");
+	fputc('\n', out);
+}
+
+static json_object *runs_json(const struct report_run *run)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_int64(run->id));
+	json_object_object_add(o, "workload", jstr(run->workload));
+	json_object_object_add(o, "n_workers", json_object_new_int(run->n));
+	json_object_object_add(o, "repetition", json_object_new_int(run->repetition));
+	json_object_object_add(o, "corunner", strcmp(run->corunner, "-") == 0 ? NULL : jstr(run->corunner));
+	json_object_object_add(o, "status", jstr(run->status));
+	json_object_object_add(o, "wall_s", jnum(run->wall_s));
+	json_object_object_add(o, "gb_per_s", jnum(run->gbps));
+	json_object_object_add(o, "bandwidth_source", jstr(run->bw_source));
+	json_object_object_add(o, "ceiling_fraction", jnum(run->ceiling));
+	json_object_object_add(o, "slowdown", jnum(run->slowdown));
+	json_object_object_add(o, "corunner_rate_alone", jnum(run->rate_alone));
+	json_object_object_add(o, "corunner_rate_beside", jnum(run->rate_beside));
+	json_object_object_add(o, "corunner_rate_unit", isnan(run->rate_alone) ? NULL : jstr(run->rate_unit));
+	return o;
 }
 
 static void runs_line(const struct report_run *run, void *arg)
@@ -1270,6 +1322,14 @@ static void runs_line(const struct report_run *run, void *arg)
 	char id[24], n[16], rep[16], wall[32], gb[32], ceil[32], slow[32], rates[96] = "";
 
 	runs_header(l);
+	if (l->fmt == REPORT_CSV) {
+		runs_csv(l->out, run);
+		return;
+	}
+	if (l->fmt == REPORT_JSON) {
+		json_object_array_add(l->runs, runs_json(run));
+		return;
+	}
 	snprintf(id, sizeof(id), "%lld", (long long)run->id);
 	snprintf(n, sizeof(n), "%d", run->n);
 	snprintf(rep, sizeof(rep), "%d", run->repetition);
@@ -1288,13 +1348,29 @@ static void runs_line(const struct report_run *run, void *arg)
 		run->bw_source ? run->bw_source : "-", ceil, slow, rates);
 }
 
-int report_runs(struct store *st, int64_t campaign_id, FILE *out)
+int report_runs(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out)
 {
-	struct listing l = { .out = out };
-	int r = store_report_runs(st, campaign_id, runs_line, &l);
+	struct listing l = { .out = out, .fmt = fmt };
+	int r;
 
-	if (r == 0)
+	if (fmt == REPORT_JSON)
+		l.runs = json_object_new_array();
+	r = store_report_runs(st, campaign_id, runs_line, &l);
+	if (r == 0 && fmt == REPORT_JSON) {
+		json_object *root = json_object_new_object();
+
+		json_object_object_add(root, "schema", json_object_new_string("scalprof-runs/1"));
+		json_object_object_add(root, "campaign_id", json_object_new_int64(campaign_id));
+		json_object_object_add(root, "runs", l.runs);
+		l.runs = NULL;
+		fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
+		      out);
+		fputc('\n', out);
+		json_object_put(root);
+	} else if (r == 0) {
 		runs_header(&l);
+	}
+	json_object_put(l.runs);
 	return r;
 }
 
@@ -1347,18 +1423,217 @@ static void timeline_line(const struct report_sample *m, void *arg)
 	}
 }
 
-int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, FILE *out)
+/* The human timeline: every sample gathered, then one row per tick. A
+ * tick is the k-th reading of each series (a worker's event, or the run's
+ * run-queue wait): the runner reads every series at each tick, and a
+ * worker that ended early has fewer. Each reading's delta, scaled as the
+ * totals are, is divided by the time since that series' previous reading
+ * (the barrier for the first): the arithmetic of scalprof-db(7)'s timeline
+ * recipe, without its fixed buckets, which a reading a little late would
+ * count twice. */
+struct tl_sample {
+	int64_t t_ns;
+	int slot;
+	size_t ev;
+	double scaled;
+};
+
+struct tl {
+	char **events;
+	size_t nev;
+	struct tl_sample *s;
+	size_t n;
+	int maxslot;
+};
+
+static void tl_collect(const struct report_sample *m, void *arg)
+{
+	struct tl *tl = arg;
+	double d = (double)m->delta, en = (double)m->enabled_delta, run = (double)m->running_delta;
+	size_t e;
+
+	for (e = 0; e < tl->nev && strcmp(tl->events[e], m->event) != 0; e++)
+		;
+	if (e == tl->nev) {
+		tl->events = xreallocarray(tl->events, tl->nev + 1, sizeof(*tl->events));
+		tl->events[tl->nev++] = xstrdup(m->event);
+	}
+	tl->s = xreallocarray(tl->s, tl->n + 1, sizeof(*tl->s));
+	tl->s[tl->n++] = (struct tl_sample){ .t_ns = m->t_ns, .slot = m->slot, .ev = e,
+					     .scaled = run > 0 && run < en ? d * en / run : run > 0 ? d : NAN };
+	if (m->slot > tl->maxslot)
+		tl->maxslot = m->slot;
+}
+
+static void tl_free(struct tl *tl)
+{
+	for (size_t e = 0; e < tl->nev; e++)
+		free(tl->events[e]);
+	free(tl->events);
+	free(tl->s);
+}
+
+/* ns of CPU (or of waiting) per ns: a count of CPUs */
+static int is_time_event(const char *ev)
+{
+	size_t n = strlen(ev);
+
+	return strcmp(ev, "run-queue-wait") == 0 || (n > 6 && strcmp(ev + n - 6, "-clock") == 0);
+}
+
+static void tl_header(FILE *out, const struct tl *tl, const size_t *cols, size_t ncols, enum report_format fmt)
+{
+	fputs(fmt == REPORT_CSV ? "t_s" : "     t_s", out);
+	for (size_t c = 0; c < ncols; c++) {
+		const char *name = tl->events[cols[c]];
+		char h[96];
+
+		if (strcmp(name, "task-clock") == 0)
+			snprintf(h, sizeof(h), fmt == REPORT_CSV ? "cpus_busy" : "CPUs busy");
+		else if (strcmp(name, "run-queue-wait") == 0)
+			snprintf(h, sizeof(h), fmt == REPORT_CSV ? "waiting_cpus" : "waiting CPUs");
+		else if (is_time_event(name))
+			snprintf(h, sizeof(h), fmt == REPORT_CSV ? "%s_cpus" : "%s CPUs", name);
+		else
+			snprintf(h, sizeof(h), fmt == REPORT_CSV ? "%s_per_s" : "%s/s", name);
+		if (fmt == REPORT_CSV)
+			fprintf(out, ",%s", h);
+		else
+			fprintf(out, "  %*s", (int)(strlen(name) > 12 ? strlen(name) + 2 : 14), h);
+	}
+	fputc('\n', out);
+}
+
+static void tl_print(FILE *out, const struct tl *tl, const char *event, enum report_format fmt)
+{
+	size_t nseries = (size_t)(tl->maxslot + 1) * tl->nev, nrows = 0;
+	size_t *count = xcalloc(nseries ? nseries : 1, sizeof(size_t));
+	int64_t *last = xcalloc(nseries ? nseries : 1, sizeof(int64_t));
+	size_t *cols = xcalloc(tl->nev ? tl->nev : 1, sizeof(size_t)), ncols = 0;
+	double *sum, *row_t;
+
+	/* the rows: as many as the longest series */
+	for (size_t i = 0; i < tl->n; i++) {
+		size_t k = ++count[(size_t)tl->s[i].slot * tl->nev + tl->s[i].ev];
+
+		if (k > nrows)
+			nrows = k;
+	}
+	sum = xcalloc((nrows * tl->nev) > 0 ? nrows * tl->nev : 1, sizeof(double));
+	row_t = xcalloc(nrows ? nrows : 1, sizeof(double));
+	memset(count, 0, nseries * sizeof(size_t));
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct tl_sample *m = &tl->s[i];
+		size_t key = (size_t)m->slot * tl->nev + m->ev, k = count[key]++;
+		double dt = (double)(m->t_ns - last[key]);
+
+		last[key] = m->t_ns;
+		if ((double)m->t_ns / 1e9 > row_t[k])
+			row_t[k] = (double)m->t_ns / 1e9;
+		if (dt > 0 && !isnan(m->scaled))
+			sum[k * tl->nev + m->ev] += is_time_event(tl->events[m->ev]) ? m->scaled / dt : m->scaled / dt * 1e9;
+	}
+	/* CPUs busy first, then the waiting, then the rest as stored */
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t e = 0; e < tl->nev; e++) {
+			int which = strcmp(tl->events[e], "task-clock") == 0 ? 0
+				    : strcmp(tl->events[e], "run-queue-wait") == 0 ? 1 : 2;
+
+			if (which == pass && (!event || strcmp(event, tl->events[e]) == 0))
+				cols[ncols++] = e;
+		}
+	tl_header(out, tl, cols, ncols, fmt);
+	for (size_t k = 0; k < nrows; k++) {
+		fprintf(out, fmt == REPORT_CSV ? "%.3f" : "%8.3f", row_t[k]);
+		for (size_t c = 0; c < ncols; c++) {
+			size_t e = cols[c];
+			double v = sum[k * tl->nev + e];
+			char b[32];
+
+			if (fmt == REPORT_CSV) {
+				fprintf(out, ",%.6g", v);
+				continue;
+			}
+			if (is_time_event(tl->events[e]))
+				snprintf(b, sizeof(b), "%.2f", v);
+			else if (v == 0)
+				snprintf(b, sizeof(b), "0/s");
+			else if (v < 10)
+				snprintf(b, sizeof(b), "%.1f/s", v);
+			else {
+				format_count(v >= 1000 ? v : round(v), b, sizeof(b) - 2);
+				strcat(b, "/s");
+			}
+			fprintf(out, "  %*s", (int)(strlen(tl->events[e]) > 12 ? strlen(tl->events[e]) + 2 : 14), b);
+		}
+		fputc('\n', out);
+	}
+	if (fmt != REPORT_CSV)
+		fprintf(out, "t_s: since the barrier; each figure summed over the workers, each worker's delta over the"
+			     " time since its last reading;\nCPUs busy: task-clock; waiting CPUs: the run-queue wait of every"
+			     " task; X/s: per second. The raw deltas: --raw\n");
+	free(count);
+	free(last);
+	free(cols);
+	free(sum);
+	free(row_t);
+}
+
+/* "did you mean" for an event the run does not have: the closest of its
+ * events, and all of them. */
+static char *tl_unknown(const struct tl *tl, int64_t run_id, const char *event)
+{
+	const char *best = NULL;
+	unsigned best_d = 255;
+	char *list = xstrdup(""), *msg;
+
+	for (size_t e = 0; e < tl->nev; e++) {
+		unsigned d = edit_distance(event, tl->events[e]);
+		char *l = xasprintf("%s%s%s", list, e ? ", " : "", tl->events[e]);
+
+		free(list);
+		list = l;
+		if (d < best_d) {
+			best_d = d;
+			best = tl->events[e];
+		}
+	}
+	if (!tl->nev)
+		msg = xasprintf("run %lld has no timeline (its campaign's interval_ms was 0), so no event '%s'",
+				(long long)run_id, event);
+	else if (best && best_d <= 2 + strlen(event) / 3)
+		msg = xasprintf("run %lld has no event '%s' in its timeline: did you mean '%s'? (it has: %s)",
+				(long long)run_id, event, best, list);
+	else
+		msg = xasprintf("run %lld has no event '%s' in its timeline (it has: %s)", (long long)run_id, event, list);
+	free(list);
+	return msg;
+}
+
+int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, int raw, FILE *out,
+		    char **ret_error)
 {
 	struct listing l = { .out = out, .fmt = fmt };
-	int r = store_run_exists(st, run_id);
+	struct tl tl = { 0 };
+	int r = store_run_exists(st, run_id), known = !event;
 
 	if (r == 0)
+		r = store_report_samples(st, run_id, NULL, tl_collect, &tl);
+	for (size_t e = 0; r == 0 && event && e < tl.nev; e++)
+		known |= strcmp(tl.events[e], event) == 0;
+	if (r == 0 && !known) {
+		*ret_error = tl_unknown(&tl, run_id, event);
+		r = -EINVAL;
+	}
+	if (r == 0 && raw) {
 		r = store_report_samples(st, run_id, event, timeline_line, &l);
-	if (r < 0)
-		return r;
-	timeline_header(&l);
-	if (l.lines == 0 && fmt != REPORT_CSV)
-		fprintf(out, "(no samples%s%s%s: the campaign's interval_ms was 0, or the event was not counted)\n",
-			event ? " of '" : "", event ? event : "", event ? "'" : "");
-	return 0;
+		if (r == 0)
+			timeline_header(&l);
+	} else if (r == 0 && tl.n) {
+		tl_print(out, &tl, event, fmt);
+	}
+	if (r == 0 && tl.n == 0 && fmt != REPORT_CSV)
+		fprintf(out, "(no samples: the campaign's interval_ms was 0)\n");
+	tl_free(&tl);
+	return r;
 }
