@@ -1423,14 +1423,15 @@ static void timeline_line(const struct report_sample *m, void *arg)
 	}
 }
 
-/* The human timeline: every sample gathered, then one row per tick. A
- * tick is the k-th reading of each series (a worker's event, or the run's
- * run-queue wait): the runner reads every series at each tick, and a
- * worker that ended early has fewer. Each reading's delta, scaled as the
- * totals are, is divided by the time since that series' previous reading
- * (the barrier for the first): the arithmetic of scalprof-db(7)'s timeline
- * recipe, without its fixed buckets, which a reading a little late would
- * count twice. */
+/* The human timeline: every sample gathered, then one row per tick. The
+ * runner reads all workers' counters at each tick at one time, and each
+ * worker once more when it is reaped: a row per distinct time of those
+ * readings. Each reading's delta, scaled as the totals are, is divided by
+ * the time since that series' previous reading (the barrier for the
+ * first): the arithmetic of scalprof-db(7)'s timeline recipe, without its
+ * fixed buckets, which a reading a little late would count twice. The
+ * run-queue wait, polled at times of its own, goes to the first row at or
+ * after its reading, its deltas over their times where a row gets two. */
 struct tl_sample {
 	int64_t t_ns;
 	int slot;
@@ -1504,35 +1505,105 @@ static void tl_header(FILE *out, const struct tl *tl, const size_t *cols, size_t
 	fputc('\n', out);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The distinct times of the counter readings (all samples' when there are
+ * only run-queue waits), ascending, into *ret; returns how many. */
+static size_t tl_rows(const struct tl *tl, int64_t **ret)
+{
+	int64_t *t = xcalloc(tl->n ? tl->n : 1, sizeof(*t));
+	size_t n = 0, k = 0;
+	int counters = 0;
+
+	for (size_t i = 0; i < tl->n; i++)
+		counters |= strcmp(tl->events[tl->s[i].ev], "run-queue-wait") != 0;
+	for (size_t i = 0; i < tl->n; i++)
+		if (!counters || strcmp(tl->events[tl->s[i].ev], "run-queue-wait") != 0)
+			t[n++] = tl->s[i].t_ns;
+	qsort(t, n, sizeof(*t), cmp_i64);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || t[i] != t[k - 1])
+			t[k++] = t[i];
+	*ret = t;
+	return k;
+}
+
+/* the first row at or after t, else the last */
+static size_t tl_row_of(const int64_t *rows, size_t nrows, int64_t t)
+{
+	size_t lo = 0, hi = nrows;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (rows[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nrows ? lo : nrows - 1;
+}
+
+/* One series' readings that fall in its current row, summed until it
+ * moves on; from: the time of the reading before them. */
+struct tl_acc {
+	size_t row;
+	double delta, dt;
+	int64_t last, from;
+	int any;
+};
+
+/* The series' rate over its readings goes to every row they span: a
+ * series read less often than the counters (the run-queue wait) covers
+ * several rows, each of which it was in. */
+static void tl_flush(struct tl_acc *a, const int64_t *rows, double *sum, size_t nev, size_t ev, int time_event)
+{
+	if (a->any && a->dt > 0) {
+		double rate = time_event ? a->delta / a->dt : a->delta / a->dt * 1e9;
+		size_t j = a->row;
+
+		do
+			sum[j * nev + ev] += rate;
+		while (j-- > 0 && rows[j] > a->from);
+	}
+	a->any = 0;
+	a->delta = a->dt = 0;
+	a->from = a->last;
+}
+
 static void tl_print(FILE *out, const struct tl *tl, const char *event, enum report_format fmt)
 {
-	size_t nseries = (size_t)(tl->maxslot + 1) * tl->nev, nrows = 0;
-	size_t *count = xcalloc(nseries ? nseries : 1, sizeof(size_t));
-	int64_t *last = xcalloc(nseries ? nseries : 1, sizeof(int64_t));
+	size_t nseries = (size_t)(tl->maxslot + 1) * tl->nev, nrows;
+	struct tl_acc *acc = xcalloc(nseries ? nseries : 1, sizeof(*acc));
 	size_t *cols = xcalloc(tl->nev ? tl->nev : 1, sizeof(size_t)), ncols = 0;
-	double *sum, *row_t;
+	int64_t *rows;
+	double *sum;
 
-	/* the rows: as many as the longest series */
-	for (size_t i = 0; i < tl->n; i++) {
-		size_t k = ++count[(size_t)tl->s[i].slot * tl->nev + tl->s[i].ev];
-
-		if (k > nrows)
-			nrows = k;
-	}
+	nrows = tl_rows(tl, &rows);
 	sum = xcalloc((nrows * tl->nev) > 0 ? nrows * tl->nev : 1, sizeof(double));
-	row_t = xcalloc(nrows ? nrows : 1, sizeof(double));
-	memset(count, 0, nseries * sizeof(size_t));
 	for (size_t i = 0; i < tl->n; i++) {
 		const struct tl_sample *m = &tl->s[i];
-		size_t key = (size_t)m->slot * tl->nev + m->ev, k = count[key]++;
-		double dt = (double)(m->t_ns - last[key]);
+		struct tl_acc *a = &acc[(size_t)m->slot * tl->nev + m->ev];
+		size_t row = tl_row_of(rows, nrows, m->t_ns);
+		int te = is_time_event(tl->events[m->ev]);
 
-		last[key] = m->t_ns;
-		if ((double)m->t_ns / 1e9 > row_t[k])
-			row_t[k] = (double)m->t_ns / 1e9;
-		if (dt > 0 && !isnan(m->scaled))
-			sum[k * tl->nev + m->ev] += is_time_event(tl->events[m->ev]) ? m->scaled / dt : m->scaled / dt * 1e9;
+		if (a->any && a->row != row)
+			tl_flush(a, rows, sum, tl->nev, m->ev, te);
+		a->row = row;
+		if (!isnan(m->scaled)) {
+			a->delta += m->scaled;
+			a->dt += (double)(m->t_ns - a->last);
+			a->any = 1;
+		}
+		a->last = m->t_ns;
 	}
+	for (size_t k = 0; k < nseries; k++)
+		tl_flush(&acc[k], rows, sum, tl->nev, k % tl->nev, is_time_event(tl->events[k % tl->nev]));
 	/* CPUs busy first, then the waiting, then the rest as stored */
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t e = 0; e < tl->nev; e++) {
@@ -1544,7 +1615,7 @@ static void tl_print(FILE *out, const struct tl *tl, const char *event, enum rep
 		}
 	tl_header(out, tl, cols, ncols, fmt);
 	for (size_t k = 0; k < nrows; k++) {
-		fprintf(out, fmt == REPORT_CSV ? "%.3f" : "%8.3f", row_t[k]);
+		fprintf(out, fmt == REPORT_CSV ? "%.3f" : "%8.3f", (double)rows[k] / 1e9);
 		for (size_t c = 0; c < ncols; c++) {
 			size_t e = cols[c];
 			double v = sum[k * tl->nev + e];
@@ -1572,11 +1643,15 @@ static void tl_print(FILE *out, const struct tl *tl, const char *event, enum rep
 		fprintf(out, "t_s: since the barrier; each figure summed over the workers, each worker's delta over the"
 			     " time since its last reading;\nCPUs busy: task-clock; waiting CPUs: the run-queue wait of every"
 			     " task; X/s: per second. The raw deltas: --raw\n");
-	free(count);
-	free(last);
+	free(acc);
 	free(cols);
+	free(rows);
 	free(sum);
-	free(row_t);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* "did you mean" for an event the run does not have: the closest of its
@@ -1586,16 +1661,20 @@ static char *tl_unknown(const struct tl *tl, int64_t run_id, const char *event)
 	const char *best = NULL;
 	unsigned best_d = 255;
 	char *list = xstrdup(""), *msg;
+	char **names = xcalloc(tl->nev ? tl->nev : 1, sizeof(char *));
 
+	/* listed by name: the order they were first read in varies */
+	memcpy(names, tl->events, tl->nev * sizeof(char *));
+	qsort(names, tl->nev, sizeof(char *), cmp_str);
 	for (size_t e = 0; e < tl->nev; e++) {
-		unsigned d = edit_distance(event, tl->events[e]);
-		char *l = xasprintf("%s%s%s", list, e ? ", " : "", tl->events[e]);
+		unsigned d = edit_distance(event, names[e]);
+		char *l = xasprintf("%s%s%s", list, e ? ", " : "", names[e]);
 
 		free(list);
 		list = l;
 		if (d < best_d) {
 			best_d = d;
-			best = tl->events[e];
+			best = names[e];
 		}
 	}
 	if (!tl->nev)
@@ -1607,6 +1686,7 @@ static char *tl_unknown(const struct tl *tl, int64_t run_id, const char *event)
 	else
 		msg = xasprintf("run %lld has no event '%s' in its timeline (it has: %s)", (long long)run_id, event, list);
 	free(list);
+	free(names);
 	return msg;
 }
 
