@@ -100,6 +100,10 @@ is "$(grep -cE '^- \*\*(busy|sleep|sqrt_list)\*\* \(copies\): \*\*[a-z-]+\*\*, (
 	"markdown: a verdict line per workload"
 ok "[ $(grep -o 'virtual machine?' report.md | wc -l) -le 1 ]" "markdown: the hint of a virtual machine at most once"
 
+run_sp report --db "$DB" --format xml
+is "$rc" 2 "--format xml: exit 2"
+is "$err" "scalprof: report: --format: expected text, csv, json or markdown, got 'xml'" "and names the formats"
+
 run_sp report --db "$DB" --runs
 is "$rc" 0 "--runs exits 0"
 is "$(grep -cE '^ *[0-9]+ +(busy|sleep|sqrt_list) ' <<<"$out")" 18 "--runs: a line per run"

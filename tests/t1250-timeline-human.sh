@@ -80,9 +80,10 @@ sed -i 's/^interval_ms: 50/interval_ms: 0/' c.yaml
 run_sp run --no-probe c.yaml --db totals.db -q
 run_sp timeline 1 --db totals.db
 is "$rc" 0 "a run without samples: exit 0"
-is "$out" "(no samples: the campaign's interval_ms was 0)" "and says why there is nothing"
+is "$out" "(no samples: the campaign's interval_ms was 0, or none of its events could be counted)" \
+	"and says why there is nothing"
 run_sp timeline 1 --db totals.db --event task-clock
 is "$rc" 2 "--event on a run without samples: exit 2"
-is "$err" "scalprof: timeline: --event: run 1 has no timeline (its campaign's interval_ms was 0), so no event 'task-clock'" \
+is "$err" "scalprof: timeline: --event: run 1 has no samples (its campaign's interval_ms was 0, or none of its events could be counted), so no event 'task-clock'" \
 	"and says why"
 done_testing

@@ -1678,8 +1678,8 @@ static char *tl_unknown(const struct tl *tl, int64_t run_id, const char *event)
 		}
 	}
 	if (!tl->nev)
-		msg = xasprintf("run %lld has no timeline (its campaign's interval_ms was 0), so no event '%s'",
-				(long long)run_id, event);
+		msg = xasprintf("run %lld has no samples (its campaign's interval_ms was 0, or none of its events"
+				" could be counted), so no event '%s'", (long long)run_id, event);
 	else if (best && best_d <= 2 + strlen(event) / 3)
 		msg = xasprintf("run %lld has no event '%s' in its timeline: did you mean '%s'? (it has: %s)",
 				(long long)run_id, event, best, list);
@@ -1713,7 +1713,7 @@ int report_timeline(struct store *st, int64_t run_id, const char *event, enum re
 		tl_print(out, &tl, event, fmt);
 	}
 	if (r == 0 && tl.n == 0 && fmt != REPORT_CSV)
-		fprintf(out, "(no samples: the campaign's interval_ms was 0)\n");
+		fprintf(out, "(no samples: the campaign's interval_ms was 0, or none of its events could be counted)\n");
 	tl_free(&tl);
 	return r;
 }

@@ -78,10 +78,15 @@ int cmd_report(int argc, char **argv)
 	}
 	which = i < argc ? argv[i] : o.campaign;
 	/* markdown is the report's own: the other commands have no use for it */
-	if (o.format && strcmp(o.format, "markdown") == 0)
+	if (o.format && strcmp(o.format, "markdown") == 0) {
 		fmt = REPORT_MARKDOWN;
-	else if (cli_parse_format("report", o.format, 1, &fmt) < 0)
+	} else if (o.format && strcmp(o.format, "text") != 0 && strcmp(o.format, "csv") != 0 &&
+		   strcmp(o.format, "json") != 0) {
+		log_error("report: --format: expected text, csv, json or markdown, got '%s'", o.format);
 		return EXIT_BADINPUT;
+	} else if (cli_parse_format("report", o.format, 1, &fmt) < 0) {
+		return EXIT_BADINPUT;
+	}
 	if (o.runs && fmt == REPORT_MARKDOWN) {
 		log_error("report: --runs: --format markdown is not offered (text, csv or json)");
 		return EXIT_BADINPUT;
