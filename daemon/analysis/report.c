@@ -986,7 +986,7 @@ static void screen_uncounted(FILE *out, const struct report_table *t, int md)
 
 		if (t->events[e].counted || done[e])
 			continue;
-		fprintf(out, "%snot counted here: ", md ? "\n" : "");
+		fprintf(out, "%snot counted here: ", md ? "- " : "");
 		for (size_t k = e, first = 1; k < t->nevents; k++)
 			if (!t->events[k].counted && !done[k] &&
 			    strcmp(t->events[k].reason ? t->events[k].reason : "no value", why) == 0) {
@@ -1010,9 +1010,11 @@ static void screen_table_block(FILE *out, const struct report *rp, int md)
 	else
 		tt_text(out, &tt);
 	tt_free(&tt);
+	if (md)
+		fputc('\n', out);
 	screen_uncounted(out, &rp->table, md);
 	for (size_t i = 0; i < rp->table.nnotes; i++)
-		fprintf(out, "bandwidth (%s): %s\n", rp->table.notes[i].source, rp->table.notes[i].reason);
+		fprintf(out, "%sbandwidth (%s): %s\n", md ? "- " : "", rp->table.notes[i].source, rp->table.notes[i].reason);
 	fprintf(out, "%swall_s: median of the ok runs; spread: half their range; events: per-worker medians;"
 		     " every figure: --verbose\n",
 		md ? "\n" : "");
@@ -1028,8 +1030,8 @@ static void screen_details(FILE *out, const struct report *rp, int md)
 				v->confidence);
 		else
 			fprintf(out, "\n%s (%s): %s, %s confidence\n", v->workload, v->mode, v->verdict, v->confidence);
-		fprintf(out, "%s  why: %s\n", md ? "-" : "", v->reason);
-		fprintf(out, "%s  memory-bandwidth: %s\n", md ? "-" : "", v->bw_line);
+		fprintf(out, "%swhy: %s\n", md ? "- " : "  ", v->reason);
+		fprintf(out, "%smemory-bandwidth: %s\n", md ? "- " : "  ", v->bw_line);
 		if (md) {
 			fputs("\n```\n", out);
 			stackview_text(out, v);
