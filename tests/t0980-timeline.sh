@@ -45,14 +45,14 @@ is "$(q "select count(*) from samples where time_running_delta > time_enabled_de
 is "$(q "select count(*) from samples where event = 'cycles'")" \
 	"$(have pmu && q "select count(*) from samples where event = 'task-clock'" || echo 0)" "hardware events sampled only where they count"
 run_id=$(q "select id from runs where workload = 'busy' and n_workers = 2 limit 1")
-run_sp timeline "$run_id" --db "$DB" --event task-clock
-is "$rc" 0 "timeline exits 0"
-like "$out" "^ +t_ms +worker +event +delta +scaled +running" "timeline header"
+run_sp timeline "$run_id" --db "$DB" --event task-clock --raw
+is "$rc" 0 "timeline --raw exits 0"
+like "$out" "^ +t_ms +worker +event +delta +scaled +running" "timeline --raw header"
 like "$out" "20\.[0-9]+ +2 +task-clock " "worker 2's task-clock at the first tick"
 is "$(printf '%s\n' "$out" | grep -c task-clock)" "$(q "select count(*) from samples where run_id = $run_id and event = 'task-clock'")" \
 	"one line per sample"
-run_sp timeline "$run_id" --db "$DB" --format csv
-like "$out" "^t_ms,worker,event,delta,scaled_delta,running_fraction" "csv header"
+run_sp timeline "$run_id" --db "$DB" --format csv --raw
+like "$out" "^t_ms,worker,event,delta,scaled_delta,running_fraction" "csv --raw header"
 run_sp timeline 9999 --db "$DB"
 is "$rc" 2 "a missing run: exit 2"
 

@@ -141,7 +141,12 @@ fi
 run_sp report --db "$DB"
 is "$rc" 0 "report exits 0"
 like "$out" "profile, 1 -> 2 workers: the functions whose cost per unit of work grew most" "report: the profile block"
-like "$out" "why: .*; profile: " "the verdict's reason quotes the profile"
+# the reason is wrapped at 120 characters, its continuations indented:
+# each joined into one line
+why=$(awk '/^  why: / { p = 1; s = $0; next } p && /^      / { sub(/^ +/, " "); s = s $0; next }
+	p { print s; p = 0 }' <<<"$out")
+like "$why" "why: .*; profile: " \
+	"the verdict's reason quotes the profile"
 run_sp report --db "$DB" --format json
 like "$out" '"profile": *"[a-z]' "json: the verdict's profile line"
 

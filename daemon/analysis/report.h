@@ -10,11 +10,13 @@
 
 #include "store/store.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_MARKDOWN };
 
-/* Writes campaign_id's table to out; the text also each verdict with its
- * speedup stack, and with verbose the metrics and every hypothesis's
- * evidence. Returns 0, -ENOENT when there is no such campaign, or -EIO
+/* Writes campaign_id's table to out: as text, one screen (a header, a
+ * line per workload, the columns with data, each verdict with its speedup
+ * stack; no line over 120 characters), and with verbose every figure, the
+ * metrics and every hypothesis's evidence; as markdown, the one screen for
+ * pasting; as CSV or JSON, every figure. Returns 0, -ENOENT when there is no such campaign, or -EIO
  * (store_errmsg(st) says why). Does not log. */
 int report_campaign(struct store *st, int64_t campaign_id, enum report_format fmt, int verbose, FILE *out);
 
@@ -29,11 +31,17 @@ int report_store_verdicts(struct store *st, int64_t campaign_id, const char *ver
 
 /* Every run of the campaign with its evidence: bandwidth, its source and
  * fraction of the ceiling, and for co-runs the slowdown and the co-runner's
- * rates. Returns 0 or -EIO. */
-int report_runs(struct store *st, int64_t campaign_id, FILE *out);
+ * rates; as text, CSV or JSON (fmt; markdown is written as text). Returns
+ * 0 or -EIO. */
+int report_runs(struct store *st, int64_t campaign_id, enum report_format fmt, FILE *out);
 
-/* The timeline of run_id: every sample (optionally only event), in time
- * order. Returns 0, -ENOENT when there is no such run, or -EIO. */
-int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, FILE *out);
+/* The timeline of run_id, in time order: one row per tick with each
+ * event summed over the workers in human units (CPUs busy, waiting CPUs,
+ * rates per second), or with raw every sample as stored; only event's
+ * when it is not NULL. Returns 0, -ENOENT when there is no such run,
+ * -EINVAL with a fresh *ret_error when the run has no such event (naming
+ * the closest it has), or -EIO. */
+int report_timeline(struct store *st, int64_t run_id, const char *event, enum report_format fmt, int raw, FILE *out,
+		    char **ret_error);
 
 #endif

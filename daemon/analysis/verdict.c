@@ -331,6 +331,17 @@ static void judge_kernel(struct verdict *v, const struct vpoint *p1, const struc
 		add(v, H_KERNEL, ST_AGAINST, "kernel_share", pn->n, pn->kernel_share, THR("<", kernel_share_low),
 		    src_runs(pn, "kernel_share", src, sizeof(src)), "only %.0f%% of CPU time in the kernel",
 		    pn->kernel_share * 100);
+	/* a share between the thresholds, neither rising nor faulting, is
+	 * measured and undecided: say so with the figure, never leave the
+	 * hypothesis without a word */
+	for (size_t i = 0; i < v->nev; i++)
+		if (v->ev[i].hyp == H_KERNEL)
+			return;
+	add(v, H_KERNEL, ST_CONTEXT, "kernel_share", pn->n, pn->kernel_share, NULL,
+	    src_runs(pn, "kernel_share", src, sizeof(src)),
+	    "kernel share %.2f at %d workers (%.2f with 1), between %g (kernel_share_low) and %g (kernel_share_high)%s",
+	    pn->kernel_share, pn->n, p1->kernel_share, TH(kernel_share_low), TH(kernel_share_high),
+	    STRADDLE(pn, VF_KERNEL_SHARE, TH(kernel_share_low)));
 }
 
 static void judge_ipc(struct verdict *v, const struct vpoint *p1, const struct vpoint *pn)
@@ -885,10 +896,15 @@ static void settle(struct verdict *v, enum hypothesis h)
 	else if (r->n_against)
 		r->status = HS_CONTRADICTED;
 	else if (context) {
+		/* the figure itself, so that "unclear" is never said without it */
+		const struct evidence *e = first_evidence(v, h, ST_CONTEXT);
+
 		r->status = HS_UNCLEAR;
-		snprintf(r->reason, sizeof(r->reason), "measured, but between the thresholds (see the evidence)");
+		snprintf(r->reason, sizeof(r->reason), "between the thresholds: %s", e ? e->note : "see the evidence");
 	} else {
 		r->status = HS_UNTESTABLE;
+		if (!r->reason[0])
+			snprintf(r->reason, sizeof(r->reason), "none of the figures it weighs was measured");
 	}
 }
 

@@ -14,35 +14,42 @@
 #include "store/store.h"
 
 const char usage_report[] =
-	"usage: scalprof report [CAMPAIGN] [--db PATH] [--format text|csv|json] [--plot FILE] [--runs]\n"
-	"                       [--verbose]\n"
+	"usage: scalprof report [CAMPAIGN] [--db PATH] [--format text|csv|json|markdown] [--plot FILE]\n"
+	"                       [--runs] [--verbose]\n"
 	"\n"
-	"Prints a stored campaign's result table and each workload's verdict with its\n"
-	"speedup stack: the core-seconds lost against perfect scaling, split by cause.\n"
+	"Prints a stored campaign in one screen: which campaign, machine, scale and host\n"
+	"noise; a line per workload with its verdict; the result table (the columns with\n"
+	"data on this host); each verdict with its speedup stack: the core-seconds lost\n"
+	"against perfect scaling, split by cause.\n"
 	"CAMPAIGN is a campaign id or name (the latest of that name); default: the latest.\n"
 	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
 	"  -c, --campaign ID    the same as the CAMPAIGN operand\n"
-	"  -f, --format FORMAT  text (default), csv (one row per workload and N) or json\n"
+	"  -f, --format FORMAT  text (default), csv (one row per workload and N), json, or\n"
+	"                       markdown (the text's screen, for pasting into an issue)\n"
 	"      --plot FILE      also draw speedup and bandwidth against N into FILE\n"
 	"                       (.svg or .png, through gnuplot)\n"
-	"  -r, --runs           list every run with its evidence instead (text only)\n"
-	"  -v, --verbose        also the metrics the verdicts weigh, and every figure for\n"
-	"                       and against every hypothesis (text)\n"
+	"  -r, --runs           list every run with its evidence instead (text, csv, json)\n"
+	"  -v, --verbose        every figure: all the table's columns, the metrics the\n"
+	"                       verdicts weigh, every figure for and against every\n"
+	"                       hypothesis (text)\n"
 	"exit status: 0, 1 the database could not be read or the plot not drawn,\n"
 	"2 bad usage, no such campaign or database\n";
 
 const char usage_timeline[] =
-	"usage: scalprof timeline RUN_ID [--db PATH] [--event E] [--format text|csv]\n"
+	"usage: scalprof timeline RUN_ID [--db PATH] [--event E] [--format text|csv] [--raw]\n"
 	"\n"
-	"Prints the timeline of one run (RUN_ID: runs.id): each worker's counters read\n"
-	"at every tick of the campaign's interval_ms, and the run-queue wait of all its\n"
-	"tasks (run-queue-wait, ns), as deltas since the previous tick.\n"
+	"Prints the timeline of one run (RUN_ID: runs.id), one row per tick of the\n"
+	"campaign's interval_ms: the CPUs its workers kept busy (task-clock), the CPUs'\n"
+	"worth of its tasks waiting in a run queue, and every other event per second,\n"
+	"each summed over the workers.\n"
 	"  -d, --db PATH        database file (default ./" DEFAULT_DB ")\n"
-	"  -e, --event E        only this event\n"
+	"  -e, --event E        only this event (one the run has: an error otherwise)\n"
 	"  -f, --format FORMAT  text (default) or csv\n"
+	"  -r, --raw            every sample as stored: a row per worker, event and tick,\n"
+	"                       with its delta since the previous tick (run-queue-wait in ns)\n"
 	"  -h, --help           this text\n"
 	"RUN_ID is runs.id, shown by scalprof report --runs.\n"
-	"exit status: 0, 1 the database could not be read, 2 no such run or database\n";
+	"exit status: 0, 1 the database could not be read, 2 no such run, event or database\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -70,8 +77,20 @@ int cmd_report(int argc, char **argv)
 		return EXIT_BADINPUT;
 	}
 	which = i < argc ? argv[i] : o.campaign;
-	if (cli_parse_format("report", o.format, 1, &fmt) < 0)
+	/* markdown is the report's own: the other commands have no use for it */
+	if (o.format && strcmp(o.format, "markdown") == 0) {
+		fmt = REPORT_MARKDOWN;
+	} else if (o.format && strcmp(o.format, "text") != 0 && strcmp(o.format, "csv") != 0 &&
+		   strcmp(o.format, "json") != 0) {
+		log_error("report: --format: expected text, csv, json or markdown, got '%s'", o.format);
 		return EXIT_BADINPUT;
+	} else if (cli_parse_format("report", o.format, 1, &fmt) < 0) {
+		return EXIT_BADINPUT;
+	}
+	if (o.runs && fmt == REPORT_MARKDOWN) {
+		log_error("report: --runs: --format markdown is not offered (text, csv or json)");
+		return EXIT_BADINPUT;
+	}
 	if (which && !*which) {
 		log_error("report: the campaign is empty: give an id or a name");
 		return EXIT_BADINPUT;
@@ -89,7 +108,7 @@ int cmd_report(int argc, char **argv)
 		return EXIT_BADINPUT;
 	r = which ? store_find_campaign(db, which, &id) : store_latest_campaign(db, &id);
 	if (r == 0 && o.runs)
-		r = report_runs(db, id, stdout);
+		r = report_runs(db, id, fmt, stdout);
 	else if (r == 0)
 		r = report_campaign(db, id, fmt, o.verbose, stdout);
 	if (r == -ENOENT) {
@@ -124,15 +143,17 @@ int cmd_timeline(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "event", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
+		/* the flag of report's --runs: a timeline has no runs to list */
+		{ "raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cli_opts o = { .db = DEFAULT_DB };
 	enum report_format fmt;
 	struct store *db;
-	char *end;
+	char *end, *err = NULL;
 	long long id;
-	int r, ex, i = cli_parse_opts(argc, argv, usage_timeline, "d:e:f:h", longopts, &o, &ex);
+	int r, ex, i = cli_parse_opts(argc, argv, usage_timeline, "d:e:f:rh", longopts, &o, &ex);
 
 	if (i < 0)
 		return ex;
@@ -151,11 +172,14 @@ int cmd_timeline(int argc, char **argv)
 	db = cli_open_readonly("timeline", o.db);
 	if (!db)
 		return EXIT_BADINPUT;
-	r = report_timeline(db, id, o.event, fmt, stdout);
+	r = report_timeline(db, id, o.event, fmt, o.runs, stdout, &err);
 	if (r == -ENOENT)
 		log_error("timeline: no run %lld in '%s'", id, o.db);
+	else if (r == -EINVAL)
+		log_error("timeline: --event: %s", err);
 	else if (r < 0)
 		log_error("timeline: database '%s': %s", o.db, store_errmsg(db));
+	free(err);
 	store_close(db);
-	return r == 0 ? 0 : r == -ENOENT ? EXIT_BADINPUT : EXIT_RUNTIME;
+	return r == 0 ? 0 : r == -ENOENT || r == -EINVAL ? EXIT_BADINPUT : EXIT_RUNTIME;
 }

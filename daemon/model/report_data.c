@@ -11,6 +11,9 @@ void report_head_clear(struct report_head *h)
 	free(h->started_at);
 	free(h->finished_at);
 	free(h->error);
+	free(h->hostname);
+	free(h->cpu_model);
+	free(h->hypervisor);
 	memset(h, 0, sizeof(*h));
 }
 

@@ -10,6 +10,9 @@
 /* The campaign's row; NULL where the column is NULL. */
 struct report_head {
 	char *name, *status, *started_at, *finished_at, *error;
+	char *hostname, *cpu_model, *hypervisor; /* the machine it ran on */
+	int cores;                               /* physical; 0 when unknown */
+	double scale;                            /* the campaign's scale; NAN when unknown */
 };
 
 /* One counted event: a column of the table. */

@@ -36,7 +36,10 @@ int store_report_head(struct store *st, int64_t cid, struct report_head *ret)
 	static const char what[] = "reading the campaign";
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, what,
-				   "SELECT name, status, started_at, finished_at, error FROM campaigns WHERE id = ?", cid, &s);
+				   "SELECT c.name, c.status, c.started_at, c.finished_at, c.error, m.hostname, m.cpu_model,"
+				   " m.cores, k.scale, k.hypervisor FROM campaigns c JOIN machines m ON m.id = c.machine_id"
+				   " LEFT JOIN conditions k ON k.campaign_id = c.id WHERE c.id = ?",
+				   cid, &s);
 
 	if (r < 0)
 		return r;
@@ -47,6 +50,11 @@ int store_report_head(struct store *st, int64_t cid, struct report_head *ret)
 		ret->started_at = sql_col_strdup(s, 2);
 		ret->finished_at = sql_col_strdup(s, 3);
 		ret->error = sql_col_strdup(s, 4);
+		ret->hostname = sql_col_strdup(s, 5);
+		ret->cpu_model = sql_col_strdup(s, 6);
+		ret->cores = sqlite3_column_int(s, 7);
+		ret->scale = sql_col_double(s, 8);
+		ret->hypervisor = sql_col_strdup(s, 9);
 	} else {
 		r = rc == SQLITE_DONE ? -ENOENT : store_fail(st, what);
 	}

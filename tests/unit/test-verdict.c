@@ -86,6 +86,31 @@ static void test_kernel(void)
 	vinputs_free(in, 1);
 }
 
+/* issue 16: a kernel share of 0.11, between kernel_share_low and
+ * kernel_share_high, not rising: it was "untestable" with an empty reason */
+static void test_kernel_between(void)
+{
+	struct vinput *in = input(2, 0.6);
+	struct verdict v;
+
+	in->pts[0].cpu_util = 1;
+	in->pts[0].kernel_share = 0.10;
+	in->pts[1].cpu_util = 2;
+	in->pts[1].kernel_share = 0.11;
+	verdict_judge(in, &v);
+	is_int(v.hyp[H_KERNEL].status, HS_UNCLEAR, "kernel share 0.11: unclear, not untestable");
+	is_str(v.hyp[H_KERNEL].reason,
+	       "between the thresholds: kernel share 0.11 at 2 workers (0.10 with 1), between 0.1 (kernel_share_low)"
+	       " and 0.3 (kernel_share_high)",
+	       "the reason gives the figure and both thresholds");
+	is_str(stance_of(&v, H_KERNEL, "kernel_share"), "context", "kernel_share kept as context");
+	for (int h = 0; h < H_COUNT; h++)
+		ok(v.hyp[h].status > HS_UNCLEAR || v.hyp[h].reason[0], "%s: %s has a reason (%s)", hypothesis_name(h),
+		   hyp_status_name(v.hyp[h].status), v.hyp[h].reason);
+	verdict_clear(&v);
+	vinputs_free(in, 1);
+}
+
 static void test_bandwidth_interference(void)
 {
 	struct vinput *in = input(2, 0.5);
@@ -185,6 +210,7 @@ int main(void)
 {
 	test_scales();
 	test_kernel();
+	test_kernel_between();
 	test_bandwidth_interference();
 	test_missing();
 	test_at_thresholds();
