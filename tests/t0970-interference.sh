@@ -81,7 +81,13 @@ elif awk "BEGIN { exit !($stream_pair < $busy_pair - $noise) }"; then
 else
 	skip "inconclusive on this host: stream $stream_pair against busy $busy_pair, noise $noise"
 fi
-ok "awk 'BEGIN { exit !($busy_bandwidth < 1.1 * $busy_cpu) }'" "busy is no slower beside it than beside the CPU co-runner"
+# busy, run for run: beside the bandwidth co-runner no slower than beside
+# the CPU one, within 10% and busy's own spread of pairs (medians of the
+# two slowdowns taken apart failed once on a host whose other load took 70%
+# of the reserved cores: 1.86 against 1.48, the drift between co-runs)
+busy_noise=$(spread busy)
+ok "awk 'BEGIN { exit !($busy_pair < 1.1 + $busy_noise) }'" \
+	"busy is no slower beside it than beside the CPU co-runner (pairs' median $busy_pair, spread $busy_noise)"
 like "$out" "slow:bw +slow:cache +slow:cpu" "the table shows the slowdowns"
 run_sp report --db "$DB" --runs
 like "$out" "stream +1 +1 +bandwidth +ok" "report --runs lists the co-runs"
