@@ -20,9 +20,10 @@ ok "grep -aq \"$CR$ESC\\[K\\[run 3/3\\] loop, 1 worker, rep 3/3  elapsed [0-9:]*
 	"the status line: run, done/total, elapsed, ETA and the last result, rewritten in place"
 updates=$(grep -ao "$CR$ESC\\[K\\[run" tty.out | wc -l)
 ok "[ $updates -ge 3 ]" "at least one rewrite per run ($updates)"
-# the campaign line, the cleared status line's end, the blank line: the table follows
-before_table=$(sed -n '/^workload  *mode/q;p' tty.out | wc -l)
-ok "[ $before_table -le 3 ]" "no more than 3 newlines before the table ($before_table)"
+# the campaign line, then the cleared status line's end: the report follows
+# (its header starts 'campaign N "NAME":')
+before_report=$(sed -n '/^campaign [0-9]* "loop":/q;p' tty.out | wc -l)
+ok "[ $before_report -le 2 ]" "no more than 2 newlines before the report ($before_report)"
 is "$(grep -ac '^run [0-9]/3:' tty.out)" 0 "no full per-run lines on a terminal"
 ok "grep -aq 'loop  *copies  *1  *3 ' tty.out" "the result table follows"
 is "$(q "select count(*) from runs")" 3 "3 runs stored, the warm-up not"
