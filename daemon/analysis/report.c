@@ -1666,7 +1666,8 @@ static char *tl_unknown(const struct tl *tl, int64_t run_id, const char *event)
 	char **names = xcalloc(tl->nev ? tl->nev : 1, sizeof(char *));
 
 	/* listed by name: the order they were first read in varies */
-	memcpy(names, tl->events, tl->nev * sizeof(char *));
+	if (tl->nev) /* a run without samples has no events: NULL, not to be copied */
+		memcpy(names, tl->events, tl->nev * sizeof(char *));
 	qsort(names, tl->nev, sizeof(char *), cmp_str);
 	for (size_t e = 0; e < tl->nev; e++) {
 		unsigned d = edit_distance(event, names[e]);
