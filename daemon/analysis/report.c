@@ -78,21 +78,6 @@ static const struct vpoint *find_point(const struct vinput *in, size_t nin, cons
 	return NULL;
 }
 
-static void csv_text(FILE *out, const char *s)
-{
-	if (strpbrk(s, ",\"\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-}
-
 static void csv_num(FILE *out, double v)
 {
 	if (!isnan(v))
@@ -247,14 +232,14 @@ static void csv_row(FILE *out, const struct report_table *t, const struct report
 {
 	const double before_source[] = { r->wall, r->speedup, r->efficiency, r->gbps, r->ceiling };
 
-	csv_text(out, r->workload);
+	csv_field(out, r->workload);
 	fprintf(out, ",%s,%d,%d,%d", r->mode, r->n, r->runs, r->not_ok);
 	for (size_t k = 0; k < ARRAY_SIZE(before_source); k++) {
 		fputc(',', out);
 		csv_num(out, before_source[k]);
 	}
 	fputc(',', out);
-	csv_text(out, r->bw_source ? r->bw_source : "");
+	csv_field(out, r->bw_source ? r->bw_source : "");
 	for (int k = 0; k < 3; k++) {
 		fputc(',', out);
 		csv_num(out, r->slowdown[k]);
@@ -278,7 +263,7 @@ static void print_csv(FILE *out, const struct report_table *t, const struct verd
 	      "efficiency_lo,efficiency_hi,lost_core_s_per_unit", out);
 	for (size_t e = 0; e < t->nevents; e++) {
 		fputc(',', out);
-		csv_text(out, t->events[e].name);
+		csv_field(out, t->events[e].name);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < t->nrows; i++)
@@ -1278,22 +1263,22 @@ static void runs_csv(FILE *out, const struct report_run *run)
 	const double more[] = { run->ceiling, run->slowdown, run->rate_alone, run->rate_beside };
 
 	fprintf(out, "%lld,", (long long)run->id);
-	csv_text(out, run->workload);
+	csv_field(out, run->workload);
 	fprintf(out, ",%d,%d,", run->n, run->repetition);
-	csv_text(out, strcmp(run->corunner, "-") == 0 ? "" : run->corunner);
+	csv_field(out, strcmp(run->corunner, "-") == 0 ? "" : run->corunner);
 	fprintf(out, ",%s", run->status);
 	for (size_t k = 0; k < ARRAY_SIZE(nums); k++) {
 		fputc(',', out);
 		csv_num(out, nums[k]);
 	}
 	fputc(',', out);
-	csv_text(out, run->bw_source ? run->bw_source : "");
+	csv_field(out, run->bw_source ? run->bw_source : "");
 	for (size_t k = 0; k < ARRAY_SIZE(more); k++) {
 		fputc(',', out);
 		csv_num(out, more[k]);
 	}
 	fputc(',', out);
-	csv_text(out, run->rate_unit && !isnan(run->rate_alone) ? run->rate_unit : "");
+	csv_field(out, run->rate_unit && !isnan(run->rate_alone) ? run->rate_unit : "");
 	fputc('\n', out);
 }
 
@@ -1406,7 +1391,7 @@ static void timeline_line(const struct report_sample *m, void *arg)
 		snprintf(wbuf, sizeof(wbuf), "system");
 	if (l->fmt == REPORT_CSV) {
 		fprintf(l->out, "%.3f,%s,", t_ms, wbuf);
-		csv_text(l->out, m->event);
+		csv_field(l->out, m->event);
 		fprintf(l->out, ",%.0f,", d);
 		if (!isnan(scaled))
 			fprintf(l->out, "%.0f", scaled);

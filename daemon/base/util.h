@@ -9,6 +9,7 @@
 #define SCALPROF_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -56,5 +57,9 @@ char *user_name(unsigned uid);
 
 /* Compact count: 1234567 -> "1.23M". */
 void format_count(double v, char *buf, size_t len);
+
+/* Writes s as one CSV field (RFC 4180): quoted, with its quotes doubled,
+ * when it holds a comma, a quote or a line break; nothing for NULL. */
+void csv_field(FILE *out, const char *s);
 
 #endif

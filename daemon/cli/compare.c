@@ -181,36 +181,18 @@ int cmd_compare(int argc, char **argv)
 
 /* ---- campaigns ---- */
 
-/* a CSV field, quoted when it holds a comma, a quote or a line break */
-static void csv_field(const char *s, FILE *out)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void campaigns_csv(const struct campaign_info *c, size_t n, FILE *out)
 {
 	fputs("id,name,status,started_at,runs,workloads\n", out);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%lld,", (long long)c[i].id);
-		csv_field(c[i].name, out);
+		csv_field(out, c[i].name);
 		fputc(',', out);
-		csv_field(c[i].status, out);
+		csv_field(out, c[i].status);
 		fputc(',', out);
-		csv_field(c[i].started_at, out);
+		csv_field(out, c[i].started_at);
 		fprintf(out, ",%d,", c[i].runs);
-		csv_field(c[i].workloads, out);
+		csv_field(out, c[i].workloads);
 		fputc('\n', out);
 	}
 }
