@@ -779,3 +779,151 @@ CREATE TABLE profile_samples (
 -- compare lists it among the facts that differ. NULL when unreadable, and
 -- for campaigns stored before version 12.
 ALTER TABLE conditions ADD COLUMN thp TEXT;
+
+-- version: 13
+-- (applied once, to a database whose PRAGMA user_version is below 13)
+-- Variants (campaign key variants:, scalprof.yaml(5)): a run made under a
+-- change from outside the program (environment, transparent huge pages,
+-- placement, memory policy, scale) names it here; NULL is the baseline.
+-- Variant runs are ordinary runs (corunner NULL) of their workload, made
+-- beside the baseline's, and are never part of the baseline's scaling,
+-- stack or verdict: run_medians and scaling hold the baseline only;
+-- run_metrics and run_stack carry the column for queries of either.
+ALTER TABLE runs ADD COLUMN variant TEXT;
+CREATE INDEX runs_variant ON runs (campaign_id, variant) WHERE variant IS NOT NULL;
+-- What each variant of a campaign changed: written with its first run.
+CREATE TABLE variants (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    changes     TEXT NOT NULL,  -- in words: "env MALLOC_TOP_PAD_=268435456; thp never"
+    env         TEXT,           -- NAME=VALUE entries, one per line
+    thp         TEXT CHECK (thp IN ('inherit', 'never')),
+    memory      TEXT CHECK (memory IN ('inherit', 'local', 'interleave')),
+    placement   TEXT CHECK (placement IN ('compact', 'spread')),  -- NULL: the campaign's
+    scale       REAL NOT NULL,  -- times the campaign's scale
+    workloads   TEXT,           -- the workloads it applies to, comma-separated; NULL: every one
+    chosen_by   TEXT CHECK (chosen_by IN ('campaign', 'confirm')),
+    tests       TEXT,           -- chosen by confirm: the speedup-stack component it tests
+    PRIMARY KEY (campaign_id, name)
+);
+-- Per baseline verdict, each variant against the baseline at each worker
+-- count both ran: efficiency and every stack component, with intervals.
+CREATE TABLE variant_effects (
+    verdict_id   INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+    variant      TEXT NOT NULL,
+    n_workers    INTEGER NOT NULL,
+    component    TEXT NOT NULL CHECK (component IN
+                   ('efficiency', 'lost', 'extra-user', 'extra-kernel', 'waiting', 'idle', 'remainder')),
+    baseline     REAL,          -- core-s per unit of work (efficiency: a ratio)
+    baseline_lo  REAL,
+    baseline_hi  REAL,
+    value        REAL,          -- the same under the variant
+    value_lo     REAL,
+    value_hi     REAL,
+    runs         INTEGER,       -- the variant's ok runs at n
+    PRIMARY KEY (verdict_id, variant, n_workers, component)
+);
+-- What the interventions concluded for the verdict's leading component.
+ALTER TABLE verdicts ADD COLUMN intervention TEXT CHECK (intervention IN ('confirmed', 'not-confirmed', 'untested'));
+ALTER TABLE verdicts ADD COLUMN intervention_text TEXT;  -- in words, with the figures
+
+DROP VIEW scaling;
+DROP VIEW run_medians;
+CREATE VIEW run_medians AS
+WITH ranked AS (
+    SELECT campaign_id, workload, mode, n_workers, wall_ns,
+           row_number() OVER (PARTITION BY campaign_id, workload, n_workers
+                              ORDER BY wall_ns) AS rn,
+           count(*) OVER (PARTITION BY campaign_id, workload, n_workers) AS cnt
+    FROM runs WHERE status = 'ok' AND wall_ns IS NOT NULL AND corunner IS NULL AND variant IS NULL
+)
+SELECT campaign_id, workload, mode, n_workers, max(cnt) AS runs,
+       avg(wall_ns) / 1e9 AS median_wall_s
+FROM ranked
+WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)
+GROUP BY campaign_id, workload, n_workers;
+
+CREATE VIEW scaling AS
+SELECT m.campaign_id, m.workload, m.mode, m.n_workers, m.runs, m.median_wall_s,
+       CASE WHEN m.mode = 'copies' THEN m.n_workers * b.median_wall_s / m.median_wall_s
+            ELSE b.median_wall_s / m.median_wall_s END AS speedup,
+       CASE WHEN m.mode = 'copies' THEN b.median_wall_s / m.median_wall_s
+            ELSE b.median_wall_s / m.median_wall_s / m.n_workers END AS efficiency
+FROM run_medians m
+LEFT JOIN run_medians b
+  ON b.campaign_id = m.campaign_id AND b.workload = m.workload AND b.n_workers = 1;
+
+DROP VIEW run_metrics;
+CREATE VIEW run_metrics AS
+SELECT x.*,
+       cpu_s / wall_s AS cpu_utilisation,
+       kernel_s / cpu_s AS kernel_share,
+       instructions / cycles AS ipc,
+       1000.0 * llc_misses / instructions AS llc_mpki,
+       llc_misses / llc_loads AS llc_miss_ratio,
+       context_switches / wall_s AS context_switches_per_s,
+       1.0 * context_switches / work_units AS context_switches_per_unit,
+       context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
+       kernel_s / work_units AS kernel_s_per_unit,
+       cpu_migrations / wall_s AS migrations_per_s,
+       involuntary_switches / wall_s AS involuntary_switches_per_s,
+       page_faults / wall_s AS page_faults_per_s,
+       page_faults / cpu_s AS page_faults_per_cpu_s,
+       run_delay_s / cpu_s AS run_delay_ratio,
+       gb_per_s * 1000 / (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c
+                          ON c.machine_id = mb.machine_id WHERE c.id = x.campaign_id
+                          AND mb.n_workers = x.n_workers) AS ceiling_fraction,
+       1.0 * working_set_bytes * work_units / (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c
+                          ON c.machine_id = m.id WHERE c.id = x.campaign_id) AS working_set_per_llc,
+       (SELECT v.variant FROM runs v WHERE v.id = x.run_id) AS variant
+FROM (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.status,
+           r.wall_ns / 1e9 AS wall_s,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.working_set_bytes,
+           f.cpu_s,
+           f.kernel_s,
+           f.run_delay_s,
+           f.involuntary_switches,
+           f.cycles,
+           f.instructions,
+           f.llc_loads,
+           f.llc_misses,
+           f.context_switches,
+           f.cpu_migrations,
+           f.page_faults,
+           f.gb_per_s,
+           f.bandwidth_source,
+           f.slowdown
+    FROM runs r JOIN run_figures f ON f.run_id = r.id
+    UNION ALL
+    SELECT * FROM run_figures_live l WHERE NOT EXISTS (SELECT 1 FROM run_figures f WHERE f.run_id = l.run_id)
+) x;
+
+DROP VIEW run_stack;
+CREATE VIEW run_stack AS
+WITH b AS (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.variant, r.mode, r.n_workers, r.repetition, r.status,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.n_workers * r.wall_ns / 1e9 AS reserved_s,
+           r.user_ns / 1e9 AS user_s, r.kernel_ns / 1e9 AS kernel_s,
+           r.run_delay_ns / 1e9 AS run_delay_s,
+           max(r.reserved_busy_ns - r.user_ns - r.kernel_ns, 0) / 1e9 + r.reserved_steal_ns / 1e9 AS others_s,
+           r.reserved_steal_ns / 1e9 AS steal_s,
+           r.psi_cpu_us / 1e6 / (r.wall_ns / 1e9) AS psi_cpu_share
+    FROM runs r WHERE r.corunner IS NULL AND r.wall_ns > 0
+), c AS (
+    SELECT b.*, reserved_s - user_s - kernel_s AS unused_s,
+           min(max(reserved_s - user_s - kernel_s, 0), ifnull(run_delay_s, 0) + ifnull(steal_s, 0)) AS waiting_s
+    FROM b
+)
+SELECT run_id, campaign_id, workload, variant, mode, n_workers, repetition, status, work_units,
+       reserved_s / work_units AS cost_per_unit,
+       user_s / work_units AS user_per_unit,
+       kernel_s / work_units AS kernel_per_unit,
+       waiting_s / work_units AS waiting_per_unit,
+       (max(unused_s, 0) - waiting_s) / work_units AS idle_per_unit,
+       min(unused_s, 0) / work_units AS remainder_per_unit,
+       others_s / reserved_s AS host_busy_share,
+       psi_cpu_share
+FROM c;

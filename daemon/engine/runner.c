@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/mempolicy.h>
+
 #include "workloads/builtins.h"
 #include "probes/probe.h"
 #include "engine/capture.h"
@@ -97,36 +99,53 @@ static char *const *base_env(const struct runner_opts *o)
 	return o->base_env ? o->base_env : environ;
 }
 
-/* Whether the base environment's entry e is replaced by the workload's env
- * or by scalprof's own SCALPROF_* variables. */
-static int env_overridden(const char *e, const struct workload *w)
+/* Whether entry e is replaced by one of list's NAME=VALUE entries. */
+static int env_in(const char *e, char *const *list, size_t n)
 {
-	if (strncmp(e, "SCALPROF_WORKERS=", 17) == 0 || strncmp(e, "SCALPROF_SLOT=", 14) == 0 ||
-	    strncmp(e, "SCALPROF_SCALE=", 15) == 0)
-		return 1;
-	for (size_t j = 0; j < w->env_count; j++) {
-		size_t klen = (size_t)(strchr(w->env[j], '=') - w->env[j]) + 1;
+	for (size_t j = 0; j < n; j++) {
+		size_t klen = (size_t)(strchr(list[j], '=') - list[j]) + 1;
 
-		if (strncmp(e, w->env[j], klen) == 0)
+		if (strncmp(e, list[j], klen) == 0)
 			return 1;
 	}
 	return 0;
 }
 
-/* The environment of a worker: the base, the workload's env, and SCALPROF_*. */
-static char **worker_env(char *const *base, const struct workload *w, int n, int slot, double scale)
+/* Whether the base environment's entry e is replaced by the workload's env,
+ * the variant's, or by scalprof's own SCALPROF_* variables. */
+static int env_overridden(const char *e, const struct workload *w, const struct variant *v)
 {
-	size_t k = 0, count = 0;
+	if (strncmp(e, "SCALPROF_WORKERS=", 17) == 0 || strncmp(e, "SCALPROF_SLOT=", 14) == 0 ||
+	    strncmp(e, "SCALPROF_SCALE=", 15) == 0)
+		return 1;
+	return env_in(e, w->env, w->env_count) || (v && env_in(e, v->env, v->env_count));
+}
+
+/* The scale run pr works at: the campaign's, times its variant's. */
+static double run_scale(const struct campaign *c, const struct plan_run *pr)
+{
+	return c->scale * (pr->variant ? pr->variant->scale : 1);
+}
+
+/* The environment of a worker: the base, the workload's env, the variant's
+ * (which wins), and SCALPROF_*. */
+static char **worker_env(char *const *base, const struct workload *w, const struct variant *v, int n, int slot,
+			 double scale)
+{
+	size_t k = 0, count = 0, venv = v ? v->env_count : 0;
 	char **env;
 
 	while (base[count])
 		count++;
-	env = xcalloc(count + w->env_count + 4, sizeof(char *));
+	env = xcalloc(count + w->env_count + venv + 4, sizeof(char *));
 	for (size_t i = 0; i < count; i++)
-		if (!env_overridden(base[i], w))
+		if (!env_overridden(base[i], w, v))
 			env[k++] = xstrdup(base[i]);
 	for (size_t j = 0; j < w->env_count; j++)
-		env[k++] = xstrdup(w->env[j]);
+		if (!v || !env_in(w->env[j], v->env, v->env_count))
+			env[k++] = xstrdup(w->env[j]);
+	for (size_t j = 0; j < venv; j++)
+		env[k++] = xstrdup(v->env[j]);
 	env[k++] = xasprintf("SCALPROF_WORKERS=%d", n);
 	env[k++] = xasprintf("SCALPROF_SLOT=%d", slot);
 	env[k++] = xasprintf("SCALPROF_SCALE=%.17g", scale);
@@ -163,6 +182,8 @@ static char *spawn_error(const struct run_ctx *rc, const struct worker_result *w
 			 : m->stage == SPAWN_FAIL_CHDIR ? "cannot change to directory"
 			 : m->stage == SPAWN_FAIL_AFFINITY ? "cannot pin to CPUs"
 			 : m->stage == SPAWN_FAIL_CONFINE  ? "cannot confine (no_new_privs, descriptors 0-2 only)"
+			 : m->stage == SPAWN_FAIL_THP ? "variant: cannot disable transparent huge pages (prctl) for"
+			 : m->stage == SPAWN_FAIL_MEMPOLICY ? "variant: cannot set the memory policy (set_mempolicy) for"
 							   : "cannot set up the standard streams of",
 			 m->stage == SPAWN_FAIL_CHDIR ? rc->res->workload->cwd
 			 : m->stage == SPAWN_FAIL_AFFINITY ? w->cpus
@@ -606,12 +627,19 @@ static int spawn_one(struct run_ctx *rc, const struct plan_run *pr, const int *c
 	rc->ws[i].out_fd = outp[0];
 	rc->ws[i].err_fd = errp[0];
 	rc->ws[i].status_fd = stp[0];
-	env = worker_env(base_env(rc->o), wl, pr->n_workers, w->slot, rc->o->campaign->scale);
+	env = worker_env(base_env(rc->o), wl, pr->variant, pr->n_workers, w->slot, run_scale(rc->o->campaign, pr));
 	req = (struct spawn_req){
 		.argv = wl->command, .envp = env, .cwd = wl->cwd, .cpus = &set,
 		.go_read = rc->go_read, .go_write = rc->go_write, .out_fd = outp[1], .err_fd = errp[1],
 		.status_fd = stp[1], .devnull = rc->devnull, .creds = rc->o->creds,
 	};
+	if (pr->variant) {
+		req.thp_disable = pr->variant->thp == VTHP_NEVER;
+		req.mempolicy = pr->variant->memory == VMEM_INTERLEAVE ? MPOL_INTERLEAVE
+				: pr->variant->memory == VMEM_LOCAL    ? MPOL_LOCAL
+								       : 0;
+		topology_numa_nodes(rc->o->topo, &req.mem_nodes);
+	}
 	pid = spawn_worker(&req);
 	free_env(env);
 	close(outp[1]);
@@ -770,7 +798,9 @@ static int run_one(struct run_ctx *rc, const struct plan_run *pr)
 	for (size_t i = 0; i < rc->nw; i++)
 		rc->ws[i] = (struct wstate){ .pid = -1, .pidfd = -1, .status_fd = -1, .out_fd = -1, .err_fd = -1 };
 
-	r = topology_place(rc->o->topo, c->placement, pr->n_workers, c->oversubscribe, cores);
+	r = topology_place(rc->o->topo, pr->variant && pr->variant->placement >= 0 ? (enum placement)pr->variant->placement
+										 : c->placement,
+			   pr->n_workers, c->oversubscribe, cores);
 	if (r == 0 && pr->corunner)
 		r = start_corunners(rc, pr);
 	if (r == 0)
@@ -926,7 +956,7 @@ static void result_init(const struct runner_opts *o, const struct plan_run *pr, 
 	memset(res, 0, sizeof(*res));
 	res->seq = pr->seq;
 	if (b)
-		res->working_set_bytes = builtin_working_set(b, wl->args, wl->args_count, c->scale,
+		res->working_set_bytes = builtin_working_set(b, wl->args, wl->args_count, run_scale(c, pr),
 							     (double)topology_l3_bytes(o->topo));
 	res->corun.rate_alone = res->corun.rate_beside = NAN;
 	res->corun.cache_ns_alone = res->corun.cache_ns_beside = NAN;
@@ -935,6 +965,7 @@ static void result_init(const struct runner_opts *o, const struct plan_run *pr, 
 	res->workload = wl;
 	res->n_workers = pr->n_workers;
 	res->repetition = pr->repetition;
+	res->variant = pr->variant;
 	utc_now(res->started_at, sizeof(res->started_at));
 }
 

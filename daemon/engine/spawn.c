@@ -22,6 +22,8 @@
 
 #include "engine/spawn.h"
 
+#include <linux/mempolicy.h>
+
 static void child_report(int fd, int stage, int err)
 {
 	struct spawn_msg m = { .stage = stage, .err = err };
@@ -210,6 +212,18 @@ static __attribute__((noreturn)) void child(const struct spawn_req *req, pid_t p
 		child_fail(req->status_fd, SPAWN_FAIL_AFFINITY);
 	if (req->cwd && chdir(req->cwd) < 0)
 		child_fail(req->status_fd, SPAWN_FAIL_CHDIR);
+	/* a variant's changes fail the worker rather than run it without
+	 * them: a run must be what it says it is */
+	if (req->thp_disable && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+		child_fail(req->status_fd, SPAWN_FAIL_THP);
+	if (req->mempolicy == MPOL_INTERLEAVE) {
+		unsigned long mask = (unsigned long)req->mem_nodes;
+
+		if (syscall(SYS_set_mempolicy, MPOL_INTERLEAVE, &mask, sizeof(mask) * 8 + 1) < 0)
+			child_fail(req->status_fd, SPAWN_FAIL_MEMPOLICY);
+	} else if (req->mempolicy == MPOL_LOCAL && syscall(SYS_set_mempolicy, MPOL_LOCAL, NULL, 0) < 0) {
+		child_fail(req->status_fd, SPAWN_FAIL_MEMPOLICY);
+	}
 
 	/* the barrier: every worker blocks here until the parent closes the
 	 * write end, which wakes them all at once */

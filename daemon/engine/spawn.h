@@ -29,6 +29,9 @@ struct spawn_req {
 	int status_fd;          /* write end of this worker's status pipe */
 	int devnull;            /* stdin */
 	const struct spawn_creds *creds; /* NULL: as the parent */
+	int thp_disable;        /* prctl(PR_SET_THP_DISABLE): no transparent huge pages */
+	int mempolicy;          /* 0: inherited; else MPOL_LOCAL or MPOL_INTERLEAVE (linux/mempolicy.h) */
+	uint64_t mem_nodes;     /* MPOL_INTERLEAVE's nodes, a bit each */
 };
 
 /* Messages a child writes to its status pipe; EOF after SPAWN_STARTED
@@ -36,6 +39,8 @@ struct spawn_req {
 enum spawn_stage {
 	SPAWN_STARTED = 1, SPAWN_FAIL_SETUP, SPAWN_FAIL_AFFINITY, SPAWN_FAIL_CHDIR, SPAWN_FAIL_EXEC, SPAWN_FAIL_CREDS,
 	SPAWN_FAIL_CONFINE, /* no_new_privs, or the descriptors above 2 */
+	SPAWN_FAIL_THP,     /* a variant's thp: never (prctl) */
+	SPAWN_FAIL_MEMPOLICY, /* a variant's memory policy (set_mempolicy) */
 };
 
 struct spawn_msg {

@@ -12,6 +12,8 @@
 
 struct topology {
 	int nsockets, nl3, ncores, nthreads;
+	int nnuma;          /* NUMA nodes with memory (1 when hwloc shows none) */
+	uint64_t numa_mask; /* their OS indexes below 64, a bit each */
 	uint64_t l3_bytes;
 	struct topo_core *cores;
 	int *cpu_pool; /* backing store of every core's cpus[] */
@@ -26,6 +28,24 @@ void topology_free(struct topology *topo)
 	free(topo->cpu_pool);
 	free(topo->source);
 	free(topo);
+}
+
+/* The NUMA nodes that hold memory: the domains a memory policy can
+ * interleave over. A machine hwloc shows without any is one node, 0. */
+static void topology_numa(hwloc_topology_t h, struct topology *topo)
+{
+	hwloc_obj_t node = NULL;
+
+	while ((node = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_NUMANODE, node)))
+		if (node->os_index < 64 && (!node->attr || node->attr->numanode.local_memory > 0 ||
+					    hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_NUMANODE) == 1)) {
+			topo->numa_mask |= UINT64_C(1) << node->os_index;
+			topo->nnuma++;
+		}
+	if (!topo->nnuma) {
+		topo->nnuma = 1;
+		topo->numa_mask = 1;
+	}
 }
 
 /* Copies what placement and reports need out of a loaded hwloc topology. */
@@ -50,6 +70,7 @@ static int topology_from_hwloc(hwloc_topology_t h, const char *source, struct to
 	topo->nl3 = hwloc_get_nbobjs_by_type(h, HWLOC_OBJ_L3CACHE);
 	if (topo->nl3 < 0)
 		topo->nl3 = 0;
+	topology_numa(h, topo);
 	topo->cores = xcalloc((size_t)n, sizeof(*topo->cores));
 	topo->cpu_pool = xcalloc((size_t)topo->nthreads, sizeof(int));
 	topo->source = xstrdup(source);
@@ -133,6 +154,12 @@ int topology_new(struct topology **ret_topo)
 
 int topology_sockets(const struct topology *topo) { return topo->nsockets; }
 int topology_l3_domains(const struct topology *topo) { return topo->nl3; }
+int topology_numa_nodes(const struct topology *topo, uint64_t *ret_mask)
+{
+	if (ret_mask)
+		*ret_mask = topo->numa_mask;
+	return topo->nnuma;
+}
 int topology_cores(const struct topology *topo) { return topo->ncores; }
 int topology_threads(const struct topology *topo) { return topo->nthreads; }
 uint64_t topology_l3_bytes(const struct topology *topo) { return topo->l3_bytes; }

@@ -35,6 +35,9 @@ void topology_free(struct topology *topo);
 
 int topology_sockets(const struct topology *topo);
 int topology_l3_domains(const struct topology *topo);
+/* NUMA nodes holding memory (at least 1), and their OS indexes below 64 as
+ * bits of *ret_mask (NULL: not wanted): what memory: interleave spreads over. */
+int topology_numa_nodes(const struct topology *topo, uint64_t *ret_mask);
 int topology_cores(const struct topology *topo);
 int topology_threads(const struct topology *topo);
 uint64_t topology_l3_bytes(const struct topology *topo); /* one domain; 0 if none */

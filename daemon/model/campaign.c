@@ -34,6 +34,7 @@
 #include "base/util.h"
 #include "model/yamlerr.h"
 #include "model/yamlloc.h"
+#include "model/variant.h"
 
 /* ---- 1. the libcyaml schema ------------------------------------------- */
 
@@ -75,6 +76,9 @@ struct raw_campaign {
 	unsigned events_count;
 	struct raw_workload *workloads;
 	unsigned workloads_count;
+	struct raw_variant *variants;
+	unsigned variants_count;
+	bool confirm;
 };
 
 static const cyaml_strval_t mode_names[] = { { "copies", MODE_COPIES }, { "team", MODE_TEAM } };
@@ -129,6 +133,9 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_SEQUENCE("events", OPT_PTR, struct raw_campaign, events, &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("workloads", CYAML_FLAG_POINTER, struct raw_campaign, workloads, &workload_entry, 1,
 			     CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("variants", OPT_PTR, struct raw_campaign, variants, &variant_entry_schema, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL("confirm", OPT, struct raw_campaign, confirm),
 	CYAML_FIELD_END,
 };
 
@@ -141,19 +148,23 @@ static const cyaml_schema_value_t campaign_schema = {
 
 static const char *const campaign_keys =
 	"name, description, workers, repetitions, warmup, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
-	"memory_counters, interference, profile, workloads";
+	"memory_counters, interference, profile, workloads, variants, confirm";
 static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
 
 static const char *campaign_keys_for(const char *path)
 {
 	return strncmp(path, "memory_counters", 15) == 0 ? "read, write"
 	       : strncmp(path, "profile", 7) == 0   ? "hz, offcpu"
+	       : strncmp(path, "variants[", 9) == 0 ? VARIANT_KEYS
 	       : strstr(path, "workloads[") ? workload_keys : campaign_keys;
 }
 
 static const char *campaign_enum_values(const char *key)
 {
-	return strcmp(key, "mode") == 0 ? "copies, team" : "compact, spread";
+	return strcmp(key, "mode") == 0     ? "copies, team"
+	       : strcmp(key, "thp") == 0    ? "inherit, never"
+	       : strcmp(key, "memory") == 0 ? "inherit, local, interleave"
+					    : "compact, spread";
 }
 
 /* ---- 3. workers, events and the checks on meaning --------------------- */
@@ -403,22 +414,31 @@ static int check_builtin(struct yamlerr *ctx, const struct raw_workload *w, size
 	return r;
 }
 
-/* Workload i's env: NAME=VALUE each, none of the names scalprof sets. */
+/* An env list at path (workloads[i].env, variants[i].env): NAME=VALUE
+ * each, none of the names scalprof sets. */
+static int check_env_list(struct yamlerr *ctx, const char *path, char *const *env, size_t n)
+{
+	char p[96];
+
+	for (size_t k = 0; k < n; k++) {
+		const char *eq = strchr(env[k], '=');
+
+		snprintf(p, sizeof(p), "%s[%zu]", path, k);
+		if (!eq || eq == env[k])
+			return yamlerr_at(ctx, p, "expected NAME=VALUE, got '%s'", env[k]);
+		if (strncmp(env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(env[k], "SCALPROF_SLOT=", 14) == 0 ||
+		    strncmp(env[k], "SCALPROF_SCALE=", 15) == 0)
+			return yamlerr_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - env[k]), env[k]);
+	}
+	return 0;
+}
+
 static int check_env(struct yamlerr *ctx, const struct raw_workload *w, size_t i)
 {
 	char p[64];
 
-	for (size_t k = 0; k < w->env_count; k++) {
-		const char *eq = strchr(w->env[k], '=');
-
-		snprintf(p, sizeof(p), "workloads[%zu].env[%zu]", i, k);
-		if (!eq || eq == w->env[k])
-			return yamlerr_at(ctx, p, "expected NAME=VALUE, got '%s'", w->env[k]);
-		if (strncmp(w->env[k], "SCALPROF_WORKERS=", 17) == 0 || strncmp(w->env[k], "SCALPROF_SLOT=", 14) == 0 ||
-		    strncmp(w->env[k], "SCALPROF_SCALE=", 15) == 0)
-			return yamlerr_at(ctx, p, "%.*s is set by scalprof for each worker", (int)(eq - w->env[k]), w->env[k]);
-	}
-	return 0;
+	snprintf(p, sizeof(p), "workloads[%zu].env", i);
+	return check_env_list(ctx, p, w->env, w->env_count);
 }
 
 static int check_workload(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
@@ -768,6 +788,131 @@ static int validate_workload(struct yamlerr *ctx, struct campaign *c, const stru
 	return 0;
 }
 
+/* variants[i].name: a word of letters, digits, '.', '_' and '-' (it
+ * labels rows, report lines and sqlite3 queries), not "baseline", not a
+ * name an earlier variant has. */
+static int check_variant_name(struct yamlerr *ctx, const struct raw_campaign *raw, size_t i)
+{
+	const char *name = raw->variants[i].name;
+	char p[64];
+
+	snprintf(p, sizeof(p), "variants[%zu].name", i);
+	if (!*name || strlen(name) > VARIANT_NAME_MAX)
+		return yamlerr_at(ctx, p, "a variant's name is 1 to %d characters", VARIANT_NAME_MAX);
+	for (const char *q = name; *q; q++)
+		if (!isalnum((unsigned char)*q) && *q != '.' && *q != '_' && *q != '-')
+			return yamlerr_at(ctx, p, "'%s': a variant's name holds letters, digits, '.', '_' and '-' only",
+				       name);
+	if (strcmp(name, "baseline") == 0)
+		return yamlerr_at(ctx, p, "'baseline' is what the runs without a variant are called");
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(raw->variants[j].name, name) == 0)
+			return yamlerr_at(ctx, p, "variant '%s' is already defined (variants[%zu])", name, j);
+	return 0;
+}
+
+/* variants[i].workloads: names of the campaign's workloads, each once. */
+static int check_variant_workloads(struct yamlerr *ctx, const struct campaign *c, const struct raw_variant *rv,
+				   size_t i)
+{
+	char p[64];
+	char *names = xstrdup(""), *more;
+	int r = 0;
+
+	for (size_t w = 0; w < c->nworkloads; w++) {
+		more = xasprintf("%s%s%s", names, w ? ", " : "", c->workloads[w].name);
+		free(names);
+		names = more;
+	}
+	for (size_t k = 0; k < rv->workloads_count && r == 0; k++) {
+		size_t w = 0;
+		int dl;
+		const char *near;
+
+		snprintf(p, sizeof(p), "variants[%zu].workloads[%zu]", i, k);
+		while (w < c->nworkloads && strcmp(c->workloads[w].name, rv->workloads[k]) != 0)
+			w++;
+		if (w == c->nworkloads) {
+			near = yamlerr_closest(rv->workloads[k], names, &dl);
+			r = near ? yamlerr_at(ctx, p, "no workload named '%s' (did you mean '%.*s'?)", rv->workloads[k], dl,
+					      near)
+				 : yamlerr_at(ctx, p, "no workload named '%s'; the campaign's are: %s", rv->workloads[k],
+					      names);
+		}
+		for (size_t j = 0; j < k && r == 0; j++)
+			if (strcmp(rv->workloads[j], rv->workloads[k]) == 0)
+				r = yamlerr_at(ctx, p, "'%s' is listed twice", rv->workloads[k]);
+	}
+	if (r == 0 && rv->workloads && rv->workloads_count == 0) {
+		snprintf(p, sizeof(p), "variants[%zu].workloads", i);
+		r = yamlerr_at(ctx, p, "an empty list: leave workloads out to apply the variant to every workload");
+	}
+	free(names);
+	return r;
+}
+
+/* Variant i, checked, into c->variants[i]: each change it names is valid,
+ * and it names at least one that differs from the baseline. */
+static int validate_variant(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw, size_t i)
+{
+	const struct raw_variant *rv = &raw->variants[i];
+	struct variant *v = &c->variants[i];
+	char p[64];
+	int line, col, r;
+	double scale;
+
+	if (check_variant_name(ctx, raw, i) < 0)
+		return -EINVAL;
+	snprintf(p, sizeof(p), "variants[%zu].env", i);
+	if (check_env_list(ctx, p, rv->env, rv->env_count) < 0 || check_variant_workloads(ctx, c, rv, i) < 0)
+		return -EINVAL;
+	v->name = rv->name;
+	v->env = terminated(rv->env, rv->env_count);
+	v->env_count = rv->env_count;
+	v->thp = (enum variant_thp)rv->thp;
+	v->memory = (enum variant_memory)rv->memory;
+	snprintf(p, sizeof(p), "variants[%zu].placement", i);
+	v->placement = yamlloc_find(ctx->loc, p, &line, &col) ? rv->placement : -1;
+	v->workloads = terminated(rv->workloads, rv->workloads_count);
+	v->nworkloads = rv->workloads_count;
+	v->scale = 1;
+	snprintf(p, sizeof(p), "variants[%zu].scale", i);
+	r = yamlerr_read_number(ctx, p, &scale);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		if (!(scale > 0) || scale * c->scale > CAMPAIGN_MAX_SCALE)
+			return yamlerr_at(ctx, p, "must be a number above 0, and the campaign's scale times it at most %g, "
+					       "got %g", CAMPAIGN_MAX_SCALE, scale);
+		v->scale = scale;
+	} else if (yamlloc_find(ctx->loc, p, &line, &col)) {
+		return yamlerr_at(ctx, p, "expected a number like 0.5");
+	}
+	if (!v->env_count && v->thp == VTHP_INHERIT && v->memory == VMEM_INHERIT &&
+	    (v->placement < 0 || v->placement == (int)c->placement) && v->scale == 1) {
+		snprintf(p, sizeof(p), "variants[%zu]", i);
+		return yamlerr_at(ctx, p,
+			       "variant '%s' changes nothing from the baseline: give it env, thp: never, memory, "
+			       "a placement other than the campaign's, or a scale", v->name);
+	}
+	return 0;
+}
+
+static int validate_variants(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw)
+{
+	if (yamlerr_check_bool(ctx, "confirm") < 0)
+		return -EINVAL;
+	c->confirm = raw->confirm;
+	if (raw->variants_count > VARIANT_MAX)
+		return yamlerr_at(ctx, "variants", "at most %d variants, got %u", VARIANT_MAX, raw->variants_count);
+	c->variants = xcalloc(raw->variants_count ? raw->variants_count : 1, sizeof(*c->variants));
+	c->nvariants = raw->variants_count;
+	for (size_t i = 0; i < raw->variants_count; i++)
+		if (validate_variant(ctx, c, raw, i) < 0)
+			return -EINVAL;
+	return 0;
+}
+
 static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
 		    const struct topology *topo, const struct campaign_defaults *d, int submitted)
 {
@@ -803,7 +948,7 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 	for (size_t i = 0; i < raw->workloads_count; i++)
 		if (validate_workload(ctx, c, raw, i, submitted) < 0)
 			return -EINVAL;
-	return 0;
+	return validate_variants(ctx, c, raw);
 }
 
 /* ---- 4. parse, load, free --------------------------------------------- */
@@ -882,9 +1027,19 @@ static int check_decimals(struct yamlerr *ctx)
 {
 	double v;
 
+	int line, col;
+	char p[64];
+
 	if (yamlerr_read_duration(ctx, "timeout_s", &v) < 0 || yamlerr_read_number(ctx, "scale", &v) < 0)
 		return -EINVAL;
-	return 0;
+	for (size_t i = 0;; i++) {
+		snprintf(p, sizeof(p), "variants[%zu]", i);
+		if (!yamlloc_find(ctx->loc, p, &line, &col))
+			return 0;
+		snprintf(p, sizeof(p), "variants[%zu].scale", i);
+		if (yamlerr_read_number(ctx, p, &v) < 0)
+			return -EINVAL;
+	}
 }
 
 static int parse(const char *name, const char *text, size_t len, const struct topology *topo,
@@ -973,6 +1128,11 @@ void campaign_free(struct campaign *c)
 		free(c->workloads[i].env);
 	}
 	free(c->workloads);
+	for (size_t i = 0; c->variants && i < c->nvariants; i++) {
+		free(c->variants[i].env);
+		free(c->variants[i].workloads);
+	}
+	free(c->variants);
 	for (size_t i = 0; c->cwds && i < c->nworkloads; i++)
 		free(c->cwds[i]);
 	free(c->cwds);

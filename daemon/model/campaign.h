@@ -14,6 +14,7 @@
 
 #include "host/events.h"
 #include "host/topology.h"
+#include "model/variant.h"
 
 enum wl_mode { MODE_COPIES, MODE_TEAM };
 
@@ -56,6 +57,9 @@ struct campaign {
 	size_t nevents;
 	struct workload *workloads;
 	size_t nworkloads;
+	struct variant *variants;  /* run beside the baseline, interleaved with it */
+	size_t nvariants;
+	int confirm;               /* after the runs, test each leading cause by intervention */
 	char *kernels;           /* scalprof-kernels, when a builtin is used */
 	char **cwds;             /* resolved cwd of each workload (or NULL) */
 	void *raw;               /* libcyaml's allocation */

@@ -11,22 +11,38 @@ const char *corunner_name(enum corunner k)
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : NULL;
 }
 
+/* The variants of workload w, in campaign order: 1 + their number of
+ * runs for each ordinary one. */
+static size_t variants_of(const struct campaign *c, size_t w)
+{
+	size_t n = 0;
+
+	for (size_t v = 0; v < c->nvariants; v++)
+		n += variant_applies(&c->variants[v], c->workloads[w].name);
+	return n;
+}
+
 int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 {
-	size_t n = (size_t)c->repetitions * c->nworkloads * c->nworkers, k = 0;
+	size_t k = 0;
 
-	/* room for the interference runs too */
-	ret->runs = xcalloc(n * CORUN_KINDS, sizeof(*ret->runs));
+	ret->runs = xcalloc(plan_count(c, ncores) + 1, sizeof(*ret->runs));
 	for (int rep = 1; rep <= c->repetitions; rep++)
 		for (size_t w = 0; w < c->nworkloads; w++)
-			for (size_t i = 0; i < c->nworkers; i++) {
-				struct plan_run *r = &ret->runs[k++];
+			for (size_t i = 0; i < c->nworkers; i++)
+				for (size_t v = 0; v <= c->nvariants; v++) {
+					const struct variant *var = v ? &c->variants[v - 1] : NULL;
+					struct plan_run *r;
 
-				r->seq = (int)k;
-				r->workload = w;
-				r->n_workers = c->workers[i];
-				r->repetition = rep;
-			}
+					if (var && !variant_applies(var, c->workloads[w].name))
+						continue;
+					r = &ret->runs[k++];
+					r->seq = (int)k;
+					r->workload = w;
+					r->n_workers = c->workers[i];
+					r->repetition = rep;
+					r->variant = var;
+				}
 	for (int rep = 1; rep <= c->repetitions; rep++)
 		for (size_t w = 0; w < c->nworkloads; w++)
 			for (size_t i = 0; c->workloads[w].interference && i < c->nworkers; i++)
@@ -50,7 +66,7 @@ size_t plan_count(const struct campaign *c, int ncores)
 	for (size_t i = 0; i < c->nworkers; i++)
 		below += c->workers[i] < ncores;
 	for (size_t w = 0; w < c->nworkloads; w++)
-		per_rep += c->nworkers + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0);
+		per_rep += c->nworkers * (1 + variants_of(c, w)) + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0);
 	return (size_t)c->repetitions * per_rep;
 }
 

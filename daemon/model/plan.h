@@ -18,6 +18,7 @@ struct plan_run {
 	size_t workload; /* index into campaign->workloads */
 	int n_workers;
 	int repetition;  /* 1..repetitions */
+	const struct variant *variant; /* the change it runs under; NULL: the baseline */
 };
 
 struct plan {
@@ -27,7 +28,9 @@ struct plan {
 
 /* Repetitions outermost, so slow drift of the machine (thermal, other
  * tenants) spreads over every workload and worker count instead of biasing
- * the last ones. Then, for workloads with interference, every worker count
+ * the last ones. Each ordinary run is followed by the same run under each
+ * of the campaign's variants that applies to its workload, so that drift
+ * hits a variant and its baseline alike. Then, for workloads with interference, every worker count
  * below ncores again beside each co-runner (bandwidth, cache, cpu), after
  * all ordinary runs, so their medians exist to compare with.
  * Returns 0 and fills *ret (plan_clear it); does not fail except by

@@ -71,6 +71,7 @@ struct wait_point {
 struct run_result {
 	int seq;
 	struct corun_result corun;
+	const struct variant *variant;  /* NULL: the baseline */
 	const struct workload *workload;
 	int n_workers;
 	int repetition;

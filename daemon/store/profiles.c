@@ -227,7 +227,7 @@ int store_profile_runs(struct store *st, int64_t cid, struct pinfo **ret, size_t
 	size_t n = 0;
 	int r = sql_prepare_id(st, "reading the profiles",
 			       "SELECT " PINFO_COLS "FROM profiles p JOIN runs r ON r.id = p.run_id "
-			       "WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner IS NULL "
+			       "WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner IS NULL AND r.variant IS NULL "
 			       "ORDER BY (SELECT min(seq) FROM runs x WHERE x.campaign_id = r.campaign_id "
 			       "AND x.workload = r.workload), r.n_workers, r.repetition",
 			       cid, &s);

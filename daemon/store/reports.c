@@ -96,7 +96,8 @@ static int load_rows(struct store *st, int64_t cid, struct report_table *t)
 			" 1.0 * max(r.working_set_bytes) * CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END /"
 			"  (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c ON c.machine_id = m.id"
 			"   WHERE c.id = r.campaign_id)"
-			" FROM runs r WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload, r.n_workers"
+			" FROM runs r WHERE r.campaign_id = ? AND r.corunner IS NULL AND r.variant IS NULL"
+			" GROUP BY r.workload, r.n_workers"
 			" ORDER BY (SELECT min(seq) FROM runs x WHERE x.campaign_id = r.campaign_id"
 			"  AND x.workload = r.workload), r.n_workers",
 			cid, &s);
@@ -240,7 +241,7 @@ static int load_events(struct store *st, int64_t cid, struct report_table *t)
 	size_t hint = 0;
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, TABLE,
-				"SELECT r.workload, r.n_workers, r.status = 'ok' AND r.corunner IS NULL, c.event,"
+				"SELECT r.workload, r.n_workers, r.status = 'ok' AND r.corunner IS NULL AND r.variant IS NULL, c.event,"
 				" c.status IN ('ok','multiplexed'), c.scaled_value, c.id"
 				" FROM runs r JOIN counters c ON c.run_id = r.id WHERE r.campaign_id = ?",
 				cid, &s);
@@ -273,7 +274,7 @@ static int load_sources(struct store *st, int64_t cid, struct report_table *t)
 	int rc, r = sql_prepare_id(st, TABLE,
 				"SELECT r.workload, r.n_workers, group_concat(DISTINCT b.source) FROM runs r"
 				" JOIN bandwidth b ON b.run_id = r.id WHERE r.campaign_id = ? AND r.status = 'ok'"
-				" AND r.corunner IS NULL GROUP BY r.workload, r.n_workers",
+				" AND r.corunner IS NULL AND r.variant IS NULL GROUP BY r.workload, r.n_workers",
 				cid, &s);
 
 	if (r < 0)
@@ -333,7 +334,8 @@ int store_report_runs(struct store *st, int64_t cid, void (*fn)(const struct rep
 {
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, "reading the runs",
-				"SELECT r.id, r.workload, r.n_workers, r.repetition, ifnull(r.corunner, '-'), r.status,"
+				"SELECT r.id, r.workload, r.n_workers, r.repetition,"
+				" coalesce(r.corunner, 'variant ' || r.variant, '-'), r.status,"
 				" r.wall_ns / 1e9, b.gb_per_s, b.source, b.ceiling_fraction, i.slowdown, i.rate_alone,"
 				" i.rate_beside, i.rate_unit"
 				" FROM runs r LEFT JOIN run_bandwidth b ON b.run_id = r.id"

@@ -24,8 +24,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
 		   " wall_ns, start_skew_ns, started_at, error, corunner, working_set_bytes, user_ns, kernel_ns,"
 		   " run_delay_ns, reserved_busy_ns, reserved_idle_ns, reserved_steal_ns, other_busy_ns,"
-		   " other_total_ns, psi_cpu_us, psi_mem_us, psi_io_us)"
-		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		   " other_total_ns, psi_cpu_us, psi_mem_us, psi_io_us, variant)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_FIGURES] = "INSERT OR REPLACE INTO run_figures SELECT run_id, cpu_s, kernel_s, run_delay_s,"
 		       " involuntary_switches, cycles, instructions, llc_loads, llc_misses, context_switches,"
 		       " cpu_migrations, page_faults, gb_per_s, bandwidth_source, slowdown FROM run_figures_live"
@@ -501,6 +501,49 @@ static void bind_noise(sqlite3_stmt *s, int first, const struct host_noise *n)
 		sql_bind_id(s, first + (int)i, v[i]);
 }
 
+/* What variant v changes, once per campaign (its first run writes it). */
+static int store_variant(struct store *st, int64_t campaign_id, const struct variant *v)
+{
+	sqlite3_stmt *s;
+	char changes[1024], *env = xstrdup(""), *more, *wls = NULL;
+	int r;
+
+	for (size_t i = 0; i < v->env_count; i++) {
+		more = xasprintf("%s%s%s", env, i ? "\n" : "", v->env[i]);
+		free(env);
+		env = more;
+	}
+	for (size_t i = 0; i < v->nworkloads; i++) {
+		more = xasprintf("%s%s%s", wls ? wls : "", i ? "," : "", v->workloads[i]);
+		free(wls);
+		wls = more;
+	}
+	variant_describe(v, changes, sizeof(changes));
+	r = sql_prepare(st, "storing the variant",
+			"INSERT OR IGNORE INTO variants (campaign_id, name, changes, env, thp, memory, placement, scale,"
+			" workloads, chosen_by, tests) VALUES (?,?,?,?,?,?,?,?,?,?,?)", &s);
+	if (r == 0) {
+		sqlite3_bind_int64(s, 1, campaign_id);
+		sqlite3_bind_text(s, 2, v->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, changes, -1, SQLITE_STATIC);
+		if (v->env_count)
+			sqlite3_bind_text(s, 4, env, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, variant_thp_name(v->thp), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, variant_memory_name(v->memory), -1, SQLITE_STATIC);
+		if (v->placement >= 0)
+			sqlite3_bind_text(s, 7, placement_name((enum placement)v->placement), -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 8, v->scale);
+		sql_bind_text(s, 9, wls);
+		sqlite3_bind_text(s, 10, v->tests ? "confirm" : "campaign", -1, SQLITE_STATIC);
+		sql_bind_text(s, 11, v->tests);
+		r = sqlite3_step(s) == SQLITE_DONE ? 0 : store_fail(st, "storing the variant");
+		sqlite3_finalize(s);
+	}
+	free(env);
+	free(wls);
+	return r < 0 ? -EIO : 0;
+}
+
 int store_run_insert(struct store *st, int64_t campaign_id, const struct run_result *run,
 		     int64_t *ret_run_id, int64_t *ret_worker_ids)
 {
@@ -524,9 +567,13 @@ int store_run_insert(struct store *st, int64_t campaign_id, const struct run_res
 		sqlite3_bind_int64(s, 13, (sqlite3_int64)run->working_set_bytes);
 	bind_run_sums(s, 14, run);
 	bind_noise(s, 17, &run->noise);
+	if (run->variant)
+		sqlite3_bind_text(s, 25, run->variant->name, -1, SQLITE_STATIC);
 	if (sql_step_cached(st, s, "storing the run") < 0)
 		return -EIO;
 	run_id = sqlite3_last_insert_rowid(st->db);
+	if (run->variant && store_variant(st, campaign_id, run->variant) < 0)
+		return -EIO;
 	if (run->corun.kind && store_interference(st, campaign_id, run_id, run) < 0)
 		return -EIO;
 

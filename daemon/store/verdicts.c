@@ -105,7 +105,7 @@ static int load_workloads(struct store *st, int64_t cid, struct vinput **ret, si
 				"SELECT r.workload, r.mode, m.cores,"
 				" (SELECT count(*) FROM machine_bandwidth mb WHERE mb.machine_id = m.id)"
 				" FROM runs r JOIN campaigns c ON c.id = r.campaign_id JOIN machines m ON m.id = c.machine_id"
-				" WHERE r.campaign_id = ? AND r.corunner IS NULL GROUP BY r.workload ORDER BY min(r.seq)", cid,
+				" WHERE r.campaign_id = ? AND r.corunner IS NULL AND r.variant IS NULL GROUP BY r.workload ORDER BY min(r.seq)", cid,
 				&s);
 
 	if (r < 0)
@@ -146,7 +146,7 @@ static int load_run_metrics(struct store *st, int64_t cid, struct vinput *in, si
 	for (size_t c = 0; c < NCOLS; c++)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ", %s", run_cols[c]);
 	snprintf(sql + len, sizeof(sql) - len,
-		 " FROM run_metrics WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL"
+		 " FROM run_metrics WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND variant IS NULL"
 		 " ORDER BY workload, n_workers");
 	r = sql_prepare_id(st, LOADING, sql, cid, &s);
 	if (r < 0)
@@ -290,7 +290,7 @@ static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, siz
 				" wall_ns / 1e9, user_ns / 1e9, kernel_ns / 1e9, run_delay_ns / 1e9,"
 				" max(reserved_busy_ns - user_ns - kernel_ns, 0) / 1e9 + reserved_steal_ns / 1e9,"
 				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6, serial_ns / 1e9, serial_cpu_ns / 1e9"
-				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND wall_ns > 0"
+				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND variant IS NULL AND wall_ns > 0"
 				" ORDER BY seq",
 				cid, &s);
 
