@@ -17,6 +17,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/report.h"
+#include "analysis/intervene.h"
 #include "analysis/profevidence.h"
 #include "analysis/stackview.h"
 #include "analysis/verdict.h"
@@ -346,6 +347,7 @@ static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int ve
 		fprintf(out, "\n%s (%s): %s, %s confidence\n", v[i].workload, v[i].mode, v[i].verdict, v[i].confidence);
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
+		intervene_text(out, &v[i], "  ");
 		stackview_text(out, &v[i]);
 		if (v[i].profile_detail)
 			fputs(v[i].profile_detail, out);
@@ -448,6 +450,33 @@ static json_object *json_hypothesis(const struct verdict *v, enum hypothesis h)
 	return ho;
 }
 
+/* Each variant against the baseline: the variant_effects rows. */
+static json_object *json_effects(const struct verdict *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->neffects; i++) {
+		const struct variant_effect *e = &v->effects[i];
+		json_object *o = json_object_new_object(), *comps = json_object_new_object();
+
+		json_object_object_add(o, "variant", jstr(e->variant));
+		json_object_object_add(o, "n_workers", json_object_new_int(e->n));
+		json_object_object_add(o, "runs", json_object_new_int(e->runs));
+		json_object_object_add(o, "efficiency_baseline", stackview_interval(&e->eff_base));
+		json_object_object_add(o, "efficiency", stackview_interval(&e->eff));
+		for (int c = 0; c < SC_COUNT; c++) {
+			json_object *p = json_object_new_object();
+
+			json_object_object_add(p, "baseline", stackview_interval(&e->base[c]));
+			json_object_object_add(p, "variant", stackview_interval(&e->comp[c]));
+			json_object_object_add(comps, stack_comp_name(c), p);
+		}
+		json_object_object_add(o, "components", comps);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *json_verdict(const struct verdict *v)
 {
 	json_object *o = json_object_new_object(), *bw = json_object_new_object(), *hs = json_object_new_array();
@@ -465,6 +494,10 @@ static json_object *json_verdict(const struct verdict *v)
 	json_object_object_add(o, "reason", jstr(v->reason));
 	json_object_object_add(o, "stack_summary", jstr(v->stack_line[0] ? v->stack_line : NULL));
 	json_object_object_add(o, "speedup_stack", stackview_json(v));
+	json_object_object_add(o, "intervention", v->neffects || v->intervention != IV_UNTESTED
+							  ? jstr(intervention_name(v->intervention)) : NULL);
+	json_object_object_add(o, "intervention_text", v->intervention_line[0] ? jstr(v->intervention_line) : NULL);
+	json_object_object_add(o, "variants", json_effects(v));
 	json_object_object_add(bw, "status", jstr(hyp_status_name(v->hyp[H_BANDWIDTH].status)));
 	json_object_object_add(bw, "line", jstr(v->bw_line));
 	json_object_object_add(o, "memory_bandwidth", bw);
@@ -544,6 +577,8 @@ static int judge_campaign(struct store *st, int64_t cid, struct vinput **ret_in,
 
 	if (r == 0)
 		*ret_v = verdict_judge_all(*ret_in, *ret_nin);
+	for (size_t i = 0; r == 0 && i < *ret_nin; i++)
+		intervene_judge(&(*ret_in)[i], &(*ret_v)[i]);
 	if (r == 0)
 		r = profile_evidence(st, cid, *ret_v, *ret_nin);
 	return r;
@@ -957,7 +992,10 @@ static void screen_summary(FILE *out, const struct report *rp, int md)
 			fprintf(out, "- **%s** (%s): **%s**, %s confidence", v->workload, v->mode, v->verdict, v->confidence);
 		else
 			fprintf(out, "  %-*s  %-16s %-6s", wname, v->workload, v->verdict, v->confidence);
-		fprintf(out, "%s%s%s%s\n", md ? ": " : "  ", eff[0] ? eff : "not judged", top[0] ? "; lost: " : "", top);
+		fprintf(out, "%s%s%s%s%s\n", md ? ": " : "  ", eff[0] ? eff : "not judged", top[0] ? "; lost: " : "", top,
+			v->intervention == IV_CONFIRMED	      ? "; cause confirmed by intervention"
+			: v->intervention == IV_NOT_CONFIRMED ? "; cause not confirmed by intervention"
+							      : "");
 	}
 }
 
@@ -1019,11 +1057,13 @@ static void screen_details(FILE *out, const struct report *rp, int md)
 		fprintf(out, "%smemory-bandwidth: %s\n", md ? "- " : "  ", v->bw_line);
 		if (md) {
 			fputs("\n```\n", out);
+			intervene_text(out, v, "");
 			stackview_text(out, v);
 			if (v->profile_detail)
 				fputs(v->profile_detail, out);
 			fputs("```\n", out);
 		} else {
+			intervene_text(out, v, "  ");
 			stackview_text(out, v);
 			if (v->profile_detail)
 				fputs(v->profile_detail, out);

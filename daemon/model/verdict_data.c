@@ -88,8 +88,19 @@ void vinputs_free(struct vinput *in, size_t n)
 		free(in[i].bw_reason);
 		free(in[i].llc_reason);
 		free(in[i].runs);
+		for (size_t k = 0; k < in[i].nvariants; k++) {
+			free(in[i].variants[k].name);
+			free(in[i].variants[k].tests);
+			free(in[i].variants[k].runs);
+		}
+		free(in[i].variants);
 	}
 	free(in);
+}
+
+const char *intervention_name(enum intervention i)
+{
+	return i == IV_CONFIRMED ? "confirmed" : i == IV_NOT_CONFIRMED ? "not-confirmed" : "untested";
 }
 
 void verdict_clear(struct verdict *v)
@@ -99,6 +110,7 @@ void verdict_clear(struct verdict *v)
 	free(v->ev);
 	free(v->stack);
 	free(v->profile_detail);
+	free(v->effects);
 	memset(v, 0, sizeof(*v));
 }
 

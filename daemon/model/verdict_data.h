@@ -91,6 +91,14 @@ struct stack_point {
 				      * run-queue wait (which the host-wide figure includes) */
 };
 
+/* A variant's ok runs of one workload (variants:, or chosen by confirm). */
+struct vvariant {
+	char *name;
+	char *tests;         /* chosen by confirm: the component it tests; NULL: the campaign's */
+	struct srun *runs;
+	size_t nruns;
+};
+
 struct vinput {
 	char *workload, *mode;
 	int cores;          /* physical cores of the machine */
@@ -102,6 +110,8 @@ struct vinput {
 	int ceiling_known;  /* the machine's ceiling was measured */
 	struct srun *runs;  /* the ok ordinary runs, for the speedup stack */
 	size_t nruns;
+	struct vvariant *variants; /* in the order of their first run */
+	size_t nvariants;
 };
 
 struct evidence {
@@ -120,6 +130,19 @@ struct hyp_result {
 	int n_for, n_against;
 	char reason[320];    /* for untestable: what was missing */
 };
+
+/* A variant against the baseline at one worker count: its efficiency and
+ * stack components beside the baseline's, each with its interval. */
+struct variant_effect {
+	const char *variant;       /* points into the vinput's vvariant */
+	int n, runs, runs1;        /* worker count; the variant's runs at n and at 1 */
+	struct interval eff_base, eff;
+	struct interval lost_base, lost;
+	struct interval base[SC_COUNT], comp[SC_COUNT];
+};
+
+/* What the interventions concluded of the leading component. */
+enum intervention { IV_UNTESTED, IV_CONFIRMED, IV_NOT_CONFIRMED };
 
 struct verdict {
 	char *workload, *mode;
@@ -140,6 +163,11 @@ struct verdict {
 	char stack_line[400];      /* the largest components, in words */
 	char profile_line[400];    /* the call-stack profile's top growths, in words; "" without one */
 	char *profile_detail;      /* the same, a line per function with its figures; NULL without one */
+	struct variant_effect *effects; /* every variant at every n it shares with the baseline */
+	size_t neffects;
+	enum intervention intervention;
+	char intervention_line[480]; /* "page faults confirmed by intervention: ..."; "" untested */
+	char test_snippet[400];    /* for a cause left open: the YAML that would test it; "" none */
 };
 
 /* "extra-user", "extra-kernel", "waiting", "idle", "remainder": stored */
@@ -152,6 +180,8 @@ const char *stack_comp_label(enum stack_comp c);
 const char *hypothesis_name(enum hypothesis h);
 const char *hyp_status_name(enum hyp_status s);
 const char *stance_name(enum stance s);
+/* "confirmed", "not-confirmed", "untested": stored */
+const char *intervention_name(enum intervention i);
 
 /* Sets p to worker count n with every figure NAN and no runs. */
 void vpoint_init(struct vpoint *p, int n);

@@ -280,41 +280,89 @@ static int load_interference(struct store *st, int64_t cid, struct vinput *in, s
 	return r;
 }
 
-/* Every ok ordinary run, as the speedup stack needs it: from the runs
+/* The columns of a run as the speedup stack needs it, from the runs
  * table alone (its sums were computed when each run was stored). */
+#define SRUN_COLS                                                                                                    \
+	" n_workers, CASE mode WHEN 'copies' THEN n_workers ELSE 1 END,"                                             \
+	" wall_ns / 1e9, user_ns / 1e9, kernel_ns / 1e9, run_delay_ns / 1e9,"                                         \
+	" max(reserved_busy_ns - user_ns - kernel_ns, 0) / 1e9 + reserved_steal_ns / 1e9,"                            \
+	" reserved_steal_ns / 1e9, psi_cpu_us / 1e6, serial_ns / 1e9, serial_cpu_ns / 1e9"
+
+/* Appends the run in SRUN_COLS from column c of s to *runs. */
+static void push_srun(sqlite3_stmt *s, int c, struct srun **runs, size_t *n)
+{
+	struct srun *x;
+
+	*runs = xreallocarray(*runs, *n + 1, sizeof(**runs));
+	x = &(*runs)[(*n)++];
+	x->n = sqlite3_column_int(s, c);
+	x->units = sqlite3_column_int(s, c + 1);
+	x->wall = sql_col_double(s, c + 2);
+	x->user = sql_col_double(s, c + 3);
+	x->kernel = sql_col_double(s, c + 4);
+	x->delay = sql_col_double(s, c + 5);
+	x->others = sql_col_double(s, c + 6);
+	x->steal = sql_col_double(s, c + 7);
+	x->psi_cpu = sql_col_double(s, c + 8);
+	x->serial = sql_col_double(s, c + 9);
+	x->serial_cpu = sql_col_double(s, c + 10);
+}
+
+/* Every ok ordinary run of the baseline. */
 static int load_stack_runs(struct store *st, int64_t cid, struct vinput *in, size_t nin)
 {
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, LOADING,
-				"SELECT workload, n_workers, CASE mode WHEN 'copies' THEN n_workers ELSE 1 END,"
-				" wall_ns / 1e9, user_ns / 1e9, kernel_ns / 1e9, run_delay_ns / 1e9,"
-				" max(reserved_busy_ns - user_ns - kernel_ns, 0) / 1e9 + reserved_steal_ns / 1e9,"
-				" reserved_steal_ns / 1e9, psi_cpu_us / 1e6, serial_ns / 1e9, serial_cpu_ns / 1e9"
-				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND variant IS NULL AND wall_ns > 0"
-				" ORDER BY seq",
+				"SELECT workload," SRUN_COLS
+				" FROM runs WHERE campaign_id = ? AND status = 'ok' AND corunner IS NULL AND variant IS NULL"
+				" AND wall_ns > 0 ORDER BY seq",
 				cid, &s);
 
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
-		struct srun *x;
 
-		if (!w)
+		if (w)
+			push_srun(s, 1, &w->runs, &w->nruns);
+	}
+	return sql_rows_end(st, s, rc, LOADING);
+}
+
+/* The variant named name of w, added in order when new. */
+static struct vvariant *find_variant(struct vinput *w, const char *name, const char *tests)
+{
+	for (size_t k = 0; k < w->nvariants; k++)
+		if (strcmp(w->variants[k].name, name) == 0)
+			return &w->variants[k];
+	w->variants = xreallocarray(w->variants, w->nvariants + 1, sizeof(*w->variants));
+	memset(&w->variants[w->nvariants], 0, sizeof(*w->variants));
+	w->variants[w->nvariants].name = xstrdup(name);
+	w->variants[w->nvariants].tests = tests ? xstrdup(tests) : NULL;
+	return &w->variants[w->nvariants++];
+}
+
+/* Every ok run of every variant, by workload and variant. */
+static int load_variant_runs(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT r.workload, r.variant, v.tests," SRUN_COLS
+				" FROM runs r LEFT JOIN variants v ON v.campaign_id = r.campaign_id AND v.name = r.variant"
+				" WHERE r.campaign_id = ? AND r.status = 'ok' AND r.corunner IS NULL"
+				" AND r.variant IS NOT NULL AND r.wall_ns > 0 ORDER BY r.seq",
+				cid, &s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
+		struct vvariant *v;
+
+		if (!w || !sqlite3_column_text(s, 1))
 			continue;
-		w->runs = xreallocarray(w->runs, w->nruns + 1, sizeof(*w->runs));
-		x = &w->runs[w->nruns++];
-		x->n = sqlite3_column_int(s, 1);
-		x->units = sqlite3_column_int(s, 2);
-		x->wall = sql_col_double(s, 3);
-		x->user = sql_col_double(s, 4);
-		x->kernel = sql_col_double(s, 5);
-		x->delay = sql_col_double(s, 6);
-		x->others = sql_col_double(s, 7);
-		x->steal = sql_col_double(s, 8);
-		x->psi_cpu = sql_col_double(s, 9);
-		x->serial = sql_col_double(s, 10);
-		x->serial_cpu = sql_col_double(s, 11);
+		v = find_variant(w, (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2));
+		push_srun(s, 3, &v->runs, &v->nruns);
 	}
 	return sql_rows_end(st, s, rc, LOADING);
 }
@@ -393,6 +441,8 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 		r = load_reasons(st, cid, in, n);
 	if (r == 0)
 		r = load_stack_runs(st, cid, in, n);
+	if (r == 0)
+		r = load_variant_runs(st, cid, in, n);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		set_scaling(&in[i]);
 	if (r < 0) {
@@ -408,7 +458,7 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 
 /* The statements of one store_verdicts, prepared once. */
 struct vstmts {
-	sqlite3_stmt *verdict, *hyp, *ev, *point, *comp;
+	sqlite3_stmt *verdict, *hyp, *ev, *point, *comp, *effect;
 };
 
 static void vstmts_free(struct vstmts *q)
@@ -418,6 +468,7 @@ static void vstmts_free(struct vstmts *q)
 	sqlite3_finalize(q->ev);
 	sqlite3_finalize(q->point);
 	sqlite3_finalize(q->comp);
+	sqlite3_finalize(q->effect);
 }
 
 static int vstmts_prepare(struct store *st, struct vstmts *q)
@@ -428,8 +479,8 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 	r = sql_prepare(st, STORING,
 			"INSERT INTO verdicts (campaign_id, workload, mode, verdict, confidence, n_workers,"
 			" efficiency, reason, bandwidth, bandwidth_reason, judged_by, efficiency_lo, efficiency_hi,"
-			" decided, more_runs, stack)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			" decided, more_runs, stack, intervention, intervention_text)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			&q->verdict);
 	if (r == 0)
 		r = sql_prepare(st, STORING,
@@ -453,6 +504,12 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 				"INSERT INTO speedup_stack (verdict_id, n_workers, component, core_s_per_unit, lo, hi, share)"
 				" VALUES (?, ?, ?, ?, ?, ?, ?)",
 				&q->comp);
+	if (r == 0)
+		r = sql_prepare(st, STORING,
+				"INSERT INTO variant_effects (verdict_id, variant, n_workers, component, baseline,"
+				" baseline_lo, baseline_hi, value, value_lo, value_hi, runs)"
+				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				&q->effect);
 	return r;
 }
 
@@ -483,6 +540,9 @@ static int insert_verdict(struct store *st, sqlite3_stmt *s, int64_t cid, const 
 	sql_bind_long(s, 14, v->nstack ? v->decided : LONG_MIN);
 	sql_bind_long(s, 15, v->nstack && !v->decided ? v->more_runs : LONG_MIN);
 	sql_bind_text(s, 16, or_null(v->stack_line));
+	if (v->neffects || v->intervention != IV_UNTESTED)
+		sql_bind_text(s, 17, intervention_name(v->intervention));
+	sql_bind_text(s, 18, or_null(v->intervention_line));
 	r = sql_step_cached(st, s, STORING);
 	if (r == 0)
 		*ret_id = sqlite3_last_insert_rowid(st->db);
@@ -573,6 +633,40 @@ static int insert_stack(struct store *st, const struct vstmts *q, int64_t vid, c
 	return r;
 }
 
+/* One variant_effects row. */
+static int insert_effect(struct store *st, sqlite3_stmt *s, int64_t vid, const struct variant_effect *e,
+			 const char *comp, const struct interval *base, const struct interval *val)
+{
+	sqlite3_bind_int64(s, 1, vid);
+	sql_bind_text(s, 2, e->variant);
+	sqlite3_bind_int(s, 3, e->n);
+	sql_bind_text(s, 4, comp);
+	sql_bind_double(s, 5, base->mid);
+	sql_bind_double(s, 6, base->lo);
+	sql_bind_double(s, 7, base->hi);
+	sql_bind_double(s, 8, val->mid);
+	sql_bind_double(s, 9, val->lo);
+	sql_bind_double(s, 10, val->hi);
+	sqlite3_bind_int(s, 11, e->runs);
+	return sql_step_cached(st, s, STORING);
+}
+
+static int insert_effects(struct store *st, sqlite3_stmt *s, int64_t vid, const struct verdict *v)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < v->neffects; i++) {
+		const struct variant_effect *e = &v->effects[i];
+
+		r = insert_effect(st, s, vid, e, "efficiency", &e->eff_base, &e->eff);
+		if (r == 0)
+			r = insert_effect(st, s, vid, e, "lost", &e->lost_base, &e->lost);
+		for (int c = 0; r == 0 && c < SC_COUNT; c++)
+			r = insert_effect(st, s, vid, e, stack_comp_name(c), &e->base[c], &e->comp[c]);
+	}
+	return r;
+}
+
 static int insert_all(struct store *st, int64_t cid, const struct verdict *v, size_t n, const char *version)
 {
 	struct vstmts q = { 0 };
@@ -594,6 +688,8 @@ static int insert_all(struct store *st, int64_t cid, const struct verdict *v, si
 			r = insert_evidence(st, q.ev, vid, &v[i]);
 		if (r == 0)
 			r = insert_stack(st, &q, vid, &v[i]);
+		if (r == 0)
+			r = insert_effects(st, q.effect, vid, &v[i]);
 	}
 	vstmts_free(&q);
 	return r;

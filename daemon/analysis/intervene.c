@@ -1,0 +1,282 @@
+/* intervene.c: variants against the baseline, and the interventions that
+ * test a cause (see intervene.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/intervene.h"
+#include "analysis/stack.h"
+#include "base/util.h"
+
+/* Half the width of iv's interval; NAN when it has none. */
+static double half_width(const struct interval *iv)
+{
+	return (iv->hi - iv->lo) / 2;
+}
+
+static const struct stack_point *point_at(const struct stack_point *pts, size_t n, int workers)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pts[i].n == workers)
+			return &pts[i];
+	return NULL;
+}
+
+/* The effects of variant vv: one per worker count above 1 at which both
+ * it and the baseline have a stack. */
+static void add_effects(struct verdict *v, const struct vvariant *vv)
+{
+	struct stack_point *pts = NULL;
+	size_t np = 0;
+
+	stack_build(vv->runs, vv->nruns, &pts, &np);
+	for (size_t i = 0; i < np; i++) {
+		const struct stack_point *b = point_at(v->stack, v->nstack, pts[i].n);
+		struct variant_effect *e;
+
+		if (!b)
+			continue;
+		v->effects = xreallocarray(v->effects, v->neffects + 1, sizeof(*v->effects));
+		e = &v->effects[v->neffects++];
+		memset(e, 0, sizeof(*e));
+		e->variant = vv->name;
+		e->n = pts[i].n;
+		e->runs = pts[i].runs;
+		e->runs1 = pts[i].runs1;
+		e->eff_base = b->efficiency;
+		e->eff = pts[i].efficiency;
+		e->lost_base = b->lost;
+		e->lost = pts[i].lost;
+		for (int c = 0; c < SC_COUNT; c++) {
+			e->base[c] = b->comp[c];
+			e->comp[c] = pts[i].comp[c];
+		}
+	}
+	free(pts);
+}
+
+int intervene_leading(const struct verdict *v)
+{
+	const struct stack_point *p = point_at(v->stack, v->nstack, v->n);
+	int best = -1;
+
+	if (!p || !(p->lost.mid > 0))
+		return -1;
+	for (int c = SC_USER; c <= SC_IDLE; c++)
+		if (p->comp[c].mid > 0 && (best < 0 || p->comp[c].mid > p->comp[best].mid))
+			best = c;
+	return best;
+}
+
+/* What the leading component is, in the verdict's words. */
+static const char *cause_words(int c)
+{
+	switch (c) {
+	case SC_KERNEL: return "page faults and other kernel work (extra kernel CPU)";
+	case SC_USER: return "contention or extra work in user space (extra user CPU)";
+	case SC_WAITING: return "waiting for a core";
+	default: return "idle cores (serialization, a serial phase or blocking)";
+	}
+}
+
+/* How much of component c effect e removed, and whether that clears the
+ * noise: 1 confirmed (at least INTERVENE_REMOVED_MIN of it, the removal's
+ * interval above zero), 0 not, -1 unknown (too few runs for an interval). */
+static int removes(const struct variant_effect *e, int c, double *ret_share)
+{
+	double base = e->base[c].mid, diff = base - e->comp[c].mid;
+	double hw = sqrt(pow(half_width(&e->base[c]), 2) + pow(half_width(&e->comp[c]), 2));
+
+	*ret_share = base > 0 ? diff / base : NAN;
+	if (isnan(hw) || isnan(diff))
+		return -1;
+	return diff - hw > 0 && *ret_share >= INTERVENE_REMOVED_MIN;
+}
+
+/* The effect of the variant named e->variant at v->n, or the best one. */
+static const struct variant_effect *effect_at(const struct verdict *v, size_t i)
+{
+	return v->effects[i].n == v->n ? &v->effects[i] : NULL;
+}
+
+/* "malloc-pinned 0.41 -> 0.02 [0.01, 0.03]" appended to buf at *k. */
+static void put_change(char *buf, size_t len, size_t *k, const struct variant_effect *e, int c)
+{
+	*k += (size_t)snprintf(buf + *k, *k < len ? len - *k : 0, "%s%s %.3g -> %.3g [%.3g, %.3g]",
+			       *k && buf[*k - 1] != ' ' ? ", " : "", e->variant, e->base[c].mid, e->comp[c].mid,
+			       e->comp[c].lo, e->comp[c].hi);
+	if (*k > len)
+		*k = len;
+}
+
+static void judge_leading(struct verdict *v, int c)
+{
+	const struct variant_effect *best = NULL;
+	double best_share = -INFINITY, share;
+	size_t k = 0, len = sizeof(v->intervention_line);
+	int tested = 0;
+
+	for (size_t i = 0; i < v->neffects; i++) {
+		const struct variant_effect *e = effect_at(v, i);
+		int r;
+
+		if (!e)
+			continue;
+		tested++;
+		r = removes(e, c, &share);
+		if (r == 1 && share > best_share) {
+			best = e;
+			best_share = share;
+		}
+	}
+	if (!tested)
+		return;
+	if (best) {
+		v->intervention = IV_CONFIRMED;
+		snprintf(v->intervention_line, len,
+			 "%s confirmed as the cause by intervention: %s removed %.0f%% of the %s at %d workers "
+			 "(%.3g -> %.3g [%.3g, %.3g] core-s per unit of work); efficiency %.2f -> %.2f [%.2f, %.2f]",
+			 cause_words(c), best->variant, 100 * best_share, stack_comp_label(c), v->n, best->base[c].mid,
+			 best->comp[c].mid, best->comp[c].lo, best->comp[c].hi, best->eff_base.mid, best->eff.mid,
+			 best->eff.lo, best->eff.hi);
+		return;
+	}
+	v->intervention = IV_NOT_CONFIRMED;
+	k = (size_t)snprintf(v->intervention_line, len,
+			     "%s not confirmed by intervention: no variant removed half of the %s at %d workers "
+			     "beyond the noise (core-s per unit of work): ",
+			     cause_words(c), stack_comp_label(c), v->n);
+	if (k > len)
+		k = len;
+	for (size_t i = 0; i < v->neffects; i++)
+		if (effect_at(v, i))
+			put_change(v->intervention_line, len, &k, &v->effects[i], c);
+}
+
+/* The YAML that would test component c. */
+static const char *snippet_for(int c)
+{
+	switch (c) {
+	case SC_KERNEL:
+		return "variants:\n"
+		       "  - name: malloc-pinned\n"
+		       "    env: [MALLOC_MMAP_THRESHOLD_=1073741824, MALLOC_TRIM_THRESHOLD_=1073741824, "
+		       "MALLOC_TOP_PAD_=268435456]\n"
+		       "  - name: no-thp\n"
+		       "    thp: never\n"
+		       "(or confirm: true)";
+	case SC_USER:
+		return "interference: true\n"
+		       "bandit: true\n"
+		       "variants:            # where there is more than one socket, L3 or memory node\n"
+		       "  - name: spread\n"
+		       "    placement: spread\n"
+		       "  - name: interleave\n"
+		       "    memory: interleave";
+	case SC_WAITING:
+		return "variants:            # and fewer workers than cores, or a quiet host\n"
+		       "  - name: spread\n"
+		       "    placement: spread";
+	default:
+		return "profile: true        # where the threads wait (off-CPU stacks): no outside change removes "
+		       "serialization";
+	}
+}
+
+void intervene_judge(const struct vinput *in, struct verdict *v)
+{
+	int c;
+
+	for (size_t k = 0; k < in->nvariants; k++)
+		add_effects(v, &in->variants[k]);
+	c = intervene_leading(v);
+	if (c < 0 || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
+		return;
+	judge_leading(v, c);
+	if (v->intervention != IV_CONFIRMED)
+		snprintf(v->test_snippet, sizeof(v->test_snippet), "%s", snippet_for(c));
+}
+
+/* Whether the campaign already ran a variant named name for v. */
+static int already_ran(const struct verdict *v, const char *name)
+{
+	for (size_t i = 0; i < v->neffects; i++)
+		if (strcmp(v->effects[i].variant, name) == 0)
+			return 1;
+	return 0;
+}
+
+size_t intervene_choose(const struct verdict *v, const struct intervene_machine *m, const struct variant **ret,
+			size_t max, char *why, size_t len)
+{
+	int c = intervene_leading(v);
+	const char *comp = c >= 0 ? stack_comp_name(c) : NULL;
+	size_t n = 0;
+
+	if (len)
+		why[0] = '\0';
+	if (!comp || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
+		return 0;
+	for (const struct variant *x = variant_interventions(); x->name && n < max; x++) {
+		if (strcmp(x->tests, comp) != 0 || already_ran(v, x->name))
+			continue;
+		if (x->placement == PLACE_SPREAD && m->sockets <= 1 && m->l3_domains <= 1) {
+			snprintf(why, len, "spread: one socket and one L3 domain here, so no placement differs");
+			continue;
+		}
+		if (x->memory == VMEM_INTERLEAVE && m->numa_nodes <= 1) {
+			size_t k = strlen(why);
+
+			snprintf(why + k, len - k, "%sinterleave: one memory node here", k ? "; " : "");
+			continue;
+		}
+		ret[n++] = x;
+	}
+	if (n == 0 && !*why)
+		snprintf(why, len, "no change from outside the program tests %s", stack_comp_label(c));
+	return n;
+}
+
+/* "malloc-pinned at 2: efficiency 0.55 [0.50, 0.60] -> 0.93 [0.90, 0.96];
+ * extra kernel CPU 0.41 -> 0.02 [0.01, 0.03]; ..." */
+static void effect_text(FILE *out, const struct variant_effect *e, const char *indent)
+{
+	int done[SC_COUNT] = { 0 };
+
+	fprintf(out, "%s  %s at %d: efficiency %.2f [%.2f, %.2f] -> %.2f [%.2f, %.2f]", indent, e->variant, e->n,
+		e->eff_base.mid, e->eff_base.lo, e->eff_base.hi, e->eff.mid, e->eff.lo, e->eff.hi);
+	for (int k = 0; k < 2; k++) {
+		int best = -1;
+
+		for (int c = SC_USER; c <= SC_IDLE; c++)
+			if (!done[c] && !isnan(e->comp[c].mid) && !isnan(e->base[c].mid) &&
+			    (best < 0 || fabs(e->comp[c].mid - e->base[c].mid) > fabs(e->comp[best].mid - e->base[best].mid)))
+				best = c;
+		if (best < 0)
+			break;
+		done[best] = 1;
+		fprintf(out, "; %s %.3f -> %.3f [%.3f, %.3f]", stack_comp_label(best), e->base[best].mid,
+			e->comp[best].mid, e->comp[best].lo, e->comp[best].hi);
+	}
+	fprintf(out, " (%d runs at %d, %d at 1)\n", e->runs, e->n, e->runs1);
+}
+
+void intervene_text(FILE *out, const struct verdict *v, const char *indent)
+{
+	if (v->intervention_line[0])
+		fprintf(out, "%sintervention: %s\n", indent, v->intervention_line);
+	if (v->neffects)
+		fprintf(out, "%svariants against the baseline (core-s per unit of work, [95%% interval]):\n", indent);
+	for (size_t i = 0; i < v->neffects; i++)
+		effect_text(out, &v->effects[i], indent);
+	if (v->test_snippet[0]) {
+		const char *line = v->test_snippet, *end;
+
+		fprintf(out, "%sto test the cause by intervention, add to the campaign:\n", indent);
+		for (; *line; line = *end ? end + 1 : end) {
+			end = strchrnul(line, '\n');
+			fprintf(out, "%s    %.*s\n", indent, (int)(end - line), line);
+		}
+	}
+}
