@@ -12,14 +12,22 @@ for f in "$SRC_DIR"/config/campaigns/seed-00[0-4]-*.yaml; do
 	name=$(basename "$f" .yaml)
 	run_sp check "$f"
 	is "$rc" 0 "$name: valid"
-	nwl=$(grep -c '^  - name:' "$f")
+	# the workloads' names: variants: follows them
+	nwl=$(sed '/^variants:/,$d' "$f" | grep -c '^  - name:')
+	nvr=$(sed -n '/^variants:/,$p' "$f" | grep -c '^  - name:')
 	db=$TMP/$name.db
 	run_sp run --no-probe "$f" --db "$db" --scale 0.02 --quiet
 	is "$rc" 0 "$name: runs at scale 0.02"
 	[ "$rc" = 0 ] || printf '# %s\n' "$err"
 	reps=$(sed -n 's/^repetitions: *\([0-9]*\).*/\1/p' "$f")
-	is "$(sqlite3 "$db" "select count(*) from runs where corunner is null")" $((nwl * ncores * reps)) \
+	is "$(sqlite3 "$db" "select count(*) from runs where corunner is null and variant is null")" $((nwl * ncores * reps)) \
 		"$name: $nwl workloads x $ncores counts x $reps repetitions"
+	if [ "$nvr" -gt 0 ]; then
+		is "$(sqlite3 "$db" "select count(distinct variant) from runs")" "$nvr" "$name: every variant ran"
+		is "$(sqlite3 "$db" "select count(*) from verdicts where intervention is not null")" \
+			"$(sqlite3 "$db" "select count(distinct workload) from runs where variant is not null")" \
+			"$name: a verdict that says what the interventions found for each workload with variants"
+	fi
 	is "$(sqlite3 "$db" "select count(*) from runs where status <> 'ok'")" 0 "$name: every run ok"
 	is "$(sqlite3 "$db" "select count(*) from scaling")" $((nwl * ncores)) "$name: a scaling row per workload and count"
 	is "$(sqlite3 "$db" "select count(*) from workers where cast(stdout_tail as text) not like '%checksum=%'")" 0 \

@@ -225,6 +225,10 @@ size_t intervene_choose(const struct verdict *v, const struct intervene_machine 
 			snprintf(why, len, "spread: one socket and one L3 domain here, so no placement differs");
 			continue;
 		}
+		if (x->placement == PLACE_SPREAD && v->n >= m->cores) {
+			snprintf(why, len, "spread: %d workers use every core here, so no placement differs", v->n);
+			continue;
+		}
 		if (x->memory == VMEM_INTERLEAVE && m->numa_nodes <= 1) {
 			size_t k = strlen(why);
 

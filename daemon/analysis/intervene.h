@@ -40,7 +40,7 @@ void intervene_text(FILE *out, const struct verdict *v, const char *indent);
 
 /* What the machine allows a placement or memory-policy variant to change. */
 struct intervene_machine {
-	int sockets, l3_domains, numa_nodes;
+	int cores, sockets, l3_domains, numa_nodes;
 };
 
 /* The interventions confirm runs for v (a workload that did not scale):

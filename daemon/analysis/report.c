@@ -584,6 +584,14 @@ static int judge_campaign(struct store *st, int64_t cid, struct vinput **ret_in,
 	return r;
 }
 
+int report_judge(struct store *st, int64_t cid, struct vinput **ret_in, struct verdict **ret_v, size_t *ret_n)
+{
+	*ret_in = NULL;
+	*ret_v = NULL;
+	*ret_n = 0;
+	return judge_campaign(st, cid, ret_in, ret_n, ret_v);
+}
+
 /* Returns 0, -ENOENT when there is no campaign cid, or -EIO; rp is to be
  * freed with report_free() in every case. */
 static int report_load(struct store *st, int64_t cid, struct report *rp)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "model/verdict_data.h"
 #include "store/store.h"
 
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_MARKDOWN };
@@ -23,6 +24,12 @@ int report_campaign(struct store *st, int64_t campaign_id, enum report_format fm
 /* Writes the campaign's figures to path (.svg or .png) through gnuplot.
  * Returns 0 or -errno with a fresh *ret_error. */
 int report_plot(struct store *st, int64_t campaign_id, const char *path, char **ret_error);
+
+/* Reads campaign cid's measurements and judges each workload (variants
+ * against the baseline and the profile's evidence included): *ret_in and
+ * *ret_v, *ret_n of each (vinputs_free, verdicts_free, also on failure).
+ * Returns 0 or -EIO (store_errmsg(st) says why). */
+int report_judge(struct store *st, int64_t cid, struct vinput **ret_in, struct verdict **ret_v, size_t *ret_n);
 
 /* Judges every workload of the campaign and stores the verdicts (the
  * verdicts, hypotheses and verdict_evidence tables). Returns 0 or -errno

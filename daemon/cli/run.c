@@ -623,6 +623,24 @@ static void ui_runs_start(void *arg, int64_t campaign_id, size_t nruns)
 		printf("campaign '%s' (id %lld): %zu runs into %s\n", ui->name, (long long)campaign_id, nruns, ui->db);
 }
 
+static void ui_confirm_start(void *arg, int64_t campaign_id, size_t nruns, size_t stored, const char *summary)
+{
+	struct run_ui *ui = arg;
+	const char *line = summary, *end;
+
+	(void)campaign_id;
+	if (ui->quiet)
+		return;
+	printf("confirm: %zu runs of interventions%s", nruns, *summary ? "" : " (no workload needs testing)");
+	if (stored)
+		printf(" (%zu stored already)", stored);
+	putchar('\n');
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		printf("  %.*s\n", (int)(end - line), line);
+	}
+}
+
 /* Opens the database for a command that holds lockfd, closing lockfd when
  * it cannot. Returns the store or NULL after logging why. */
 static struct store *open_store(const char *path, int lockfd)
@@ -869,7 +887,7 @@ static int run_campaign(const struct run_args *a, struct topology *topo, struct 
 				     .ps.quiet = a->o.quiet, .quiet = a->o.quiet, .db = a->o.db, .name = c->name };
 		struct session_hooks hooks = {
 			.arg = &ui, .ceiling_start = ui_ceiling_start, .ceiling_end = ui_ceiling_end,
-			.runs_start = ui_runs_start, .progress = progress,
+			.runs_start = ui_runs_start, .confirm_start = ui_confirm_start, .progress = progress,
 		};
 		struct session_opts so = {
 			.kind = SESSION_FOREGROUND, .campaign = c, .topo = topo, .store = st, .user = user,

@@ -10,6 +10,7 @@
 #include "analysis/report.h"
 #include "base/util.h"
 #include "engine/session.h"
+#include "engine/confirm.h"
 #include "engine/spawn.h"
 #include "host/hostinfo.h"
 #include "model/plan.h"
@@ -163,6 +164,40 @@ static int end_after_runs(const struct session_opts *o, struct session_result *r
 	return r;
 }
 
+/* confirm: true: the interventions chosen from the stored runs, less
+ * those a resumed campaign stored already. Returns as the runner does,
+ * or -EIO with a fresh *ret_error. */
+static int confirm_runs(const struct session_opts *o, const struct runner_opts *ro, struct session_result *ret,
+			char **ret_error)
+{
+	const struct session_hooks *h = o->hooks;
+	struct runner_summary sum;
+	struct plan p;
+	char *summary = NULL;
+	size_t stored = 0;
+	int r = confirm_plan(o->store, ret->campaign_id, o->campaign, o->topo, &p, &summary);
+
+	if (r == 0)
+		r = store_plan_drop_stored(o->store, ret->campaign_id, o->campaign, &p, &stored);
+	if (r < 0) {
+		*ret_error = xasprintf("choosing the interventions (confirm): %s", store_errmsg(o->store));
+		ret->db_error = 1;
+	} else {
+		if (h && h->confirm_start)
+			h->confirm_start(h->arg, ret->campaign_id, p.nruns, stored, summary);
+		r = runner_run_campaign(ro, &p, &sum, ret_error);
+		ret->nruns += p.nruns;
+		ret->sum.runs_done += sum.runs_done;
+		ret->sum.runs_ok += sum.runs_ok;
+		ret->sum.runs_failed += sum.runs_failed;
+		ret->sum.runs_timeout += sum.runs_timeout;
+		ret->sum.interrupted = sum.interrupted;
+	}
+	plan_clear(&p);
+	free(summary);
+	return r;
+}
+
 static int perform_runs(const struct session_opts *o, const struct plan *plan, int64_t machine_id,
 			struct session_result *ret)
 {
@@ -183,6 +218,8 @@ static int perform_runs(const struct session_opts *o, const struct plan *plan, i
 	/* err is read after the runner has set it: two statements, as the
 	 * order of a call's arguments is unspecified */
 	r = runner_run_campaign(&ro, plan, &ret->sum, &err);
+	if (r == 0 && o->campaign->confirm)
+		r = confirm_runs(o, &ro, ret, &err);
 	return end_after_runs(o, ret, r, err);
 }
 

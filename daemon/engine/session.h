@@ -44,6 +44,11 @@ struct session_hooks {
 	void (*ceiling_end)(void *arg, int r, const struct ceiling *c, const char *why);
 	/* The runs are about to start. */
 	void (*runs_start)(void *arg, int64_t campaign_id, size_t nruns);
+	/* confirm: true: the planned runs are done and the interventions'
+	 * nruns are about to start (stored of them were already, before a
+	 * resume); summary says what was chosen for each workload and why,
+	 * a line each. */
+	void (*confirm_start)(void *arg, int64_t campaign_id, size_t nruns, size_t stored, const char *summary);
 	runner_progress_fn progress; /* each run, as the runner reports it */
 };
 

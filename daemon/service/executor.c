@@ -183,6 +183,20 @@ static int on_begun(void *arg, int64_t cid, size_t nruns, size_t runs_before, ch
 	return 0;
 }
 
+/* confirm: the queue's total grows by the interventions' runs, and the
+ * progress that follows counts after every planned run. */
+static void on_confirm_start(void *arg, int64_t cid, size_t nruns, size_t stored, const char *summary)
+{
+	struct exec_ctx *x = arg;
+
+	x->runs_before = x->total + (int)stored;
+	x->total += (int)(nruns + stored);
+	if (queue_set_campaign(x->st, x->qid, cid, x->total) < 0)
+		log_error("queue %lld: %s", (long long)x->qid, store_errmsg(x->st));
+	log_info("queue %lld: confirm: %zu runs of interventions (%zu stored already)%s%s", (long long)x->qid, nruns,
+		 stored, *summary ? ": " : "", summary);
+}
+
 static void on_ceiling_start(void *arg, struct ceiling_opts *co)
 {
 	struct exec_ctx *x = arg;
@@ -328,7 +342,7 @@ static int run_queued(struct exec_ctx *x, const struct topology *topo, const str
 	};
 	char **env = submitter_env(it->uid);
 	struct session_hooks hooks = {
-		.arg = x, .begun = on_begun, .ceiling_start = on_ceiling_start, .ceiling_end = on_ceiling_end,
+		.arg = x, .begun = on_begun, .confirm_start = on_confirm_start, .ceiling_start = on_ceiling_start, .ceiling_end = on_ceiling_end,
 		.progress = on_progress,
 	};
 	struct session_opts so = {
