@@ -103,7 +103,7 @@ static const struct variant_effect *effect_at(const struct verdict *v, size_t i)
 /* "malloc-pinned 0.41 -> 0.02 [0.01, 0.03]" appended to buf at *k. */
 static void put_change(char *buf, size_t len, size_t *k, const struct variant_effect *e, int c)
 {
-	*k += (size_t)snprintf(buf + *k, *k < len ? len - *k : 0, "%s%s %.3g -> %.3g [%.3g, %.3g]",
+	*k += (size_t)snprintf(buf + *k, *k < len ? len - *k : 0, "%s%s %.3f -> %.3f [%.3f, %.3f]",
 			       *k && buf[*k - 1] != ' ' ? ", " : "", e->variant, e->base[c].mid, e->comp[c].mid,
 			       e->comp[c].lo, e->comp[c].hi);
 	if (*k > len)
@@ -136,7 +136,7 @@ static void judge_leading(struct verdict *v, int c)
 		v->intervention = IV_CONFIRMED;
 		snprintf(v->intervention_line, len,
 			 "%s confirmed as the cause by intervention: %s removed %.0f%% of the %s at %d workers "
-			 "(%.3g -> %.3g [%.3g, %.3g] core-s per unit of work); efficiency %.2f -> %.2f [%.2f, %.2f]",
+			 "(%.3f -> %.3f [%.3f, %.3f] core-s per unit of work); efficiency %.2f -> %.2f [%.2f, %.2f]",
 			 cause_words(c), best->variant, 100 * best_share, stack_comp_label(c), v->n, best->base[c].mid,
 			 best->comp[c].mid, best->comp[c].lo, best->comp[c].hi, best->eff_base.mid, best->eff.mid,
 			 best->eff.lo, best->eff.hi);
