@@ -23,6 +23,8 @@ static const char usage_main[] =
 	"  run [--workers L] [--reps N] [--warmup N] [--team] [--print-yaml] -- COMMAND [ARGS...]\n"
 	"                                the same, the campaign written for a command\n"
 	"  check FILE.yaml [--scale F]   validate a campaign; nothing runs or is written\n"
+	"  confirm [CAMPAIGN] [--db PATH]\n"
+	"                                test a stored campaign's causes by intervention\n"
 	"  topology [--placement P]      sockets, L3 domains, cores, and each worker slot's CPU\n"
 	"  events [EVENT...]             presets and events, and whether each opens here\n"
 	"  events --all [PATTERN]        every event libpfm4 offers on this host's PMUs\n"
@@ -60,6 +62,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, usage_run },
 	{ "check", cmd_check, usage_check },
+	{ "confirm", cmd_confirm, usage_confirm },
 	{ "topology", cmd_topology, usage_topology },
 	{ "events", cmd_events, usage_events },
 	{ "probe", cmd_probe, usage_probe },

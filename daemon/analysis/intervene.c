@@ -198,15 +198,6 @@ void intervene_judge(const struct vinput *in, struct verdict *v)
 		snprintf(v->test_snippet, sizeof(v->test_snippet), "%s", snippet_for(c));
 }
 
-/* Whether the campaign already ran a variant named name for v. */
-static int already_ran(const struct verdict *v, const char *name)
-{
-	for (size_t i = 0; i < v->neffects; i++)
-		if (strcmp(v->effects[i].variant, name) == 0)
-			return 1;
-	return 0;
-}
-
 size_t intervene_choose(const struct verdict *v, const struct intervene_machine *m, const struct variant **ret,
 			size_t max, char *why, size_t len)
 {
@@ -219,7 +210,7 @@ size_t intervene_choose(const struct verdict *v, const struct intervene_machine 
 	if (!comp || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
 		return 0;
 	for (const struct variant *x = variant_interventions(); x->name && n < max; x++) {
-		if (strcmp(x->tests, comp) != 0 || already_ran(v, x->name))
+		if (strcmp(x->tests, comp) != 0)
 			continue;
 		if (x->placement == PLACE_SPREAD && m->sockets <= 1 && m->l3_domains <= 1) {
 			snprintf(why, len, "spread: one socket and one L3 domain here, so no placement differs");

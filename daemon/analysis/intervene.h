@@ -45,8 +45,7 @@ struct intervene_machine {
 
 /* The interventions confirm runs for v (a workload that did not scale):
  * those of variant_interventions() that test its leading component and can
- * change something on machine m, less those the campaign already ran for
- * it (named in v's effects). Writes up to max pointers into ret; returns
+ * change something on machine m. Writes up to max pointers into ret; returns
  * how many, and in why (len bytes) what could not be tested and why ("" when
  * nothing). */
 size_t intervene_choose(const struct verdict *v, const struct intervene_machine *m, const struct variant **ret,

@@ -1,13 +1,14 @@
 /* commands.h: the commands of scalprof, one family per file of cli/:
- * run.c (run, check, probe), machine.c (topology, events), report.c (report,
+ * run.c (run, check, probe, confirm), machine.c (topology, events), report.c (report,
  * timeline), profile.c (flamegraph), profile.c (flamegraph), compare.c (compare, campaigns), client.c (submit, list, status, watch, cancel: through
  * scalprofd). Each takes its own argv (argv[0] is the command's name) and
  * returns the exit status of cli.h; each has its --help text here. */
 #ifndef SCALPROF_COMMANDS_H
 #define SCALPROF_COMMANDS_H
 
-extern const char usage_run[], usage_check[], usage_probe[];
+extern const char usage_run[], usage_check[], usage_probe[], usage_confirm[];
 int cmd_run(int argc, char **argv);
+int cmd_confirm(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 

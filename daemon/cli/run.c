@@ -33,6 +33,7 @@
 #include "host/perf.h"
 #include "model/plan.h"
 #include "model/yamlloc.h"
+#include "store/reports.h"
 #include "store/store.h"
 
 const char usage_run[] =
@@ -63,6 +64,27 @@ const char usage_run[] =
 	"      --print-yaml    print the campaign written for the command and run nothing\n"
 	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
 	"2 bad campaign, option or database path, 130 interrupted (finished runs are kept)\n";
+
+const char usage_confirm[] =
+	"usage: scalprof confirm [CAMPAIGN] [--db PATH] [--quiet] [--verbose]\n"
+	"\n"
+	"Tests a stored campaign's causes by intervention, as its key confirm: true\n"
+	"would have after its runs: for each workload that did not scale, runs the\n"
+	"built-in variants that test the leading component of its speedup stack\n"
+	"(malloc thresholds, glibc's huge pages and THP off for extra kernel CPU;\n"
+	"spread and interleave where this machine has more than one socket, L3 or\n"
+	"memory node) at 1 worker and its worst worker count, stores them with the\n"
+	"campaign, judges it again and prints the report. Runs of the campaign that\n"
+	"are missing (it was stopped) are made first; interventions already stored\n"
+	"are not made again. The campaign is read back from the database, its\n"
+	"relative paths from the directory of the file it came from.\n"
+	"CAMPAIGN is an id or a name (the latest of that name); default: the latest.\n"
+	"  -d, --db PATH   database file (default ./" DEFAULT_DB ")\n"
+	"  -q, --quiet     no progress lines\n"
+	"  -v, --verbose   a full line per run\n"
+	"  -h, --help      this text\n"
+	"exit status: 0 every run ok, 1 a run failed or the database failed,\n"
+	"2 no such campaign or database, or its text no longer valid here, 130 interrupted\n";
 
 const char usage_check[] =
 	"usage: scalprof check FILE.yaml|- [--scale F]\n"
@@ -871,9 +893,10 @@ static int run_operands(int argc, char **argv, int i, int dd, struct run_args *a
 	return cli_campaign_operand(oend, argv, i, usage_run, NULL, ret_topo, ret_c);
 }
 
-/* Runs campaign c in the foreground into a->o.db and prints its table.
- * Returns the exit status. */
-static int run_campaign(const struct run_args *a, struct topology *topo, struct campaign *c)
+/* Runs campaign c in the foreground into a->o.db and prints its table;
+ * with resume_id, takes that stored campaign up again (its missing runs,
+ * then confirm's). Returns the exit status. */
+static int run_campaign(const struct run_args *a, struct topology *topo, struct campaign *c, int64_t resume_id)
 {
 	struct store *st;
 	struct session_result res;
@@ -900,7 +923,7 @@ static int run_campaign(const struct run_args *a, struct topology *topo, struct 
 		};
 		struct session_opts so = {
 			.kind = SESSION_FOREGROUND, .campaign = c, .topo = topo, .store = st, .user = user,
-			.uid = getuid(), .measure_ceiling = !a->o.no_probe, .reprobe = a->reprobe,
+			.uid = getuid(), .measure_ceiling = !a->o.no_probe, .reprobe = a->reprobe, .resume_id = resume_id,
 			.ceiling_max_bytes = max_bytes, .sigfd = sigfd, .version = scalprof_version(),
 			.hooks = &hooks, .report_warmups = 1,
 		};
@@ -960,7 +983,7 @@ int cmd_run(int argc, char **argv)
 			campaign_set_scale(c, v);
 	}
 	if (ex == 0 && !a.print_yaml)
-		ex = run_campaign(&a, topo, c);
+		ex = run_campaign(&a, topo, c, 0);
 	campaign_free(c);
 	topology_free(topo);
 	return ex;
@@ -1023,4 +1046,77 @@ int cmd_probe(int argc, char **argv)
 	if (lockfd >= 0)
 		close(lockfd);
 	return r == 0 ? 0 : r == -EINTR ? EXIT_INTERRUPTED : EXIT_RUNTIME;
+}
+
+/* The stored campaign which of a->o.db (NULL: the latest), read back as
+ * a campaign to take up again: *ret_c with its stored scale and confirm
+ * set, and its id. Returns 0, or the exit status after logging why. */
+static int confirm_campaign(const struct run_args *a, const char *which, const struct topology *topo,
+			    struct campaign **ret_c, int64_t *ret_id)
+{
+	struct store *db = cli_open_readonly("confirm", a->o.db);
+	char *source = NULL, *yaml = NULL, *err = NULL;
+	size_t len = 0;
+	double scale = 1;
+	int r;
+
+	if (!db)
+		return EXIT_BADINPUT;
+	r = which ? store_find_campaign(db, which, ret_id) : store_latest_campaign(db, ret_id);
+	if (r == 0)
+		r = store_campaign_text(db, *ret_id, &source, &yaml, &len, &scale);
+	if (r == -ENOENT && which)
+		log_error("confirm: no campaign '%s' in '%s' (ids and names: scalprof campaigns --db %s)", which, a->o.db,
+			  a->o.db);
+	else if (r == -ENOENT)
+		log_error("confirm: no campaign in '%s' yet", a->o.db);
+	else if (r < 0)
+		log_error("confirm: database '%s': %s", a->o.db, store_errmsg(db));
+	store_close(db);
+	if (r == 0 && campaign_parse(source ? source : "(stored campaign)", yaml, len, topo, ret_c, &err) < 0) {
+		log_error("confirm: the stored campaign no longer loads here: %s", err);
+		r = -EINVAL;
+	}
+	if (r == 0) {
+		campaign_set_scale(*ret_c, scale);
+		(*ret_c)->confirm = 1;
+	}
+	free(err);
+	free(source);
+	free(yaml);
+	return r == 0 ? 0 : r == -EIO ? EXIT_RUNTIME : EXIT_BADINPUT;
+}
+
+int cmd_confirm(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },  { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct run_args a = { .o.db = DEFAULT_DB };
+	struct topology *topo = NULL;
+	struct campaign *c = NULL;
+	int64_t id = 0;
+	int ex, i = cli_parse_opts(argc, argv, usage_confirm, "d:qvh", longopts, &a.o, &ex);
+
+	if (i < 0)
+		return ex;
+	if (argc - i > 1) {
+		log_error("confirm: expected at most one campaign, got %d operands", argc - i);
+		return EXIT_BADINPUT;
+	}
+	if (access(a.o.db, F_OK) < 0) {
+		log_error("confirm: no database '%s' (%s)", a.o.db, strerror(errno));
+		return EXIT_BADINPUT;
+	}
+	if (cli_load_topology(&topo) < 0)
+		return EXIT_RUNTIME;
+	a.o.no_probe = 1; /* the campaign's runs were judged against the ceiling it had */
+	ex = confirm_campaign(&a, i < argc ? argv[i] : NULL, topo, &c, &id);
+	if (ex == 0)
+		ex = run_campaign(&a, topo, c, id);
+	campaign_free(c);
+	topology_free(topo);
+	return ex;
 }

@@ -74,10 +74,10 @@ static int choose(const struct campaign *c, const struct intervene_machine *m, c
 					      all[i]->name);
 		}
 	if (p->nv)
-		line = xasprintf("%s%s: %s at 1 and %d workers, testing its %s%s%s%s\n", *summary, v->workload, names,
+		line = xasprintf("%s%s: %s at 1 and %d workers, to test the %s%s%s%s\n", *summary, v->workload, names,
 				 p->n, stack_comp_label(lead), why[0] ? " (" : "", why, why[0] ? ")" : "");
 	else
-		line = xasprintf("%s%s: nothing to run for its %s: %s\n", *summary, v->workload, stack_comp_label(lead),
+		line = xasprintf("%s%s: nothing to run to test the %s: %s\n", *summary, v->workload, stack_comp_label(lead),
 				 why[0] ? why : "the campaign's own variants already test it");
 	free(*summary);
 	*summary = line;

@@ -32,6 +32,30 @@ int store_campaign_resume(struct store *st, int64_t campaign_id, int64_t *ret_ma
 	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? -ENOENT : -EIO;
 }
 
+int store_campaign_text(struct store *st, int64_t campaign_id, char **ret_source, char **ret_yaml, size_t *ret_len,
+			double *ret_scale)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if (sql_prepare_id(st, "reading the campaign",
+			   "SELECT c.source, c.yaml, ifnull((SELECT k.scale FROM conditions k WHERE k.campaign_id = c.id), 1)"
+			   " FROM campaigns c WHERE c.id = ?",
+			   campaign_id, &s) < 0)
+		return -EIO;
+	r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		*ret_source = sql_col_strdup(s, 0);
+		*ret_yaml = sql_col_strdup(s, 1);
+		*ret_len = (size_t)sqlite3_column_bytes(s, 1);
+		*ret_scale = sqlite3_column_double(s, 2);
+	} else if (r != SQLITE_DONE) {
+		store_fail(st, "reading the campaign");
+	}
+	sqlite3_finalize(s);
+	return r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
 /* The highest seq stored for the campaign, 0 when none. */
 static int max_seq(struct store *st, int64_t campaign_id, int *ret)
 {

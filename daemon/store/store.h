@@ -68,6 +68,12 @@ int store_campaign_end(struct store *st, int64_t campaign_id, const char *status
  * no end and no error. Returns 0 and *ret_machine_id, -ENOENT when there
  * is no such campaign, or -EIO. */
 int store_campaign_resume(struct store *st, int64_t campaign_id, int64_t *ret_machine_id);
+/* What campaign_id was started from, to take it up again (scalprof
+ * confirm): the file it was read from (*ret_source, NULL when unknown),
+ * its text (*ret_yaml, its length *ret_len) and the scale it ran at.
+ * Returns 0 with the fresh strings, -ENOENT, or -EIO. Does not log. */
+int store_campaign_text(struct store *st, int64_t campaign_id, char **ret_source, char **ret_yaml, size_t *ret_len,
+			double *ret_scale);
 /* Drops from plan the runs the campaign already has (ok, failed or timed
  * out) and numbers the rest after its last stored seq; *ret_dropped says
  * how many were dropped. Returns 0 or -EIO (plan unchanged). */
