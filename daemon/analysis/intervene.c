@@ -7,6 +7,7 @@
 
 #include "analysis/intervene.h"
 #include "analysis/stack.h"
+#include "analysis/verdict.h"
 #include "base/util.h"
 
 /* Half the width of iv's interval; NAN when it has none. */
@@ -54,6 +55,34 @@ static void add_effects(struct verdict *v, const struct vvariant *vv)
 		}
 	}
 	free(pts);
+}
+
+size_t intervene_majors(const struct verdict *v, int ret[SC_COUNT])
+{
+	const struct stack_point *p = point_at(v->stack, v->nstack, v->n);
+	int lead = intervene_leading(v);
+	size_t n = 0;
+
+	if (lead < 0)
+		return 0;
+	ret[n++] = lead;
+	/* then the others at or above component_major, largest first */
+	for (;;) {
+		int best = -1;
+
+		for (int c = SC_USER; c <= SC_IDLE; c++) {
+			int taken = 0;
+
+			for (size_t k = 0; k < n; k++)
+				taken |= ret[k] == c;
+			if (!taken && p->share[c] >= verdict_threshold("component_major") &&
+			    (best < 0 || p->comp[c].mid > p->comp[best].mid))
+				best = c;
+		}
+		if (best < 0)
+			return n;
+		ret[n++] = best;
+	}
 }
 
 int intervene_leading(const struct verdict *v)
@@ -110,34 +139,52 @@ static void put_change(char *buf, size_t len, size_t *k, const struct variant_ef
 		*k = len;
 }
 
-static void judge_leading(struct verdict *v, int c)
+/* The variant at v->n that removes most of component c beyond the noise,
+ * and the share it removes; NULL when none does. Counts in *tested the
+ * variants that ran at v->n. */
+static const struct variant_effect *best_removal(const struct verdict *v, int c, double *ret_share, int *tested)
 {
 	const struct variant_effect *best = NULL;
-	double best_share = -INFINITY, share;
-	size_t k = 0, len = sizeof(v->intervention_line);
-	int tested = 0;
+	double share;
 
+	*tested = 0;
+	*ret_share = -INFINITY;
 	for (size_t i = 0; i < v->neffects; i++) {
 		const struct variant_effect *e = effect_at(v, i);
-		int r;
 
 		if (!e)
 			continue;
-		tested++;
-		r = removes(e, c, &share);
-		if (r == 1 && share > best_share) {
+		(*tested)++;
+		if (removes(e, c, &share) == 1 && share > *ret_share) {
 			best = e;
-			best_share = share;
+			*ret_share = share;
 		}
 	}
-	if (!tested)
-		return;
-	if (best) {
+	return best;
+}
+
+/* The conclusion over the major components cs (largest first): confirmed
+ * by the first a variant removes, else not confirmed, with each variant's
+ * figures for the largest. */
+static void judge_majors(struct verdict *v, const int *cs, size_t ncs)
+{
+	size_t k, len = sizeof(v->intervention_line);
+	double share;
+	int tested = 0;
+
+	for (size_t j = 0; j < ncs; j++) {
+		int c = cs[j];
+		const struct variant_effect *best = best_removal(v, c, &share, &tested);
+
+		if (!tested)
+			return;
+		if (!best)
+			continue;
 		v->intervention = IV_CONFIRMED;
 		snprintf(v->intervention_line, len,
 			 "%s confirmed as the cause by intervention: %s removed %.0f%% of the %s at %d workers "
 			 "(%.3f -> %.3f [%.3f, %.3f] core-s per unit of work); efficiency %.2f -> %.2f [%.2f, %.2f]",
-			 cause_words(c), best->variant, 100 * best_share, stack_comp_label(c), v->n, best->base[c].mid,
+			 cause_words(c), best->variant, 100 * share, stack_comp_label(c), v->n, best->base[c].mid,
 			 best->comp[c].mid, best->comp[c].lo, best->comp[c].hi, best->eff_base.mid, best->eff.mid,
 			 best->eff.lo, best->eff.hi);
 		return;
@@ -146,12 +193,12 @@ static void judge_leading(struct verdict *v, int c)
 	k = (size_t)snprintf(v->intervention_line, len,
 			     "%s not confirmed by intervention: no variant removed half of the %s at %d workers "
 			     "beyond the noise (core-s per unit of work): ",
-			     cause_words(c), stack_comp_label(c), v->n);
+			     cause_words(cs[0]), stack_comp_label(cs[0]), v->n);
 	if (k > len)
 		k = len;
 	for (size_t i = 0; i < v->neffects; i++)
 		if (effect_at(v, i))
-			put_change(v->intervention_line, len, &k, &v->effects[i], c);
+			put_change(v->intervention_line, len, &k, &v->effects[i], cs[0]);
 }
 
 /* The YAML that would test component c. */
@@ -186,53 +233,66 @@ static const char *snippet_for(int c)
 
 void intervene_judge(const struct vinput *in, struct verdict *v)
 {
-	int c;
+	int cs[SC_COUNT];
+	size_t ncs;
 
 	for (size_t k = 0; k < in->nvariants; k++)
 		add_effects(v, &in->variants[k]);
-	c = intervene_leading(v);
-	if (c < 0 || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
+	ncs = intervene_majors(v, cs);
+	if (!ncs || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
 		return;
-	judge_leading(v, c);
+	judge_majors(v, cs, ncs);
 	if (v->intervention != IV_CONFIRMED)
-		snprintf(v->test_snippet, sizeof(v->test_snippet), "%s", snippet_for(c));
+		snprintf(v->test_snippet, sizeof(v->test_snippet), "%s", snippet_for(cs[0]));
 }
 
 size_t intervene_choose(const struct verdict *v, const struct intervene_machine *m, const struct variant **ret,
 			size_t max, char *why, size_t len)
 {
-	int c = intervene_leading(v);
-	const char *comp = c >= 0 ? stack_comp_name(c) : NULL;
-	size_t n = 0;
+	int cs[SC_COUNT];
+	size_t ncs = intervene_majors(v, cs), n = 0, k;
 
 	if (len)
 		why[0] = '\0';
-	if (!comp || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
+	if (!ncs || strcmp(v->verdict ? v->verdict : "", "scales") == 0)
 		return 0;
-	for (const struct variant *x = variant_interventions(); x->name && n < max; x++) {
-		if (strcmp(x->tests, comp) != 0)
-			continue;
-		if (x->placement == PLACE_SPREAD && m->sockets <= 1 && m->l3_domains <= 1) {
-			snprintf(why, len, "spread: one socket and one L3 domain here, so no placement differs");
-			continue;
-		}
-		if (x->placement == PLACE_SPREAD && v->n >= m->cores) {
-			snprintf(why, len, "spread: %d workers use every core here, so no placement differs", v->n);
-			continue;
-		}
-		if (x->memory == VMEM_INTERLEAVE && m->numa_nodes <= 1) {
-			size_t k = strlen(why);
+	for (size_t j = 0; j < ncs; j++) {
+		const char *comp = stack_comp_name(cs[j]);
+		size_t before = n;
 
-			snprintf(why + k, len - k, "%sinterleave: one memory node here", k ? "; " : "");
-			continue;
+		for (const struct variant *x = variant_interventions(); x->name && n < max; x++) {
+			int dup = 0;
+
+			for (size_t i = 0; i < n; i++)
+				dup |= strcmp(ret[i]->name, x->name) == 0;
+			if (strcmp(x->tests, comp) != 0 || dup)
+				continue;
+			k = strlen(why);
+			if (x->placement == PLACE_SPREAD && m->sockets <= 1 && m->l3_domains <= 1) {
+				snprintf(why + k, len - k, "%sspread: one socket and one L3 domain here, so no placement differs",
+					 k ? "; " : "");
+				continue;
+			}
+			if (x->placement == PLACE_SPREAD && v->n >= m->cores) {
+				snprintf(why + k, len - k, "%sspread: %d workers use every core here, so no placement differs",
+					 k ? "; " : "", v->n);
+				continue;
+			}
+			if (x->memory == VMEM_INTERLEAVE && m->numa_nodes <= 1) {
+				snprintf(why + k, len - k, "%sinterleave: one memory node here", k ? "; " : "");
+				continue;
+			}
+			ret[n++] = x;
 		}
-		ret[n++] = x;
+		if (n == before && !strstr(why, stack_comp_label(cs[j]))) {
+			k = strlen(why);
+			if (cs[j] == SC_IDLE)
+				snprintf(why + k, len - k, "%sno change from outside the program removes %s", k ? "; " : "",
+					 stack_comp_label(cs[j]));
+		}
 	}
-	if (n == 0 && !*why)
-		snprintf(why, len, "no change from outside the program tests %s", stack_comp_label(c));
 	return n;
 }
-
 /* "malloc-pinned at 2: efficiency 0.55 [0.50, 0.60] -> 0.93 [0.90, 0.96];
  * extra kernel CPU 0.41 -> 0.02 [0.01, 0.03]; ..." */
 static void effect_text(FILE *out, const struct variant_effect *e, const char *indent)

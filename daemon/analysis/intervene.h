@@ -38,13 +38,19 @@ int intervene_leading(const struct verdict *v);
  * no variant and no snippet. */
 void intervene_text(FILE *out, const struct verdict *v, const char *indent);
 
+/* The components of v's stack at v->n that are causes: the leading one,
+ * then each other at or above component_major's share, largest first.
+ * Returns how many (written into ret), 0 when nothing was lost. */
+size_t intervene_majors(const struct verdict *v, int ret[SC_COUNT]);
+
 /* What the machine allows a placement or memory-policy variant to change. */
 struct intervene_machine {
 	int cores, sockets, l3_domains, numa_nodes;
 };
 
 /* The interventions confirm runs for v (a workload that did not scale):
- * those of variant_interventions() that test its leading component and can
+ * those of variant_interventions() that test its major components
+ * (intervene_majors) and can
  * change something on machine m. Writes up to max pointers into ret; returns
  * how many, and in why (len bytes) what could not be tested and why ("" when
  * nothing). */

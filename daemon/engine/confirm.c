@@ -52,33 +52,45 @@ struct pick {
 	size_t nv;
 };
 
-/* Chooses for verdict v; appends its line to *summary. Returns 1 when it
- * chose something (p filled). */
+/* Chooses for verdict v; appends its line to *summary: the variants with
+ * the component each tests, and what could not be tested and why.
+ * Returns 1 when it chose something (p filled). */
 static int choose(const struct campaign *c, const struct intervene_machine *m, const struct verdict *v,
 		  struct pick *p, char **summary)
 {
 	const struct variant *all[8];
-	char why[256], names[256] = "", *line;
+	char why[256], names[320] = "", *line;
 	size_t n = intervene_choose(v, m, all, ARRAY_SIZE(all), why, sizeof(why)), k = 0;
-	int lead = intervene_leading(v);
+	const char *last = NULL;
 
 	p->workload = workload_index(c, v->workload);
 	p->n = worst_n(v);
 	p->nv = 0;
-	if (lead < 0 || strcmp(v->verdict, "scales") == 0 || p->workload == c->nworkloads || p->n < 2)
+	if (!n && !why[0])
 		return 0;
-	for (size_t i = 0; i < n && p->nv < CONFIRM_MAX_PER_WORKLOAD; i++)
-		if (!campaign_has(c, all[i]->name)) {
-			p->v[p->nv++] = all[i];
-			k += (size_t)snprintf(names + k, k < sizeof(names) ? sizeof(names) - k : 0, "%s%s", k ? ", " : "",
-					      all[i]->name);
-		}
+	if (p->workload == c->nworkloads || p->n < 2)
+		return 0;
+	for (size_t i = 0; i < n && p->nv < CONFIRM_MAX_PER_WORKLOAD; i++) {
+		if (campaign_has(c, all[i]->name))
+			continue;
+		p->v[p->nv++] = all[i];
+		/* "malloc-pinned, no-thp (extra kernel CPU), spread (...)" */
+		if (last && strcmp(last, all[i]->tests) != 0)
+			k += (size_t)snprintf(names + k, k < sizeof(names) ? sizeof(names) - k : 0, " (%s)",
+					      stack_comp_label(stack_comp_from_name(last)));
+		k += (size_t)snprintf(names + k, k < sizeof(names) ? sizeof(names) - k : 0, "%s%s", k ? ", " : "",
+				      all[i]->name);
+		last = all[i]->tests;
+	}
+	if (last)
+		snprintf(names + k, k < sizeof(names) ? sizeof(names) - k : 0, " (%s)",
+			 stack_comp_label(stack_comp_from_name(last)));
 	if (p->nv)
-		line = xasprintf("%s%s: %s at 1 and %d workers, to test the %s%s%s%s\n", *summary, v->workload, names,
-				 p->n, stack_comp_label(lead), why[0] ? " (" : "", why, why[0] ? ")" : "");
+		line = xasprintf("%s%s: %s at 1 and %d workers%s%s\n", *summary, v->workload, names, p->n,
+				 why[0] ? "; not tested: " : "", why);
 	else
-		line = xasprintf("%s%s: nothing to run to test the %s: %s\n", *summary, v->workload, stack_comp_label(lead),
-				 why[0] ? why : "the campaign's own variants already test it");
+		line = xasprintf("%s%s: nothing to run: %s\n", *summary, v->workload,
+				 why[0] ? why : "the campaign's own variants test its causes");
 	free(*summary);
 	*summary = line;
 	return p->nv > 0;

@@ -14,6 +14,14 @@ const char *stack_comp_name(enum stack_comp c)
 	return (unsigned)c < SC_COUNT ? n[c] : "?";
 }
 
+enum stack_comp stack_comp_from_name(const char *name)
+{
+	for (int c = 0; c < SC_COUNT; c++)
+		if (strcmp(stack_comp_name(c), name) == 0)
+			return c;
+	return SC_REMAINDER;
+}
+
 const char *stack_comp_label(enum stack_comp c)
 {
 	static const char *const n[SC_COUNT] = {

@@ -172,6 +172,9 @@ struct verdict {
 
 /* "extra-user", "extra-kernel", "waiting", "idle", "remainder": stored */
 const char *stack_comp_name(enum stack_comp c);
+/* The component stored as name (stack_comp_name), or SC_REMAINDER when
+ * none is */
+enum stack_comp stack_comp_from_name(const char *name);
 /* "extra user CPU", ..., "remainder": printed and plotted */
 const char *stack_comp_label(enum stack_comp c);
 

@@ -193,8 +193,14 @@ static void on_confirm_start(void *arg, int64_t cid, size_t nruns, size_t stored
 	x->total += (int)(nruns + stored);
 	if (queue_set_campaign(x->st, x->qid, cid, x->total) < 0)
 		log_error("queue %lld: %s", (long long)x->qid, store_errmsg(x->st));
+	char *line = xstrdup(summary);
+
+	for (char *c = line; *c; c++)
+		if (*c == '\n')
+			*c = c[1] ? ';' : '\0';
 	log_info("queue %lld: confirm: %zu runs of interventions (%zu stored already)%s%s", (long long)x->qid, nruns,
-		 stored, *summary ? ": " : "", summary);
+		 stored, *line ? ": " : "", line);
+	free(line);
 }
 
 static void on_ceiling_start(void *arg, struct ceiling_opts *co)

@@ -163,6 +163,9 @@ static void test_choose(void)
 	   "extra kernel CPU: the malloc thresholds, glibc's huge pages and THP off (%zu chosen)", n);
 	/* the same workload losing its time to user CPU instead */
 	v.stack[0].comp[SC_USER].mid = 2 * v.stack[0].comp[SC_KERNEL].mid;
+	v.stack[0].comp[SC_KERNEL].mid = 0.01;
+	v.stack[0].share[SC_USER] = 0.95;
+	v.stack[0].share[SC_KERNEL] = 0.02;
 	n = intervene_choose(&v, &small, c, ARRAY_SIZE(c), why, sizeof(why));
 	ok(n == 0 && strstr(why, "one socket") && strstr(why, "one memory node"),
 	   "extra user CPU on one socket and one node: nothing to change, and why: %s", why);
@@ -173,10 +176,35 @@ static void test_choose(void)
 	vinputs_free(in, 1);
 }
 
+/* A stack with two causes: the kernel's growth and waiting for a core. */
+static void test_majors(void)
+{
+	struct vinput *in = workload();
+	struct verdict v;
+	int cs[SC_COUNT];
+	const struct variant *c[8];
+	char why[256];
+	struct intervene_machine small = { 2, 1, 1, 1 };
+	size_t n;
+
+	judged(in, &v);
+	v.stack[0].comp[SC_WAITING].mid = 0.6;
+	v.stack[0].share[SC_WAITING] = 0.55;
+	v.stack[0].share[SC_KERNEL] = 0.45;
+	n = intervene_majors(&v, cs);
+	ok(n == 2 && cs[0] == SC_WAITING && cs[1] == SC_KERNEL, "two major components, the larger first");
+	n = intervene_choose(&v, &small, c, ARRAY_SIZE(c), why, sizeof(why));
+	ok(n == 3 && chose(c, n, "malloc-pinned"), "the kernel's interventions are chosen though waiting leads (%zu)", n);
+	ok(strstr(why, "spread") != NULL, "and it says why waiting gets none here: %s", why);
+	verdict_clear(&v);
+	vinputs_free(in, 1);
+}
+
 int main(void)
 {
 	test_confirmed();
 	test_not_confirmed();
 	test_choose();
+	test_majors();
 	return done_testing();
 }
