@@ -391,13 +391,19 @@ int cmd_check(int argc, char **argv)
 	check_events(c);
 	plan_build(c, topology_cores(topo), &plan);
 	{
-		size_t ordinary = c->nworkloads * c->nworkers * (size_t)c->repetitions;
+		size_t ordinary = c->nworkloads * c->nworkers * (size_t)c->repetitions, variant = 0, corun = 0;
 
+		for (size_t k = 0; k < plan.nruns; k++) {
+			variant += plan.runs[k].variant != NULL;
+			corun += plan.runs[k].corunner != CORUN_NONE;
+		}
 		printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs",
 		       file, c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
 		       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", ordinary);
-		if (plan.nruns > ordinary)
-			printf(" + %zu interference runs", plan.nruns - ordinary);
+		if (variant)
+			printf(" + %zu variant runs (%zu variant%s)", variant, c->nvariants, c->nvariants == 1 ? "" : "s");
+		if (corun)
+			printf(" + %zu interference runs", corun);
 		if (c->warmup)
 			printf(" + %zu warm-up runs (not stored)", (size_t)c->warmup * c->nworkloads * c->nworkers);
 		printf(", %zu event%s, scale %g\n", c->nevents, c->nevents == 1 ? "" : "s", c->scale);
