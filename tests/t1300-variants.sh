@@ -11,9 +11,12 @@
 #  - storage: runs.variant interleaved with the baseline, the variants table,
 #    the baseline-only views, verdicts.intervention and variant_effects, and
 #    report's text and JSON.
-# Not tested: a variant whose change fails (prctl or set_mempolicy refused)
-# failing its run; nothing an unprivileged test can do makes them fail. Nor
-# that placement: spread differs from compact: on 2 cores they are the same.
+#  - a change that cannot be made fails the run rather than running without
+#    it: memory: interleave on a (synthetic) machine whose only memory node
+#    is one this host lacks, which set_mempolicy refuses.
+# Not tested: a refused prctl(PR_SET_THP_DISABLE) (nothing short of seccomp
+# makes it fail), nor that placement: spread differs from compact: on 2
+# cores they are the same.
 . "$(dirname "$0")/lib/test-lib.sh"
 
 # ---- 1. refused: check and run, exit 2, the place and the message -------
@@ -291,4 +294,23 @@ for v in sorted(vs, key=lambda v: v["workload"]):
           ",".join(sorted({e["variant"] for e in v["variants"]})))
 ' 2>&1)" "other True interleave,malloc-pinned,no-thp,spread
 probe True double,interleave,malloc-pinned,no-thp,spread" "report JSON: intervention and variants per workload"
+
+# ---- 4. a change that cannot be made fails the run ----------------------
+
+if [ -e /sys/devices/system/node/node3 ]; then
+	skip "this host has a memory node 3, which the synthetic machine's only one must not be" 4
+else
+	printf 'name: f\nworkers: [1]\nrepetitions: 1\nevents: [sched]\nworkloads:\n  - name: a\n    command: ["true"]\n%s\n' \
+		'variants: [{name: il, memory: interleave}]' >f.yaml
+	SCALPROF_TOPOLOGY="synthetic:pack:1 numa:1(indexes=3) core:2 pu:1" run_sp run --no-probe --quiet f.yaml --db "$TMP/f.db"
+	is "$rc" 1 "interleave over a memory node the host lacks: the campaign fails"
+	is "$(sqlite3 -batch -noheader "$TMP/f.db" "select ifnull(variant, '-') || ' ' || status || ' ' || ifnull(error, '-')
+		from runs order by seq")" "- ok -
+il failed worker 1: variant: cannot set the memory policy (set_mempolicy) for 'true': Invalid argument" \
+		"the baseline ran; the variant's run failed, saying which change could not be made"
+	is "$(sqlite3 -batch -noheader "$TMP/f.db" "select w.status from workers w join runs r on r.id = w.run_id
+		where r.variant = 'il'")" exec_failed "its worker never ran the workload"
+	like "$err" "run 2/2 \(a, 1 worker, rep 1\) failed: worker 1: variant: cannot set the memory policy" \
+		"and the summary says so"
+fi
 done_testing
