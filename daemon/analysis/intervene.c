@@ -165,10 +165,9 @@ static const char *snippet_for(int c)
 		       "MALLOC_TOP_PAD_=268435456]\n"
 		       "  - name: no-thp\n"
 		       "    thp: never\n"
-		       "(or confirm: true)";
+		       "# or instead: confirm: true";
 	case SC_USER:
 		return "interference: true\n"
-		       "bandit: true\n"
 		       "variants:            # where there is more than one socket, L3 or memory node\n"
 		       "  - name: spread\n"
 		       "    placement: spread\n"
