@@ -1,7 +1,7 @@
 #!/bin/bash
 # t0700-man: the manual pages pass `mandoc -Tlint` and match the code:
 # every command and long option of scalprof.c is in scalprof(1), every key
-# of the campaign schema in scalprof.yaml(5), every key of scalprofd's
+# of the campaign schema (its variants' too) in scalprof.yaml(5), every key of scalprofd's
 # configuration in scalprofd(8) and config/scalprofd.yaml, every table,
 # view and column of schema.sql in scalprof-db(7); and every recipe of scalprof-db(7) runs
 # through the sqlite3 CLI against a real database.
@@ -29,7 +29,8 @@ for word in SCALPROF_TOPOLOGY SCALPROF_WORKERS 130 not_counted unsupported; do
 done
 
 t5=$(text scalprof.yaml.5)
-for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/model/campaign.c" | sort -u); do
+for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' "$SRC_DIR/daemon/model/campaign.c" \
+	"$SRC_DIR/daemon/model/variant.c" | sort -u); do
 	like "$t5" "(^|[^a-z_])$key([^a-z_]|$)" "scalprof.yaml(5) documents the key $key"
 done
 

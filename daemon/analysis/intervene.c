@@ -129,12 +129,25 @@ static const struct variant_effect *effect_at(const struct verdict *v, size_t i)
 	return v->effects[i].n == v->n ? &v->effects[i] : NULL;
 }
 
+/* iv's bounds as "[0.010, 0.030]" with prec decimals, or "[too few runs]"
+ * (fewer than 2 runs on a side: no interval), as the stack writes them. */
+static const char *iv_text(const struct interval *iv, int prec, char *buf, size_t len)
+{
+	if (isnan(iv->lo) || isnan(iv->hi))
+		snprintf(buf, len, "[too few runs]");
+	else
+		snprintf(buf, len, "[%.*f, %.*f]", prec, iv->lo, prec, iv->hi);
+	return buf;
+}
+
 /* "malloc-pinned 0.41 -> 0.02 [0.01, 0.03]" appended to buf at *k. */
 static void put_change(char *buf, size_t len, size_t *k, const struct variant_effect *e, int c)
 {
-	*k += (size_t)snprintf(buf + *k, *k < len ? len - *k : 0, "%s%s %.3f -> %.3f [%.3f, %.3f]",
+	char iv[64];
+
+	*k += (size_t)snprintf(buf + *k, *k < len ? len - *k : 0, "%s%s %.3f -> %.3f %s",
 			       *k && buf[*k - 1] != ' ' ? ", " : "", e->variant, e->base[c].mid, e->comp[c].mid,
-			       e->comp[c].lo, e->comp[c].hi);
+			       iv_text(&e->comp[c], 3, iv, sizeof(iv)));
 	if (*k > len)
 		*k = len;
 }
@@ -146,6 +159,7 @@ static const struct variant_effect *best_removal(const struct verdict *v, int c,
 {
 	const struct variant_effect *best = NULL;
 	double share;
+	int r;
 
 	*tested = 0;
 	*ret_share = -INFINITY;
@@ -154,8 +168,11 @@ static const struct variant_effect *best_removal(const struct verdict *v, int c,
 
 		if (!e)
 			continue;
-		(*tested)++;
-		if (removes(e, c, &share) == 1 && share > *ret_share) {
+		r = removes(e, c, &share);
+		/* without an interval (fewer than 2 runs on a side) a variant
+		 * tests nothing */
+		*tested += r >= 0;
+		if (r == 1 && share > *ret_share) {
 			best = e;
 			*ret_share = share;
 		}
@@ -212,10 +229,9 @@ static const char *snippet_for(int c)
 		       "MALLOC_TOP_PAD_=268435456]\n"
 		       "  - name: no-thp\n"
 		       "    thp: never\n"
-		       "(or confirm: true)";
+		       "# or instead: confirm: true";
 	case SC_USER:
 		return "interference: true\n"
-		       "bandit: true\n"
 		       "variants:            # where there is more than one socket, L3 or memory node\n"
 		       "  - name: spread\n"
 		       "    placement: spread\n"
@@ -298,9 +314,10 @@ size_t intervene_choose(const struct verdict *v, const struct intervene_machine 
 static void effect_text(FILE *out, const struct variant_effect *e, const char *indent)
 {
 	int done[SC_COUNT] = { 0 };
+	char iv1[64], iv2[64];
 
-	fprintf(out, "%s  %s at %d: efficiency %.2f [%.2f, %.2f] -> %.2f [%.2f, %.2f]", indent, e->variant, e->n,
-		e->eff_base.mid, e->eff_base.lo, e->eff_base.hi, e->eff.mid, e->eff.lo, e->eff.hi);
+	fprintf(out, "%s  %s at %d: efficiency %.2f %s -> %.2f %s", indent, e->variant, e->n, e->eff_base.mid,
+		iv_text(&e->eff_base, 2, iv1, sizeof(iv1)), e->eff.mid, iv_text(&e->eff, 2, iv2, sizeof(iv2)));
 	for (int k = 0; k < 2; k++) {
 		int best = -1;
 
@@ -311,8 +328,8 @@ static void effect_text(FILE *out, const struct variant_effect *e, const char *i
 		if (best < 0)
 			break;
 		done[best] = 1;
-		fprintf(out, "; %s %.3f -> %.3f [%.3f, %.3f]", stack_comp_label(best), e->base[best].mid,
-			e->comp[best].mid, e->comp[best].lo, e->comp[best].hi);
+		fprintf(out, "; %s %.3f -> %.3f %s", stack_comp_label(best), e->base[best].mid, e->comp[best].mid,
+			iv_text(&e->comp[best], 3, iv1, sizeof(iv1)));
 	}
 	fprintf(out, " (%d runs at %d, %d at 1)\n", e->runs, e->n, e->runs1);
 }

@@ -419,7 +419,6 @@ int cmd_check(int argc, char **argv)
 			variant += plan.runs[k].variant != NULL;
 			corun += plan.runs[k].corunner != CORUN_NONE;
 		}
-
 		printf("%s: campaign '%s' is valid: %zu workload%s x %zu worker count%s x %d repetition%s = %zu runs",
 		       file, c->name, c->nworkloads, c->nworkloads == 1 ? "" : "s", c->nworkers,
 		       c->nworkers == 1 ? "" : "s", c->repetitions, c->repetitions == 1 ? "" : "s", ordinary);

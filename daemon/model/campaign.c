@@ -817,7 +817,7 @@ static int check_variant_workloads(struct yamlerr *ctx, const struct campaign *c
 {
 	char p[64];
 	char *names = xstrdup(""), *more;
-	int r = 0;
+	int r = 0, line, col;
 
 	for (size_t w = 0; w < c->nworkloads; w++) {
 		more = xasprintf("%s%s%s", names, w ? ", " : "", c->workloads[w].name);
@@ -843,10 +843,10 @@ static int check_variant_workloads(struct yamlerr *ctx, const struct campaign *c
 			if (strcmp(rv->workloads[j], rv->workloads[k]) == 0)
 				r = yamlerr_at(ctx, p, "'%s' is listed twice", rv->workloads[k]);
 	}
-	if (r == 0 && rv->workloads && rv->workloads_count == 0) {
-		snprintf(p, sizeof(p), "variants[%zu].workloads", i);
+	/* libcyaml leaves an empty list NULL, like an absent one: the text tells them apart */
+	snprintf(p, sizeof(p), "variants[%zu].workloads", i);
+	if (r == 0 && rv->workloads_count == 0 && yamlloc_find(ctx->loc, p, &line, &col))
 		r = yamlerr_at(ctx, p, "an empty list: leave workloads out to apply the variant to every workload");
-	}
 	free(names);
 	return r;
 }
