@@ -1243,7 +1243,7 @@ struct listing {
 	json_object *runs;
 };
 
-#define RUNS_LINE "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n"
+#define RUNS_LINE "%4s  %-16s  %3s  %3s  %-11s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n"
 
 static void runs_header(struct listing *l)
 {

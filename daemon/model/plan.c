@@ -11,12 +11,32 @@ const char *corunner_name(enum corunner k)
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : NULL;
 }
 
+/* The bandit runs of repetition rep: workload w at each worker count below
+ * ncores and each of its levels, from level (rep - 1) on, in turn. */
+static size_t plan_bandit(const struct campaign *c, int ncores, int rep, size_t w, struct plan_run *runs, size_t k)
+{
+	const struct workload *wl = &c->workloads[w];
+
+	for (size_t i = 0; i < c->nworkers; i++)
+		for (int j = 0; j < wl->nbandit && c->workers[i] < ncores; j++) {
+			struct plan_run *r = &runs[k++];
+
+			r->seq = (int)k;
+			r->workload = w;
+			r->n_workers = c->workers[i];
+			r->repetition = rep;
+			r->corunner = CORUN_BANDWIDTH;
+			r->bandit = 1;
+			r->level = wl->bandit[(j + rep - 1) % wl->nbandit];
+		}
+	return k;
+}
+
 int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 {
-	size_t n = (size_t)c->repetitions * c->nworkloads * c->nworkers, k = 0;
+	size_t k = 0;
 
-	/* room for the interference runs too */
-	ret->runs = xcalloc(n * CORUN_KINDS, sizeof(*ret->runs));
+	ret->runs = xcalloc(plan_count(c, ncores) + 1, sizeof(*ret->runs));
 	for (int rep = 1; rep <= c->repetitions; rep++)
 		for (size_t w = 0; w < c->nworkloads; w++)
 			for (size_t i = 0; i < c->nworkers; i++) {
@@ -39,6 +59,12 @@ int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 					r->repetition = rep;
 					r->corunner = (enum corunner)kind;
 				}
+	for (int rep = 1; rep <= c->repetitions; rep++)
+		for (size_t w = 0; w < c->nworkloads; w++)
+			k = plan_bandit(c, ncores, rep, w, ret->runs, k);
+	for (size_t i = 0; i < k; i++)
+		if (!ret->runs[i].bandit)
+			ret->runs[i].level = 1;
 	ret->nruns = k;
 	return 0;
 }
@@ -50,7 +76,8 @@ size_t plan_count(const struct campaign *c, int ncores)
 	for (size_t i = 0; i < c->nworkers; i++)
 		below += c->workers[i] < ncores;
 	for (size_t w = 0; w < c->nworkloads; w++)
-		per_rep += c->nworkers + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0);
+		per_rep += c->nworkers + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0) +
+			   (size_t)c->workloads[w].nbandit * below;
 	return (size_t)c->repetitions * per_rep;
 }
 

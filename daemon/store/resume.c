@@ -65,6 +65,7 @@ static int run_stored(struct store *st, sqlite3_stmt *s, int64_t campaign_id, co
 	sqlite3_bind_int(s, 3, pr->n_workers);
 	sqlite3_bind_int(s, 4, pr->repetition);
 	sqlite3_bind_text(s, 5, k ? k : "", -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 6, pr->bandit ? pr->level : -1);
 	r = sqlite3_step(s);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return store_fail(st, "resuming the campaign");
@@ -82,7 +83,8 @@ int store_plan_drop_stored(struct store *st, int64_t campaign_id, const struct c
 	if (max_seq(st, campaign_id, &last) < 0 ||
 	    sql_prepare(st, "resuming the campaign",
 			"SELECT 1 FROM runs WHERE campaign_id = ?1 AND workload = ?2 AND n_workers = ?3"
-			" AND repetition = ?4 AND ifnull(corunner, '') = ?5 AND status IN ('ok', 'failed', 'timeout')",
+			" AND repetition = ?4 AND ifnull(corunner, '') = ?5 AND ifnull(bandit_level, -1) = ?6"
+			" AND status IN ('ok', 'failed', 'timeout')",
 			&s) < 0)
 		return -EIO;
 	/* every answer first, so that a failure leaves the plan as it was */

@@ -266,7 +266,8 @@ static int load_interference(struct store *st, int64_t cid, struct vinput *in, s
 	sqlite3_stmt *s;
 	int r = sql_prepare(st, LOADING,
 			    "SELECT r.workload, r.n_workers, i.slowdown FROM runs r JOIN interference i ON i.run_id = r.id"
-			    " WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner = ?2 AND i.slowdown IS NOT NULL"
+			    " WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner = ?2 AND r.bandit_level IS NULL"
+			    " AND i.slowdown IS NOT NULL"
 			    " ORDER BY r.workload, r.n_workers",
 			    &s);
 
