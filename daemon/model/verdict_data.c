@@ -88,6 +88,7 @@ void vinputs_free(struct vinput *in, size_t n)
 		free(in[i].bw_reason);
 		free(in[i].llc_reason);
 		free(in[i].runs);
+		free(in[i].bandit);
 	}
 	free(in);
 }
@@ -99,6 +100,7 @@ void verdict_clear(struct verdict *v)
 	free(v->ev);
 	free(v->stack);
 	free(v->profile_detail);
+	free(v->curves);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -91,6 +91,32 @@ struct stack_point {
 				      * run-queue wait (which the host-wide figure includes) */
 };
 
+/* One ok run beside the graded bandit (the bandit_points view). */
+struct bandit_obs {
+	int n;             /* workers */
+	double level;      /* the co-runner's fraction of its full rate */
+	double taken_gbps; /* what the co-runners achieved beside the run: bandwidth taken from it */
+	double wall;       /* the run's wall time, s */
+};
+
+/* rising: lives on bandwidth; flat: insensitive to it; step: hurt at the
+ * first level only (cache eviction); unseparated: the runs cannot tell */
+enum bandit_shape { BS_RISING, BS_FLAT, BS_STEP, BS_UNSEPARATED };
+
+/* The bandit's curve at one worker count: slowdown (wall over the median
+ * wall at the lowest level) against the bandwidth taken. analysis/bandit.c. */
+struct bandit_curve {
+	int n, points, levels;
+	double base_wall;        /* median wall at the lowest level */
+	double max_taken;        /* GB/s, the most a co-run took */
+	struct interval slope;   /* slowdown per GB/s taken, least squares, t 95%; lo, hi NAN: too few points */
+	double intercept;
+	struct interval rise;    /* slope x max_taken: the rise across the curve */
+	struct interval step;    /* at the lowest nonzero level over the lowest, Welch 95% */
+	enum bandit_shape shape;
+	char note[320];          /* the shape in words, and why */
+};
+
 struct vinput {
 	char *workload, *mode;
 	int cores;          /* physical cores of the machine */
@@ -102,6 +128,8 @@ struct vinput {
 	int ceiling_known;  /* the machine's ceiling was measured */
 	struct srun *runs;  /* the ok ordinary runs, for the speedup stack */
 	size_t nruns;
+	struct bandit_obs *bandit; /* the ok bandit runs, in the order run */
+	size_t nbandit;
 };
 
 struct evidence {
@@ -140,6 +168,8 @@ struct verdict {
 	char stack_line[400];      /* the largest components, in words */
 	char profile_line[400];    /* the call-stack profile's top growths, in words; "" without one */
 	char *profile_detail;      /* the same, a line per function with its figures; NULL without one */
+	struct bandit_curve *curves; /* the bandit's curves, by n ascending */
+	size_t ncurves;
 };
 
 /* "extra-user", "extra-kernel", "waiting", "idle", "remainder": stored */
