@@ -19,21 +19,6 @@
 #include "base/util.h"
 #include "model/stats.h"
 
-const char *bandit_shape_name(enum bandit_shape s)
-{
-	static const char *const names[] = { "rising", "flat", "step", "unseparated" };
-
-	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
-}
-
-const char *bandit_shape_meaning(enum bandit_shape s)
-{
-	static const char *const words[] = { "lives on bandwidth", "insensitive to bandwidth",
-					     "hurt by cache eviction, not by bandwidth", "the runs cannot tell" };
-
-	return (unsigned)s < ARRAY_SIZE(words) ? words[s] : "?";
-}
-
 /* The points of one curve: x (GB/s taken), y (slowdown), level. */
 struct pts {
 	double *x, *y, *level;

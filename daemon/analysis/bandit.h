@@ -38,9 +38,4 @@ int bandit_fit(const struct bandit_obs *obs, size_t nobs, int n, const struct ba
 void bandit_curves(const struct bandit_obs *obs, size_t nobs, int cores, double rise_min, double step_min,
 		   struct bandit_curve **ret, size_t *ret_n);
 
-/* "rising", "flat", "step", "unseparated"; and what each says, in a few
- * words: "lives on bandwidth", ... */
-const char *bandit_shape_name(enum bandit_shape s);
-const char *bandit_shape_meaning(enum bandit_shape s);
-
 #endif

@@ -338,6 +338,25 @@ static void print_hypothesis(FILE *out, const struct verdict *v, enum hypothesis
 	}
 }
 
+/* One line per bandit curve of v: "bandit (1 worker): slope 0.21 [0.15,
+ * 0.27] per GB/s taken, rising: lives on bandwidth". */
+static void print_curves(FILE *out, const char *lead, const struct verdict *v)
+{
+	for (size_t i = 0; i < v->ncurves; i++) {
+		const struct bandit_curve *c = &v->curves[i];
+
+		fprintf(out, "%sbandit (%d worker%s): slope %.3g [%.3g, %.3g] per GB/s taken, %s: %s", lead, c->n,
+			c->n == 1 ? "" : "s", c->slope.mid, c->slope.lo, c->slope.hi, bandit_shape_name(c->shape),
+			bandit_shape_meaning(c->shape));
+		if (c->shape == BS_STEP)
+			fprintf(out, " (%.2fx [%.2f, %.2f] at the first level)", c->step.mid, c->step.lo, c->step.hi);
+		else if (c->shape == BS_UNSEPARATED && !isnan(c->rise.lo))
+			fprintf(out, " (%+.0f%% to %+.0f%% across the %.1f GB/s taken)", c->rise.lo * 100, c->rise.hi * 100,
+				c->max_taken);
+		fputc('\n', out);
+	}
+}
+
 static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int verbose)
 {
 	fprintf(out, "\nverdicts (how they are reached: man scalprof-verdict%s)\n",
@@ -346,6 +365,7 @@ static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int ve
 		fprintf(out, "\n%s (%s): %s, %s confidence\n", v[i].workload, v[i].mode, v[i].verdict, v[i].confidence);
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
+		print_curves(out, "  ", &v[i]);
 		stackview_text(out, &v[i]);
 		if (v[i].profile_detail)
 			fputs(v[i].profile_detail, out);
@@ -448,6 +468,28 @@ static json_object *json_hypothesis(const struct verdict *v, enum hypothesis h)
 	return ho;
 }
 
+static json_object *json_curves(const struct verdict *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->ncurves; i++) {
+		const struct bandit_curve *c = &v->curves[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "n_workers", json_object_new_int(c->n));
+		json_object_object_add(o, "points", json_object_new_int(c->points));
+		json_object_object_add(o, "max_taken_gbps", jnum(c->max_taken));
+		json_object_object_add(o, "slope", jnum(c->slope.mid));
+		json_object_object_add(o, "slope_lo", jnum(c->slope.lo));
+		json_object_object_add(o, "slope_hi", jnum(c->slope.hi));
+		json_object_object_add(o, "step", jnum(c->step.mid));
+		json_object_object_add(o, "shape", jstr(bandit_shape_name(c->shape)));
+		json_object_object_add(o, "note", jstr(c->note));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *json_verdict(const struct verdict *v)
 {
 	json_object *o = json_object_new_object(), *bw = json_object_new_object(), *hs = json_object_new_array();
@@ -468,6 +510,7 @@ static json_object *json_verdict(const struct verdict *v)
 	json_object_object_add(bw, "status", jstr(hyp_status_name(v->hyp[H_BANDWIDTH].status)));
 	json_object_object_add(bw, "line", jstr(v->bw_line));
 	json_object_object_add(o, "memory_bandwidth", bw);
+	json_object_object_add(o, "bandit", json_curves(v));
 	for (int h = 0; h < H_COUNT; h++)
 		json_object_array_add(hs, json_hypothesis(v, h));
 	json_object_object_add(o, "hypotheses", hs);
@@ -1017,6 +1060,7 @@ static void screen_details(FILE *out, const struct report *rp, int md)
 			fprintf(out, "\n%s (%s): %s, %s confidence\n", v->workload, v->mode, v->verdict, v->confidence);
 		fprintf(out, "%swhy: %s\n", md ? "- " : "  ", v->reason);
 		fprintf(out, "%smemory-bandwidth: %s\n", md ? "- " : "  ", v->bw_line);
+		print_curves(out, md ? "- " : "  ", v);
 		if (md) {
 			fputs("\n```\n", out);
 			stackview_text(out, v);

@@ -110,3 +110,18 @@ void verdicts_free(struct verdict *v, size_t n)
 		verdict_clear(&v[i]);
 	free(v);
 }
+
+const char *bandit_shape_name(enum bandit_shape s)
+{
+	static const char *const names[] = { "rising", "flat", "step", "unseparated" };
+
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+const char *bandit_shape_meaning(enum bandit_shape s)
+{
+	static const char *const words[] = { "lives on bandwidth", "insensitive to bandwidth",
+					     "hurt by cache eviction, not by bandwidth", "the runs cannot tell" };
+
+	return (unsigned)s < ARRAY_SIZE(words) ? words[s] : "?";
+}

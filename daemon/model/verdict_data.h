@@ -182,6 +182,10 @@ const char *stack_comp_label(enum stack_comp c);
 const char *hypothesis_name(enum hypothesis h);
 const char *hyp_status_name(enum hyp_status s);
 const char *stance_name(enum stance s);
+/* "rising", "flat", "step", "unseparated"; and what each says in a few
+ * words: "lives on bandwidth", ... */
+const char *bandit_shape_name(enum bandit_shape s);
+const char *bandit_shape_meaning(enum bandit_shape s);
 
 /* Sets p to worker count n with every figure NAN and no runs. */
 void vpoint_init(struct vpoint *p, int n);
