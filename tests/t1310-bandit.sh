@@ -34,7 +34,7 @@ bandit: [0, 0.5, 1]
 workloads:
   - name: stream
     builtin: stream
-    args: [ntimes=4]
+    args: [ntimes=10]
   - name: busy
     builtin: busy
     args: [n=200M]

@@ -155,12 +155,11 @@ static void describe(struct bandit_curve *c, const struct bandit_limits *lim)
 			 "not by the bandwidth they take", c->step.mid, c->step.lo, c->step.hi);
 	else
 		snprintf(c->note, sizeof(c->note),
-			 "unseparated: %+.0f%% [%+.0f%%, %+.0f%%] across the %.1f GB/s taken (slope %.3g [%.3g, %.3g] per "
-			 "GB/s), an interval %.0f%% wide, not clear of %.0f%% either way: on %d cores, the %d left to "
-			 "co-runners and %d run%s cannot separate a rising curve from a flat one", c->rise.mid * 100, c->rise.lo * 100,
-			 c->rise.hi * 100, c->max_taken, c->slope.mid, c->slope.lo, c->slope.hi,
-			 (c->rise.hi - c->rise.lo) * 100, lim->rise_min * 100,
-			 c->n + lim->free_cores, lim->free_cores, c->points, c->points == 1 ? "" : "s");
+			 "unseparated: on %d cores, the %d left to co-runners and %d run%s cannot separate a rising curve "
+			 "from a flat one: %+.0f%% [%+.0f%%, %+.0f%%] across the %.1f GB/s taken, an interval %.0f%% wide, "
+			 "not clear of %.0f%% either way", c->n + lim->free_cores, lim->free_cores, c->points,
+			 c->points == 1 ? "" : "s", c->rise.mid * 100, c->rise.lo * 100, c->rise.hi * 100, c->max_taken,
+			 (c->rise.hi - c->rise.lo) * 100, lim->rise_min * 100);
 }
 
 /* The points of worker count n, slowdown over the lowest level's median. */

@@ -748,7 +748,7 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 	case SC_USER:
 		for (int h = H_BANDWIDTH; h <= H_CACHE; h++)
 			if (holds(v, h) && (note = lead_note(v, h))) {
-				snprintf(buf, len, "%s", note);
+				snprintf(buf, len, "%.*s", (int)len - 1, note);
 				return h;
 			}
 		snprintf(buf, len, "%s", interference_point(in) ? "more work per unit, with no contention shown beside the co-runners"
@@ -770,7 +770,7 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 		 * cost; without that sign, hand-offs that were already costly
 		 * with one worker are what keeps the others idle */
 		if (!cited(v, H_SERIALIZED, "cpu_utilisation", ST_FOR) && holds(v, H_IPC) && (note = lead_note(v, H_IPC))) {
-			snprintf(buf, len, "blocked on hand-offs: %s", note);
+			snprintf(buf, len, "blocked on hand-offs: %.*s", (int)len - 23, note);
 			return H_IPC;
 		}
 		if (!isnan(sp->serial_phase) && sp->serial_phase > 0)
@@ -936,7 +936,8 @@ static void settle(struct verdict *v, enum hypothesis h)
 		const struct evidence *e = first_evidence(v, h, ST_CONTEXT);
 
 		r->status = HS_UNCLEAR;
-		snprintf(r->reason, sizeof(r->reason), "between the thresholds: %s", e ? e->note : "see the evidence");
+		snprintf(r->reason, sizeof(r->reason), "between the thresholds: %.*s", (int)sizeof(r->reason) - 25,
+			 e ? e->note : "see the evidence");
 	} else {
 		r->status = HS_UNTESTABLE;
 		if (!r->reason[0])

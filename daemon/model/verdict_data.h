@@ -140,7 +140,7 @@ struct evidence {
 	char threshold[64];  /* "<= 1.3 (serialized_max_cores)" */
 	enum stance stance;
 	char source[96];     /* where it came from and how it was aggregated */
-	char note[160];      /* what it means, in words */
+	char note[320];      /* what it means, in words */
 };
 
 struct hyp_result {
