@@ -927,3 +927,126 @@ SELECT run_id, campaign_id, workload, variant, mode, n_workers, repetition, stat
        others_s / reserved_s AS host_busy_share,
        psi_cpu_share
 FROM c;
+
+-- version: 14
+-- (applied once, to a database whose PRAGMA user_version is below 14)
+-- The graded bandwidth bandit (campaign key bandit:, scalprof.yaml(5)):
+-- runs beside the bandwidth co-runner paced to a fraction of its own full
+-- rate. A bandit run has corunner 'bandwidth' and its level in
+-- bandit_level; a classic bandwidth co-run (interference: true) has NULL
+-- there, and every reading of co-run slowdowns by kind filters on it.
+-- Ordinary runs (corunner NULL) are as before.
+ALTER TABLE runs ADD COLUMN bandit_level REAL CHECK (bandit_level BETWEEN 0 AND 1);
+
+-- One row per ok bandit run: the bandwidth its co-runners took beside it
+-- (their achieved rate, GB/s) and alone just before, and its wall time.
+CREATE VIEW bandit_points AS
+SELECT r.id AS run_id, r.campaign_id, r.workload, r.n_workers, r.repetition, r.bandit_level AS level,
+       i.rate_beside / 1e3 AS taken_gbps, i.rate_alone / 1e3 AS alone_gbps, r.wall_ns / 1e9 AS wall_s
+FROM runs r JOIN interference i ON i.run_id = r.id
+WHERE r.bandit_level IS NOT NULL AND r.status = 'ok' AND r.wall_ns > 0 AND i.rate_unit = 'MB/s';
+
+-- Per verdict and worker count with bandit runs: the curve of slowdown
+-- (wall over the median wall at the lowest level) against the bandwidth
+-- taken (taken_gbps); see scalprof-verdict(7), THE GRADED BANDIT.
+CREATE TABLE bandit_curves (
+    verdict_id      INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+    n_workers       INTEGER NOT NULL,
+    points          INTEGER NOT NULL,   -- ok bandit runs fitted
+    levels          INTEGER NOT NULL,   -- distinct levels among them
+    base_wall_s     REAL,               -- median wall at the lowest level: slowdown 1
+    max_taken_gbps  REAL,               -- the most bandwidth a co-run took
+    slope           REAL,               -- least-squares slowdown per GB/s taken
+    slope_lo        REAL,               -- its 95% t interval; NULL with fewer than 3 points
+    slope_hi        REAL,
+    intercept       REAL,               -- the fit's slowdown at 0 GB/s taken
+    rise_lo         REAL,               -- slope_lo and slope_hi x max_taken_gbps: the rise across the curve
+    rise_hi         REAL,
+    step            REAL,               -- slowdown at the lowest nonzero level over the lowest level
+    step_lo         REAL,               -- its Welch 95% interval; NULL when it cannot be had
+    step_hi         REAL,
+    shape           TEXT NOT NULL CHECK (shape IN ('rising', 'flat', 'step', 'unseparated')),
+    note            TEXT NOT NULL,      -- the shape in words, with why
+    PRIMARY KEY (verdict_id, n_workers)
+);
+
+-- run_metrics again, with bandit_level and variant beside corunner.
+DROP VIEW run_metrics;
+DROP VIEW run_figures_live;
+CREATE VIEW run_figures_live AS
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.bandit_level, r.variant, r.status,
+           r.wall_ns / 1e9 AS wall_s,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.working_set_bytes,
+           coalesce((r.user_ns + r.kernel_ns) / 1e9,
+                    (SELECT sum(w.utime_ns + w.stime_ns) / 1e9 FROM workers w WHERE w.run_id = r.id)) AS cpu_s,
+           coalesce(r.kernel_ns / 1e9, (SELECT sum(w.stime_ns) / 1e9 FROM workers w WHERE w.run_id = r.id)) AS kernel_s,
+           coalesce(r.run_delay_ns / 1e9,
+                    (SELECT sum(w.run_delay_ns) / 1e9 FROM workers w WHERE w.run_id = r.id)) AS run_delay_s,
+           (SELECT sum(w.nivcsw) FROM workers w WHERE w.run_id = r.id) AS involuntary_switches,
+           (SELECT CASE WHEN count(wm.cycles) = count(*) THEN sum(wm.cycles) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS cycles,
+           (SELECT CASE WHEN count(wm.instructions) = count(*) THEN sum(wm.instructions) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS instructions,
+           (SELECT CASE WHEN count(wm.llc_loads) = count(*) THEN sum(wm.llc_loads) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS llc_loads,
+           (SELECT CASE WHEN count(wm.llc_misses) = count(*) THEN sum(wm.llc_misses) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS llc_misses,
+           (SELECT CASE WHEN count(wm.context_switches) = count(*) THEN sum(wm.context_switches) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS context_switches,
+           (SELECT CASE WHEN count(wm.cpu_migrations) = count(*) THEN sum(wm.cpu_migrations) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS cpu_migrations,
+           (SELECT CASE WHEN count(wm.page_faults) = count(*) THEN sum(wm.page_faults) END
+              FROM worker_metrics wm WHERE wm.run_id = r.id) AS page_faults,
+           (SELECT CASE WHEN count(*) = sum(b.read_bytes IS NOT NULL OR b.write_bytes IS NOT NULL)
+                          AND max(b.seconds) > 0
+                        THEN (ifnull(sum(b.read_bytes), 0) + ifnull(sum(b.write_bytes), 0)) / max(b.seconds) / 1e9 END
+              FROM bandwidth b WHERE b.run_id = r.id) AS gb_per_s,
+           (SELECT group_concat(DISTINCT b.source) FROM bandwidth b WHERE b.run_id = r.id) AS bandwidth_source,
+           (SELECT i.slowdown FROM interference i WHERE i.run_id = r.id) AS slowdown
+    FROM runs r;
+
+CREATE VIEW run_metrics AS
+SELECT x.*,
+       cpu_s / wall_s AS cpu_utilisation,
+       kernel_s / cpu_s AS kernel_share,
+       instructions / cycles AS ipc,
+       1000.0 * llc_misses / instructions AS llc_mpki,
+       llc_misses / llc_loads AS llc_miss_ratio,
+       context_switches / wall_s AS context_switches_per_s,
+       1.0 * context_switches / work_units AS context_switches_per_unit,
+       context_switches / (cpu_s * 1000) AS context_switches_per_cpu_ms,
+       kernel_s / work_units AS kernel_s_per_unit,
+       cpu_migrations / wall_s AS migrations_per_s,
+       involuntary_switches / wall_s AS involuntary_switches_per_s,
+       page_faults / wall_s AS page_faults_per_s,
+       page_faults / cpu_s AS page_faults_per_cpu_s,
+       run_delay_s / cpu_s AS run_delay_ratio,
+       gb_per_s * 1000 / (SELECT max(mb.mb_per_s) FROM machine_bandwidth mb JOIN campaigns c
+                          ON c.machine_id = mb.machine_id WHERE c.id = x.campaign_id
+                          AND mb.n_workers = x.n_workers) AS ceiling_fraction,
+       1.0 * working_set_bytes * work_units / (SELECT m.usable_llc_bytes FROM machines m JOIN campaigns c
+                          ON c.machine_id = m.id WHERE c.id = x.campaign_id) AS working_set_per_llc
+FROM (
+    SELECT r.id AS run_id, r.campaign_id, r.workload, r.mode, r.n_workers, r.repetition, r.corunner, r.bandit_level, r.variant, r.status,
+           r.wall_ns / 1e9 AS wall_s,
+           CASE r.mode WHEN 'copies' THEN r.n_workers ELSE 1 END AS work_units,
+           r.working_set_bytes,
+           f.cpu_s,
+           f.kernel_s,
+           f.run_delay_s,
+           f.involuntary_switches,
+           f.cycles,
+           f.instructions,
+           f.llc_loads,
+           f.llc_misses,
+           f.context_switches,
+           f.cpu_migrations,
+           f.page_faults,
+           f.gb_per_s,
+           f.bandwidth_source,
+           f.slowdown
+    FROM runs r JOIN run_figures f ON f.run_id = r.id
+    UNION ALL
+    SELECT * FROM run_figures_live l WHERE NOT EXISTS (SELECT 1 FROM run_figures f WHERE f.run_id = l.run_id)
+) x;

@@ -62,6 +62,8 @@ static const struct builtin_param pingpong_p[] = {
 static const struct builtin_param hog_bw_p[] = {
 	{ "size", PARAM_BYTES, 0, 4096, 64 * GIB, 0, 1, "bytes per array; default 4x this machine's L3" },
 	{ "seconds", PARAM_SECONDS, 10, 0, 86400, 1, 0, "how long to run; 0 until SIGTERM" },
+	{ "level", PARAM_FRACTION, 1, 0, 1, 0, 0,
+	  "fraction of its own full rate to stream at; 0 only spins on the clock (the graded bandit)" },
 	P_END,
 };
 static const struct builtin_param hog_cache_p[] = {
@@ -89,7 +91,7 @@ static const struct builtin builtins[] = {
 	{ "pagefault", "002", "kernel: page faults and page zeroing", "mmap, touch every page, munmap", 0, pagefault_p },
 	{ "pingpong", "004", "IPC: context switches and kernel time", "pairs of processes passing messages over pipes",
 	  1, pingpong_p },
-	{ "hog_bandwidth", "-", "memory bandwidth (a co-runner)", "STREAM triad until stopped; reports MB/s", 0,
+	{ "hog_bandwidth", "-", "memory bandwidth (a co-runner)", "STREAM triad until stopped, paced to level; reports MB/s", 0,
 	  hog_bw_p },
 	{ "hog_cache", "-", "shared cache (a co-runner)",
 	  "multi-chain pointer chase over a set meant to stay in cache; reports ns per access", 0, hog_cache_p },
@@ -120,6 +122,12 @@ void builtin_param_names(const struct builtin *b, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", p->name);
 }
 
+/* Whether p's values may have fractions (and no suffix). */
+static int fractional(const struct builtin_param *p)
+{
+	return p->kind == PARAM_SECONDS || p->kind == PARAM_FRACTION;
+}
+
 /* A value with an optional suffix; -EINVAL when it is not one. */
 static int parse_value(const struct builtin_param *p, const char *s, double *ret)
 {
@@ -133,7 +141,7 @@ static int parse_value(const struct builtin_param *p, const char *s, double *ret
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v))
 		return -EINVAL;
-	if (*end && p->kind != PARAM_SECONDS) {
+	if (*end && !fractional(p)) {
 		/* counts: k M G = 10^3.., sizes: K M G = 2^10.. (as the messages say) */
 		const char *k = strchr(p->kind == PARAM_BYTES ? "KMG" : "kMG", *end);
 
@@ -147,7 +155,7 @@ static int parse_value(const struct builtin_param *p, const char *s, double *ret
 		return -EINVAL;
 	}
 	v *= mult;
-	if (p->kind != PARAM_SECONDS && v != floor(v))
+	if (!fractional(p) && v != floor(v))
 		return -EINVAL;
 	*ret = v;
 	return 0;
@@ -157,7 +165,7 @@ int builtin_parse_args(const struct builtin *b, char *const *args, size_t nargs,
 		       size_t *ret_bad, char **ret_error)
 {
 	static const char *const kind_words[] = { "a count (suffixes k, M, G)", "a size in bytes (suffixes K, M, G)",
-						  "a number of seconds" };
+						  "a number of seconds", "a fraction from 0 to 1" };
 	unsigned char seen[BUILTIN_MAX_PARAMS] = { 0 };
 	size_t np = 0;
 
@@ -227,7 +235,7 @@ double builtin_working_set(const struct builtin *b, char *const *args, size_t na
 	for (size_t i = 0; b->params[i].name; i++)
 		if (b->params[i].scaled) {
 			v[i] *= scale;
-			if (b->params[i].kind != PARAM_SECONDS && v[i] < 1)
+			if (!fractional(&b->params[i]) && v[i] < 1)
 				v[i] = 1;
 		}
 	/* CPython-like objects are 24 bytes, references 8 */

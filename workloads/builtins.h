@@ -11,6 +11,7 @@ enum param_kind {
 	PARAM_COUNT,   /* integer; suffixes k, M, G are 10^3, 10^6, 10^9 */
 	PARAM_BYTES,   /* integer; suffixes K, M, G are 2^10, 2^20, 2^30 */
 	PARAM_SECONDS, /* a number of seconds, fractions allowed */
+	PARAM_FRACTION, /* a number from 0 to 1, fractions allowed */
 };
 
 struct builtin_param {

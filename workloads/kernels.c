@@ -557,13 +557,78 @@ static void hog_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
+/* The triad over elements [j, j + len) of the arrays. */
+static void triad_chunk(double *a, const double *b, const double *c, size_t j, size_t len)
+{
+	for (size_t k = j; k < j + len; k++)
+		a[k] = b[k] + 3.0 * c[k];
+}
+
+#define HOG_CHUNK 8192 /* elements per paced chunk: 192 KiB of triad traffic */
+
+/* The next chunk's length from element j of n. */
+static size_t chunk_len(size_t j, size_t n)
+{
+	return n - j < HOG_CHUNK ? n - j : HOG_CHUNK;
+}
+
+/* The hog's own full rate in bytes per second: 0.1 s of unpaced triad
+ * (after its arrays are filled, before it says ready, so beside nothing
+ * but the other co-runners). */
+static double hog_calibrate(double *a, const double *b, const double *c, size_t n)
+{
+	double t0 = now_s(), el, bytes = 0;
+	size_t j = 0;
+
+	do {
+		size_t len = chunk_len(j, n);
+
+		triad_chunk(a, b, c, j, len);
+		bytes += 24.0 * (double)len;
+		j = j + len == n ? 0 : j + len;
+	} while ((el = now_s() - t0) < 0.1);
+	return bytes / el;
+}
+
+/* Triad chunks paced to level of full_rate until done: each chunk has a
+ * time slot of its bytes at level x full_rate; once it is streamed, the
+ * hog spins on the clock (no memory traffic) until the slot ends. A chunk
+ * slower than its slot (the bus is contended) by more than a millisecond
+ * starts the next slot late: no bursts to catch up. Level 1 never spins; level 0 only spins. Returns
+ * the bytes streamed. */
+static double hog_paced(double *a, const double *b, const double *c, size_t n, double level, double full_rate,
+			double t0, double seconds)
+{
+	double bytes = 0, slot_end = t0;
+	size_t j = 0;
+
+	while (!hog_done(t0, seconds)) {
+		size_t len = chunk_len(j, n);
+		double now;
+
+		if (level <= 0)
+			continue; /* hog_done read the clock: that is all it does */
+		triad_chunk(a, b, c, j, len);
+		bytes += 24.0 * (double)len;
+		j = j + len == n ? 0 : j + len;
+		if (level >= 1)
+			continue;
+		now = now_s();
+		slot_end = (slot_end > now - 0.001 ? slot_end : now) + 24.0 * (double)len / (level * full_rate);
+		while (now_s() < slot_end && !hog_stop)
+			;
+	}
+	return bytes;
+}
+
 static uint64_t k_hog_bandwidth(const double *v)
 {
 	size_t size = v[0] > 0 ? (size_t)v[0] : stream_default_size(), n = size / sizeof(double);
 	double *a = big_alloc(size + 3 * STREAM_SKEW, 0),
 	       *b = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW, 0) + STREAM_SKEW),
-	       *c = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW, 0) + 2 * STREAM_SKEW), t0, el;
-	uint64_t passes = 0;
+	       *c = (double *)((char *)big_alloc(size + 3 * STREAM_SKEW, 0) + 2 * STREAM_SKEW), t0, el, bytes,
+	       full = 0;
+	uint64_t sum;
 
 	hog_signals();
 	for (size_t j = 0; j < n; j++) {
@@ -571,23 +636,20 @@ static uint64_t k_hog_bandwidth(const double *v)
 		b[j] = 2.0;
 		c[j] = 0.5;
 	}
+	if (v[2] > 0 && v[2] < 1)
+		full = hog_calibrate(a, b, c, n);
 	hog_ready();
 	t0 = now_s();
-	while (!hog_done(t0, v[1])) {
-		for (size_t j = 0; j < n; j++)
-			a[j] = b[j] + 3.0 * c[j];
-		passes++;
-	}
+	bytes = hog_paced(a, b, c, n, v[2], full, t0, v[1]);
 	el = now_s() - t0;
-	printf("rate=%.6g\nunit=MB/s\n", el > 0 ? 3.0 * (double)size * (double)passes / el / 1e6 : 0);
-	{
-		uint64_t sum = passes + (uint64_t)a[n / 2];
-
-		big_free(a, size + 3 * STREAM_SKEW);
-		big_free((char *)b - STREAM_SKEW, size + 3 * STREAM_SKEW);
-		big_free((char *)c - 2 * STREAM_SKEW, size + 3 * STREAM_SKEW);
-		return sum;
-	}
+	printf("rate=%.6g\nunit=MB/s\n", el > 0 ? bytes / el / 1e6 : 0);
+	if (v[2] > 0 && v[2] < 1)
+		printf("full_rate=%.6g\n", full / 1e6);
+	sum = (uint64_t)(bytes / 24) + (uint64_t)a[n / 2];
+	big_free(a, size + 3 * STREAM_SKEW);
+	big_free((char *)b - STREAM_SKEW, size + 3 * STREAM_SKEW);
+	big_free((char *)c - 2 * STREAM_SKEW, size + 3 * STREAM_SKEW);
+	return sum;
 }
 
 static uint64_t k_hog_cache(const double *v)

@@ -232,6 +232,7 @@ static const char *snippet_for(int c)
 		       "# or instead: confirm: true";
 	case SC_USER:
 		return "interference: true\n"
+		       "bandit: true         # the graded bandwidth bandit: slowdown against bandwidth taken\n"
 		       "variants:            # where there is more than one socket, L3 or memory node\n"
 		       "  - name: spread\n"
 		       "    placement: spread\n"

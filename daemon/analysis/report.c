@@ -339,6 +339,25 @@ static void print_hypothesis(FILE *out, const struct verdict *v, enum hypothesis
 	}
 }
 
+/* One line per bandit curve of v: "bandit (1 worker): slope 0.21 [0.15,
+ * 0.27] per GB/s taken, rising: lives on bandwidth". */
+static void print_curves(FILE *out, const char *lead, const struct verdict *v)
+{
+	for (size_t i = 0; i < v->ncurves; i++) {
+		const struct bandit_curve *c = &v->curves[i];
+
+		fprintf(out, "%sbandit (%d worker%s): slope %.3g [%.3g, %.3g] per GB/s taken, %s: %s", lead, c->n,
+			c->n == 1 ? "" : "s", c->slope.mid, c->slope.lo, c->slope.hi, bandit_shape_name(c->shape),
+			bandit_shape_meaning(c->shape));
+		if (c->shape == BS_STEP)
+			fprintf(out, " (%.2fx [%.2f, %.2f] at the first level)", c->step.mid, c->step.lo, c->step.hi);
+		else if (c->shape == BS_UNSEPARATED && !isnan(c->rise.lo))
+			fprintf(out, " (%+.0f%% to %+.0f%% across the %.1f GB/s taken)", c->rise.lo * 100, c->rise.hi * 100,
+				c->max_taken);
+		fputc('\n', out);
+	}
+}
+
 static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int verbose)
 {
 	fprintf(out, "\nverdicts (how they are reached: man scalprof-verdict%s)\n",
@@ -348,6 +367,7 @@ static void print_verdicts(FILE *out, const struct verdict *v, size_t nv, int ve
 		fprintf(out, "  why: %s\n", v[i].reason);
 		fprintf(out, "  memory-bandwidth: %s\n", v[i].bw_line);
 		intervene_text(out, &v[i], "  ");
+		print_curves(out, "  ", &v[i]);
 		stackview_text(out, &v[i]);
 		if (v[i].profile_detail)
 			fputs(v[i].profile_detail, out);
@@ -477,6 +497,28 @@ static json_object *json_effects(const struct verdict *v)
 	return a;
 }
 
+static json_object *json_curves(const struct verdict *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < v->ncurves; i++) {
+		const struct bandit_curve *c = &v->curves[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "n_workers", json_object_new_int(c->n));
+		json_object_object_add(o, "points", json_object_new_int(c->points));
+		json_object_object_add(o, "max_taken_gbps", jnum(c->max_taken));
+		json_object_object_add(o, "slope", jnum(c->slope.mid));
+		json_object_object_add(o, "slope_lo", jnum(c->slope.lo));
+		json_object_object_add(o, "slope_hi", jnum(c->slope.hi));
+		json_object_object_add(o, "step", jnum(c->step.mid));
+		json_object_object_add(o, "shape", jstr(bandit_shape_name(c->shape)));
+		json_object_object_add(o, "note", jstr(c->note));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *json_verdict(const struct verdict *v)
 {
 	json_object *o = json_object_new_object(), *bw = json_object_new_object(), *hs = json_object_new_array();
@@ -501,6 +543,7 @@ static json_object *json_verdict(const struct verdict *v)
 	json_object_object_add(bw, "status", jstr(hyp_status_name(v->hyp[H_BANDWIDTH].status)));
 	json_object_object_add(bw, "line", jstr(v->bw_line));
 	json_object_object_add(o, "memory_bandwidth", bw);
+	json_object_object_add(o, "bandit", json_curves(v));
 	for (int h = 0; h < H_COUNT; h++)
 		json_object_array_add(hs, json_hypothesis(v, h));
 	json_object_object_add(o, "hypotheses", hs);
@@ -1063,6 +1106,7 @@ static void screen_details(FILE *out, const struct report *rp, int md)
 			fprintf(out, "\n%s (%s): %s, %s confidence\n", v->workload, v->mode, v->verdict, v->confidence);
 		fprintf(out, "%swhy: %s\n", md ? "- " : "  ", v->reason);
 		fprintf(out, "%smemory-bandwidth: %s\n", md ? "- " : "  ", v->bw_line);
+		print_curves(out, md ? "- " : "  ", v);
 		if (md) {
 			fputs("\n```\n", out);
 			intervene_text(out, v, "");
@@ -1291,7 +1335,7 @@ struct listing {
 	json_object *runs;
 };
 
-#define RUNS_LINE "%4s  %-16s  %3s  %3s  %-9s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n"
+#define RUNS_LINE "%4s  %-16s  %3s  %3s  %-11s  %-11s  %8s  %7s  %-12s  %5s  %8s  %s\n"
 
 static void runs_header(struct listing *l)
 {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "analysis/bandit.h"
 #include "analysis/stack.h"
 #include "model/stats.h"
 #include "analysis/verdict.h"
@@ -519,6 +520,35 @@ static void bandwidth_scaling(struct verdict *v, const struct vpoint *pn)
 	}
 }
 
+/* "bandit_curves: least squares over 15 bandit runs at 1 worker" */
+static const char *src_curve(const struct bandit_curve *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "bandit_curves: least squares over %d bandit run%s at %d worker%s", c->points,
+		 c->points == 1 ? "" : "s", c->n, c->n == 1 ? "" : "s");
+	return buf;
+}
+
+/* The graded bandit's curves, in place of the bandwidth co-run's one
+ * point: rising for, flat and step against, unseparated context. */
+static void bandwidth_bandit(struct verdict *v)
+{
+	for (size_t i = 0; i < v->ncurves; i++) {
+		const struct bandit_curve *c = &v->curves[i];
+		char src[96], thr[64];
+		enum stance st = c->shape == BS_RISING ? ST_FOR
+				 : c->shape == BS_FLAT || c->shape == BS_STEP ? ST_AGAINST
+									       : ST_CONTEXT;
+
+		snprintf(thr, sizeof(thr), "%s %g (bandit_rise), across the curve",
+			 c->shape == BS_RISING ? ">=" : "within +-", TH(bandit_rise));
+		if (c->shape == BS_STEP)
+			thr_text(thr, ">=", TH_bandit_step);
+		add(v, H_BANDWIDTH, st, c->shape == BS_STEP ? "bandit_step" : "bandit_slope", c->n,
+		    c->shape == BS_STEP ? c->step.mid : c->slope.mid, st == ST_CONTEXT ? NULL : thr,
+		    src_curve(c, src, sizeof(src)), "%s", c->note);
+	}
+}
+
 static void judge_bandwidth(struct verdict *v, const struct vinput *in, const struct vpoint *p1,
 			    const struct vpoint *pn)
 {
@@ -528,7 +558,9 @@ static void judge_bandwidth(struct verdict *v, const struct vinput *in, const st
 	bandwidth_ceiling(v, in, pn);
 	bandwidth_scaling(v, pn);
 	bandwidth_mpki(v, p1, pn);
-	if (pi && !isnan(pi->slowdown[CO_BANDWIDTH]))
+	if (v->ncurves)
+		bandwidth_bandit(v);
+	else if (pi && !isnan(pi->slowdown[CO_BANDWIDTH]))
 		bandwidth_interference(v, pi);
 	if (weighed(v, H_BANDWIDTH))
 		return;
@@ -613,6 +645,10 @@ static void judge_cache(struct verdict *v, const struct vinput *in, const struct
 
 	cache_mpki(v, p1, pn);
 	cache_wset(v, p1, pn);
+	for (size_t i = 0; i < v->ncurves; i++)
+		if (v->curves[i].shape == BS_STEP)
+			add(v, H_CACHE, ST_FOR, "bandit_step", v->curves[i].n, v->curves[i].step.mid, THR(">=", bandit_step),
+			    src_curve(&v->curves[i], (char[96]){ 0 }, 96), "%s", v->curves[i].note);
 	if (pi)
 		cache_interference(v, pi);
 	if (!weighed(v, H_CACHE))
@@ -712,7 +748,7 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 	case SC_USER:
 		for (int h = H_BANDWIDTH; h <= H_CACHE; h++)
 			if (holds(v, h) && (note = lead_note(v, h))) {
-				snprintf(buf, len, "%s", note);
+				snprintf(buf, len, "%.*s", (int)len - 1, note);
 				return h;
 			}
 		snprintf(buf, len, "%s", interference_point(in) ? "more work per unit, with no contention shown beside the co-runners"
@@ -734,7 +770,7 @@ static int explain(const struct verdict *v, const struct vinput *in, const struc
 		 * cost; without that sign, hand-offs that were already costly
 		 * with one worker are what keeps the others idle */
 		if (!cited(v, H_SERIALIZED, "cpu_utilisation", ST_FOR) && holds(v, H_IPC) && (note = lead_note(v, H_IPC))) {
-			snprintf(buf, len, "blocked on hand-offs: %s", note);
+			snprintf(buf, len, "blocked on hand-offs: %.*s", (int)len - 23, note);
 			return H_IPC;
 		}
 		if (!isnan(sp->serial_phase) && sp->serial_phase > 0)
@@ -900,7 +936,8 @@ static void settle(struct verdict *v, enum hypothesis h)
 		const struct evidence *e = first_evidence(v, h, ST_CONTEXT);
 
 		r->status = HS_UNCLEAR;
-		snprintf(r->reason, sizeof(r->reason), "between the thresholds: %s", e ? e->note : "see the evidence");
+		snprintf(r->reason, sizeof(r->reason), "between the thresholds: %.*s", (int)sizeof(r->reason) - 25,
+			 e ? e->note : "see the evidence");
 	} else {
 		r->status = HS_UNTESTABLE;
 		if (!r->reason[0])
@@ -1034,6 +1071,7 @@ void verdict_judge(const struct vinput *in, struct verdict *v)
 	v->workload = xstrdup(in->workload);
 	v->mode = xstrdup(in->mode);
 	v->efficiency = NAN;
+	bandit_curves(in->bandit, in->nbandit, in->cores, TH(bandit_rise), TH(bandit_step), &v->curves, &v->ncurves);
 	for (size_t i = 0; i < in->npts; i++)
 		if (in->pts[i].n == 1 && in->pts[i].runs > 0)
 			p1 = &in->pts[i];

@@ -95,8 +95,9 @@ static int hog_spawn(const struct corunner_opts *o, char **argv, int cpu, struct
 }
 
 /* Starts co-runner kind on cpu, running for seconds (0: until SIGTERM),
- * with cache_bytes when it is the cache co-runner. */
-static int hog_start(const struct corunner_opts *o, enum corunner kind, int cpu, double seconds,
+ * with cache_bytes when it is the cache co-runner, at level (below 1) when
+ * it is the bandwidth co-runner. */
+static int hog_start(const struct corunner_opts *o, enum corunner kind, double level, int cpu, double seconds,
 		     uint64_t cache_bytes, struct hog *h)
 {
 	char size_arg[64], sec_arg[64];
@@ -109,6 +110,9 @@ static int hog_start(const struct corunner_opts *o, enum corunner kind, int cpu,
 	if (kind == CORUN_CACHE) {
 		snprintf(size_arg, sizeof(size_arg), "size=%llu", (unsigned long long)cache_bytes);
 		argv[3] = size_arg;
+	} else if (kind == CORUN_BANDWIDTH && level < 1) {
+		snprintf(size_arg, sizeof(size_arg), "level=%.17g", level);
+		argv[3] = size_arg;
 	}
 	return hog_spawn(o, argv, cpu, h);
 }
@@ -116,7 +120,7 @@ static int hog_start(const struct corunner_opts *o, enum corunner kind, int cpu,
 /* Starts one co-runner of kind on each free core (those after the first
  * n_workers in placement order); for alone, they run 0.5 s by themselves
  * and report. *ret holds those started even on failure. */
-static int hogs_start(const struct corunner_opts *o, enum corunner kind, int n_workers, int alone,
+static int hogs_start(const struct corunner_opts *o, enum corunner kind, double level, int n_workers, int alone,
 		      struct corunners **ret)
 {
 	int ncores = topology_cores(o->topo), *order = xcalloc((size_t)ncores, sizeof(int)), r;
@@ -130,7 +134,7 @@ static int hogs_start(const struct corunner_opts *o, enum corunner kind, int n_w
 	for (size_t i = 0; i < nh && r == 0; i++) {
 		int cpu = topology_core(o->topo, order[(size_t)n_workers + i])->cpus[0];
 
-		r = hog_start(o, kind, cpu, alone ? 0.5 : 0, cache_bytes, &h->hogs[i]);
+		r = hog_start(o, kind, level, cpu, alone ? 0.5 : 0, cache_bytes, &h->hogs[i]);
 		h->n = i + 1;
 	}
 	free(order);
@@ -242,11 +246,11 @@ static void hogs_free(struct corunners *h)
 /* The co-runners' rate alone is measured just before each co-run (0.5 s):
  * on a shared host the rate moves by tens of percent from minute to
  * minute, so a rate measured once would misjudge every later co-run. */
-int corunners_alone(const struct corunner_opts *o, enum corunner kind, int n_workers, double *ret_rate,
-		    double *ret_ns)
+int corunners_alone(const struct corunner_opts *o, enum corunner kind, double level, int n_workers,
+		    double *ret_rate, double *ret_ns)
 {
 	struct corunners *h = NULL;
-	int r = hogs_start(o, kind, n_workers, 1, &h);
+	int r = hogs_start(o, kind, level, n_workers, 1, &h);
 
 	hogs_finish(h, r < 0);
 	if (r == 0) {
@@ -258,11 +262,12 @@ int corunners_alone(const struct corunner_opts *o, enum corunner kind, int n_wor
 	return r;
 }
 
-int corunners_start(const struct corunner_opts *o, enum corunner kind, int n_workers, struct corunners **ret)
+int corunners_start(const struct corunner_opts *o, enum corunner kind, double level, int n_workers,
+		    struct corunners **ret)
 {
 	struct corunners *h = NULL;
 	struct timespec warm = { 0, 50000000 };
-	int r = hogs_start(o, kind, n_workers, 0, &h);
+	int r = hogs_start(o, kind, level, n_workers, 0, &h);
 
 	if (r == 0)
 		r = hogs_wait_ready(h);

@@ -32,15 +32,18 @@ uint64_t corunner_cache_bytes(const struct corunner_opts *o, int n_workers);
 /* Runs the co-runners of kind by themselves for 0.5 s on the cores that
  * n_workers workers would leave free, and sets *ret_rate (their summed
  * rate) and *ret_ns (the cache co-runner's ns per access, else NAN).
+ * level: the bandwidth co-runner's fraction of its own full rate (1:
+ * unpaced; the graded bandit's runs give less); ignored for the others.
  * Returns 0 or -errno; does not log. */
-int corunners_alone(const struct corunner_opts *o, enum corunner kind, int n_workers, double *ret_rate,
-		    double *ret_ns);
+int corunners_alone(const struct corunner_opts *o, enum corunner kind, double level, int n_workers,
+		    double *ret_rate, double *ret_ns);
 
-/* Starts the co-runners of kind beside n_workers workers, waits until each
+/* Starts the co-runners of kind (at level, as above) beside n_workers workers, waits until each
  * is ready (its arrays filled) and then 50 ms more, into their steady state.
  * Returns 0 and *ret, or -errno (-ETIMEDOUT: not ready within 60 s) with
  * everything started already stopped. Does not log. */
-int corunners_start(const struct corunner_opts *o, enum corunner kind, int n_workers, struct corunners **ret);
+int corunners_start(const struct corunner_opts *o, enum corunner kind, double level, int n_workers,
+		    struct corunners **ret);
 
 /* Stops the co-runners (SIGTERM, SIGKILL after 5 s), reaps them, writes
  * their rates beside the run into res (rate_beside, cache_ns_beside, unit)

@@ -570,11 +570,14 @@ static int start_corunners(struct run_ctx *rc, const struct plan_run *pr)
 	int r;
 
 	cr->kind = pr->corunner;
+	cr->bandit = pr->bandit;
+	cr->level = pr->level;
 	cr->n_corunners = topology_cores(rc->o->topo) - pr->n_workers;
 	cr->hog_bytes = pr->corunner == CORUN_CACHE ? corunner_cache_bytes(&rc->corun_opts, pr->n_workers) : 0;
-	r = corunners_alone(&rc->corun_opts, pr->corunner, pr->n_workers, &cr->rate_alone, &cr->cache_ns_alone);
+	r = corunners_alone(&rc->corun_opts, pr->corunner, pr->level, pr->n_workers, &cr->rate_alone,
+			    &cr->cache_ns_alone);
 	if (r == 0)
-		r = corunners_start(&rc->corun_opts, pr->corunner, pr->n_workers, &rc->corun);
+		r = corunners_start(&rc->corun_opts, pr->corunner, pr->level, pr->n_workers, &rc->corun);
 	return r;
 }
 

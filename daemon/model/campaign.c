@@ -101,6 +101,7 @@ static const cyaml_schema_field_t workload_fields[] = {
 	CYAML_FIELD_ENUM("mode", OPT | CYAML_FLAG_STRICT, struct raw_workload, mode, mode_names,
 			 CYAML_ARRAY_LEN(mode_names)),
 	CYAML_FIELD_BOOL("interference", OPT, struct raw_workload, interference),
+	CYAML_FIELD_IGNORE("bandit", OPT), /* true, false or a list: read in section 3 */
 	CYAML_FIELD_END,
 };
 
@@ -127,6 +128,7 @@ static const cyaml_schema_field_t campaign_fields[] = {
 	CYAML_FIELD_BOOL("oversubscribe", OPT, struct raw_campaign, oversubscribe),
 	CYAML_FIELD_BOOL("bandwidth", OPT, struct raw_campaign, bandwidth),
 	CYAML_FIELD_BOOL("interference", OPT, struct raw_campaign, interference),
+	CYAML_FIELD_IGNORE("bandit", OPT), /* true, false or a list: read in section 3 */
 	CYAML_FIELD_MAPPING_PTR("memory_counters", OPT_PTR, struct raw_campaign, memory_counters, mc_fields),
 	CYAML_FIELD_ENUM("placement", OPT | CYAML_FLAG_STRICT, struct raw_campaign, placement, placement_names,
 			 CYAML_ARRAY_LEN(placement_names)),
@@ -148,8 +150,8 @@ static const cyaml_schema_value_t campaign_schema = {
 
 static const char *const campaign_keys =
 	"name, description, workers, repetitions, warmup, timeout_s, scale, interval_ms, oversubscribe, placement, events, bandwidth, "
-	"memory_counters, interference, profile, workloads, variants, confirm";
-static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference";
+	"memory_counters, interference, bandit, profile, workloads, variants, confirm";
+static const char *const workload_keys = "name, command, builtin, args, env, cwd, mode, interference, bandit";
 
 static const char *campaign_keys_for(const char *path)
 {
@@ -610,12 +612,22 @@ static int profile_hz(struct yamlerr *ctx, yaml_node_t *n, int *ret)
 	return 0;
 }
 
+/* Whether n is a scalar that yamlerr_check_bool takes for true. */
+static int is_true(const yaml_node_t *n)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+
+	for (size_t k = 0; n && n->type == YAML_SCALAR_NODE && k < ARRAY_SIZE(yes); k++)
+		if (strcasecmp(yes[k], (const char *)n->data.scalar.value) == 0)
+			return 1;
+	return 0;
+}
+
 /* profile: true, false, or {hz: N, offcpu: BOOL}; absent: off. */
 static int parse_profile(struct yamlerr *ctx, struct campaign *c)
 {
 	int line, col;
 	yaml_node_t *n = yamlloc_find(ctx->loc, "profile", &line, &col), *v;
-	static const char *const yes[] = { "true", "yes", "on", "1" };
 
 	c->profile_hz = 0;
 	c->profile_offcpu = 0;
@@ -624,11 +636,10 @@ static int parse_profile(struct yamlerr *ctx, struct campaign *c)
 	if (n->type == YAML_SCALAR_NODE) {
 		if (yamlerr_check_bool(ctx, "profile") < 0)
 			return -EINVAL;
-		for (size_t k = 0; k < ARRAY_SIZE(yes); k++)
-			if (strcasecmp(yes[k], (const char *)n->data.scalar.value) == 0) {
-				c->profile_hz = CAMPAIGN_DEFAULT_PROFILE_HZ;
-				c->profile_offcpu = 1;
-			}
+		if (is_true(n)) {
+			c->profile_hz = CAMPAIGN_DEFAULT_PROFILE_HZ;
+			c->profile_offcpu = 1;
+		}
 		return 0;
 	}
 	if (n->type != YAML_MAPPING_NODE)
@@ -651,10 +662,7 @@ static int parse_profile(struct yamlerr *ctx, struct campaign *c)
 	if ((v = yamlloc_find(ctx->loc, "profile.offcpu", &line, &col))) {
 		if (yamlerr_check_bool(ctx, "profile.offcpu") < 0)
 			return -EINVAL;
-		c->profile_offcpu = 0;
-		for (size_t k = 0; k < ARRAY_SIZE(yes); k++)
-			c->profile_offcpu |= v->type == YAML_SCALAR_NODE &&
-					     strcasecmp(yes[k], (const char *)v->data.scalar.value) == 0;
+		c->profile_offcpu = is_true(v);
 	}
 	return 0;
 }
@@ -762,9 +770,86 @@ static int workload_interference(struct yamlerr *ctx, struct campaign *c, const 
 	return 0;
 }
 
+/* Level k of the bandit list at path: a number from 0 to 1 not listed
+ * before. Returns 0 with *ret, or -EINVAL. */
+static int bandit_level(struct yamlerr *ctx, const char *path, size_t k, const double *levels, double *ret)
+{
+	char p[80];
+	int r;
+
+	snprintf(p, sizeof(p), "%s[%zu]", path, k);
+	r = yamlerr_read_number(ctx, p, ret);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return yamlerr_at(ctx, p, "expected a level from 0 to 1, like 0.5");
+	if (!(*ret >= 0 && *ret <= 1))
+		return yamlerr_at(ctx, p, "a level is a fraction of the co-runner's full rate, from 0 to 1, got %g", *ret);
+	for (size_t j = 0; j < k; j++)
+		if (levels[j] == *ret)
+			return yamlerr_at(ctx, p, "level %g is listed twice", *ret);
+	return 0;
+}
+
+/* bandit at path (the campaign's or a workload's): true for the default
+ * levels, false for none, or a list of 2 to CAMPAIGN_MAX_BANDIT_LEVELS
+ * distinct levels. Returns 1 with levels and *ret_n set, 0 when path is
+ * absent, or -EINVAL. */
+static int parse_bandit(struct yamlerr *ctx, const char *path, double *levels, int *ret_n)
+{
+	static const double defaults[] = CAMPAIGN_DEFAULT_BANDIT_LEVELS;
+	int line, col;
+	yaml_node_t *n = yamlloc_find(ctx->loc, path, &line, &col);
+	size_t len;
+
+	if (!n)
+		return 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		if (yamlerr_check_bool(ctx, path) < 0)
+			return -EINVAL;
+		*ret_n = is_true(n) ? (int)ARRAY_SIZE(defaults) : 0;
+		memcpy(levels, defaults, sizeof(defaults));
+		return 1;
+	}
+	len = n->type == YAML_SEQUENCE_NODE ? yamlloc_len(n) : 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return yamlerr_at(ctx, path, "expected true, false or a list of levels like [0, 0.25, 0.5, 0.75, 1]");
+	if (len < 2 || len > CAMPAIGN_MAX_BANDIT_LEVELS)
+		return yamlerr_at(ctx, path, "give from 2 to %d levels (a curve needs two points), got %zu",
+			       CAMPAIGN_MAX_BANDIT_LEVELS, len);
+	for (size_t k = 0; k < len; k++)
+		if (bandit_level(ctx, path, k, levels, &levels[k]) < 0)
+			return -EINVAL;
+	*ret_n = (int)len;
+	return 1;
+}
+
+/* Workload i's bandit: its own setting or the campaign's (c_levels, nc);
+ * the co-runners are scalprof-kernels too. */
+static int workload_bandit(struct yamlerr *ctx, struct campaign *c, size_t i, const double *c_levels, int nc,
+			   struct workload *w)
+{
+	char p[64];
+	int r;
+
+	snprintf(p, sizeof(p), "workloads[%zu].bandit", i);
+	r = parse_bandit(ctx, p, w->bandit, &w->nbandit);
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		memcpy(w->bandit, c_levels, sizeof(w->bandit));
+		w->nbandit = nc;
+	}
+	if (w->nbandit && find_kernels(c) < 0)
+		return yamlerr_at(ctx, r ? p : "bandit",
+			       "bandit needs scalprof-kernels, not found at '%s' (run make, or set SCALPROF_KERNELS)",
+			       c->kernels);
+	return 0;
+}
+
 /* Workload i, checked, into c->workloads[i]. */
 static int validate_workload(struct yamlerr *ctx, struct campaign *c, const struct raw_campaign *raw, size_t i,
-			     int submitted)
+			     int submitted, const double *bandit, int nbandit)
 {
 	const struct raw_workload *rw = &raw->workloads[i];
 	struct workload *w = &c->workloads[i];
@@ -782,7 +867,7 @@ static int validate_workload(struct yamlerr *ctx, struct campaign *c, const stru
 	w->env = terminated(rw->env, rw->env_count);
 	w->env_count = rw->env_count;
 	w->cwd = c->cwds[i];
-	if (workload_interference(ctx, c, raw, i, w) < 0)
+	if (workload_interference(ctx, c, raw, i, w) < 0 || workload_bandit(ctx, c, i, bandit, nbandit, w) < 0)
 		return -EINVAL;
 	w->mode = (enum wl_mode)rw->mode;
 	return 0;
@@ -916,7 +1001,8 @@ static int validate_variants(struct yamlerr *ctx, struct campaign *c, const stru
 static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign *raw,
 		    const struct topology *topo, const struct campaign_defaults *d, int submitted)
 {
-	int line, col;
+	double bandit[CAMPAIGN_MAX_BANDIT_LEVELS] = { 0 };
+	int line, col, nbandit = 0;
 
 	if (!*raw->name)
 		return yamlerr_at(ctx, "name", "empty campaign name");
@@ -942,11 +1028,14 @@ static int validate(struct yamlerr *ctx, struct campaign *c, struct raw_campaign
 	if (parse_events(ctx, c, raw) < 0)
 		return -EINVAL;
 
+	if (parse_bandit(ctx, "bandit", bandit, &nbandit) < 0)
+		return -EINVAL;
+
 	c->workloads = xcalloc(raw->workloads_count, sizeof(*c->workloads));
 	c->cwds = xcalloc(raw->workloads_count, sizeof(char *));
 	c->nworkloads = raw->workloads_count;
 	for (size_t i = 0; i < raw->workloads_count; i++)
-		if (validate_workload(ctx, c, raw, i, submitted) < 0)
+		if (validate_workload(ctx, c, raw, i, submitted, bandit, nbandit) < 0)
 			return -EINVAL;
 	return validate_variants(ctx, c, raw);
 }

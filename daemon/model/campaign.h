@@ -18,6 +18,11 @@
 
 enum wl_mode { MODE_COPIES, MODE_TEAM };
 
+/* bandit: the most levels a list may give; true gives these (as a
+ * fraction of the bandwidth co-runner's own full rate) */
+#define CAMPAIGN_MAX_BANDIT_LEVELS 11
+#define CAMPAIGN_DEFAULT_BANDIT_LEVELS { 0, 0.25, 0.5, 0.75, 1 }
+
 struct workload {
 	char *name;
 	char **command;          /* argv, NULL-terminated; for a builtin:
@@ -31,6 +36,8 @@ struct workload {
 	char *cwd;               /* absolute: relative ones are resolved */
 	enum wl_mode mode;
 	int interference;        /* run again beside co-runners */
+	double bandit[CAMPAIGN_MAX_BANDIT_LEVELS]; /* the graded bandit's levels, as listed */
+	int nbandit;             /* 0: no bandit runs */
 };
 
 struct campaign {

@@ -22,6 +22,27 @@ static size_t variants_of(const struct campaign *c, size_t w)
 	return n;
 }
 
+/* The bandit runs of repetition rep: workload w at each worker count below
+ * ncores and each of its levels, from level (rep - 1) on, in turn. */
+static size_t plan_bandit(const struct campaign *c, int ncores, int rep, size_t w, struct plan_run *runs, size_t k)
+{
+	const struct workload *wl = &c->workloads[w];
+
+	for (size_t i = 0; i < c->nworkers; i++)
+		for (int j = 0; j < wl->nbandit && c->workers[i] < ncores; j++) {
+			struct plan_run *r = &runs[k++];
+
+			r->seq = (int)k;
+			r->workload = w;
+			r->n_workers = c->workers[i];
+			r->repetition = rep;
+			r->corunner = CORUN_BANDWIDTH;
+			r->bandit = 1;
+			r->level = wl->bandit[(j + rep - 1) % wl->nbandit];
+		}
+	return k;
+}
+
 int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 {
 	size_t k = 0;
@@ -55,6 +76,12 @@ int plan_build(const struct campaign *c, int ncores, struct plan *ret)
 					r->repetition = rep;
 					r->corunner = (enum corunner)kind;
 				}
+	for (int rep = 1; rep <= c->repetitions; rep++)
+		for (size_t w = 0; w < c->nworkloads; w++)
+			k = plan_bandit(c, ncores, rep, w, ret->runs, k);
+	for (size_t i = 0; i < k; i++)
+		if (!ret->runs[i].bandit)
+			ret->runs[i].level = 1;
 	ret->nruns = k;
 	return 0;
 }
@@ -66,7 +93,8 @@ size_t plan_count(const struct campaign *c, int ncores)
 	for (size_t i = 0; i < c->nworkers; i++)
 		below += c->workers[i] < ncores;
 	for (size_t w = 0; w < c->nworkloads; w++)
-		per_rep += c->nworkers * (1 + variants_of(c, w)) + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0);
+		per_rep += c->nworkers * (1 + variants_of(c, w)) + (c->workloads[w].interference ? (CORUN_KINDS - 1) * below : 0) +
+			   (size_t)c->workloads[w].nbandit * below;
 	return (size_t)c->repetitions * per_rep;
 }
 

@@ -19,6 +19,8 @@ struct plan_run {
 	int n_workers;
 	int repetition;  /* 1..repetitions */
 	const struct variant *variant; /* the change it runs under; NULL: the baseline */
+	int bandit;      /* a graded-bandit run: corunner is CORUN_BANDWIDTH at level */
+	double level;    /* the bandwidth co-runner's fraction of its full rate; 1 unless bandit */
 };
 
 struct plan {
@@ -33,6 +35,10 @@ struct plan {
  * hits a variant and its baseline alike. Then, for workloads with interference, every worker count
  * below ncores again beside each co-runner (bandwidth, cache, cpu), after
  * all ordinary runs, so their medians exist to compare with.
+ * Then, for workloads with bandit levels, every worker count below ncores
+ * beside the bandwidth co-runner at each level, the levels of a
+ * repetition in turn, each repetition starting one level further on (so
+ * that drift within a repetition falls on every level alike).
  * Returns 0 and fills *ret (plan_clear it); does not fail except by
  * aborting on out-of-memory. */
 int plan_build(const struct campaign *c, int ncores, struct plan *ret);

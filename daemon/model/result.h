@@ -50,6 +50,8 @@ struct worker_result {
 /* What the co-runners of an interference run reported. */
 struct corun_result {
 	int kind;                 /* enum corunner; 0 for an ordinary run */
+	int bandit;               /* a graded-bandit run: the bandwidth co-runner at level */
+	double level;             /* its fraction of its own full rate */
 	int n_corunners;          /* one per free physical core */
 	double rate_alone, rate_beside;       /* summed over the co-runners; NAN unknown */
 	char unit[24];

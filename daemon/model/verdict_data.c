@@ -102,6 +102,7 @@ void vinputs_free(struct vinput *in, size_t n)
 			free(in[i].variants[k].runs);
 		}
 		free(in[i].variants);
+		free(in[i].bandit);
 	}
 	free(in);
 }
@@ -119,6 +120,7 @@ void verdict_clear(struct verdict *v)
 	free(v->stack);
 	free(v->profile_detail);
 	free(v->effects);
+	free(v->curves);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -127,4 +129,19 @@ void verdicts_free(struct verdict *v, size_t n)
 	for (size_t i = 0; v && i < n; i++)
 		verdict_clear(&v[i]);
 	free(v);
+}
+
+const char *bandit_shape_name(enum bandit_shape s)
+{
+	static const char *const names[] = { "rising", "flat", "step", "unseparated" };
+
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+const char *bandit_shape_meaning(enum bandit_shape s)
+{
+	static const char *const words[] = { "lives on bandwidth", "insensitive to bandwidth",
+					     "hurt by cache eviction, not by bandwidth", "the runs cannot tell" };
+
+	return (unsigned)s < ARRAY_SIZE(words) ? words[s] : "?";
 }

@@ -99,6 +99,32 @@ struct vvariant {
 	size_t nruns;
 };
 
+/* One ok run beside the graded bandit (the bandit_points view). */
+struct bandit_obs {
+	int n;             /* workers */
+	double level;      /* the co-runner's fraction of its full rate */
+	double taken_gbps; /* what the co-runners achieved beside the run: bandwidth taken from it */
+	double wall;       /* the run's wall time, s */
+};
+
+/* rising: lives on bandwidth; flat: insensitive to it; step: hurt at the
+ * first level only (cache eviction); unseparated: the runs cannot tell */
+enum bandit_shape { BS_RISING, BS_FLAT, BS_STEP, BS_UNSEPARATED };
+
+/* The bandit's curve at one worker count: slowdown (wall over the median
+ * wall at the lowest level) against the bandwidth taken. analysis/bandit.c. */
+struct bandit_curve {
+	int n, points, levels;
+	double base_wall;        /* median wall at the lowest level */
+	double max_taken;        /* GB/s, the most a co-run took */
+	struct interval slope;   /* slowdown per GB/s taken, least squares, t 95%; lo, hi NAN: too few points */
+	double intercept;
+	struct interval rise;    /* slope x max_taken: the rise across the curve */
+	struct interval step;    /* at the lowest nonzero level over the lowest, Welch 95% */
+	enum bandit_shape shape;
+	char note[320];          /* the shape in words, and why */
+};
+
 struct vinput {
 	char *workload, *mode;
 	int cores;          /* physical cores of the machine */
@@ -112,6 +138,8 @@ struct vinput {
 	size_t nruns;
 	struct vvariant *variants; /* in the order of their first run */
 	size_t nvariants;
+	struct bandit_obs *bandit; /* the ok bandit runs, in the order run */
+	size_t nbandit;
 };
 
 struct evidence {
@@ -122,7 +150,7 @@ struct evidence {
 	char threshold[64];  /* "<= 1.3 (serialized_max_cores)" */
 	enum stance stance;
 	char source[96];     /* where it came from and how it was aggregated */
-	char note[160];      /* what it means, in words */
+	char note[320];      /* what it means, in words */
 };
 
 struct hyp_result {
@@ -168,6 +196,8 @@ struct verdict {
 	enum intervention intervention;
 	char intervention_line[480]; /* "page faults confirmed by intervention: ..."; "" untested */
 	char test_snippet[400];    /* for a cause left open: the YAML that would test it; "" none */
+	struct bandit_curve *curves; /* the bandit's curves, by n ascending */
+	size_t ncurves;
 };
 
 /* "extra-user", "extra-kernel", "waiting", "idle", "remainder": stored */
@@ -185,6 +215,10 @@ const char *hyp_status_name(enum hyp_status s);
 const char *stance_name(enum stance s);
 /* "confirmed", "not-confirmed", "untested": stored */
 const char *intervention_name(enum intervention i);
+/* "rising", "flat", "step", "unseparated"; and what each says in a few
+ * words: "lives on bandwidth", ... */
+const char *bandit_shape_name(enum bandit_shape s);
+const char *bandit_shape_meaning(enum bandit_shape s);
 
 /* Sets p to worker count n with every figure NAN and no runs. */
 void vpoint_init(struct vpoint *p, int n);

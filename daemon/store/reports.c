@@ -335,7 +335,8 @@ int store_report_runs(struct store *st, int64_t cid, void (*fn)(const struct rep
 	sqlite3_stmt *s;
 	int rc, r = sql_prepare_id(st, "reading the runs",
 				"SELECT r.id, r.workload, r.n_workers, r.repetition,"
-				" coalesce(r.corunner, 'variant ' || r.variant, '-'), r.status,"
+				" CASE WHEN r.bandit_level IS NOT NULL THEN printf('bandit@%g', r.bandit_level)"
+				" ELSE coalesce(r.corunner, 'variant ' || r.variant, '-') END, r.status,"
 				" r.wall_ns / 1e9, b.gb_per_s, b.source, b.ceiling_fraction, i.slowdown, i.rate_alone,"
 				" i.rate_beside, i.rate_unit"
 				" FROM runs r LEFT JOIN run_bandwidth b ON b.run_id = r.id"

@@ -90,6 +90,7 @@ static int run_stored(struct store *st, sqlite3_stmt *s, int64_t campaign_id, co
 	sqlite3_bind_int(s, 4, pr->repetition);
 	sqlite3_bind_text(s, 5, k ? k : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, pr->variant ? pr->variant->name : "", -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 7, pr->bandit ? pr->level : -1);
 	r = sqlite3_step(s);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return store_fail(st, "resuming the campaign");
@@ -108,6 +109,7 @@ int store_plan_drop_stored(struct store *st, int64_t campaign_id, const struct c
 	    sql_prepare(st, "resuming the campaign",
 			"SELECT 1 FROM runs WHERE campaign_id = ?1 AND workload = ?2 AND n_workers = ?3"
 			" AND repetition = ?4 AND ifnull(corunner, '') = ?5 AND ifnull(variant, '') = ?6"
+			" AND ifnull(bandit_level, -1) = ?7"
 			" AND status IN ('ok', 'failed', 'timeout')",
 			&s) < 0)
 		return -EIO;

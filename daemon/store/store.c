@@ -24,8 +24,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN] = "INSERT INTO runs (campaign_id, seq, workload, mode, n_workers, repetition, status,"
 		   " wall_ns, start_skew_ns, started_at, error, corunner, working_set_bytes, user_ns, kernel_ns,"
 		   " run_delay_ns, reserved_busy_ns, reserved_idle_ns, reserved_steal_ns, other_busy_ns,"
-		   " other_total_ns, psi_cpu_us, psi_mem_us, psi_io_us, variant)"
-		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		   " other_total_ns, psi_cpu_us, psi_mem_us, psi_io_us, variant, bandit_level)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_FIGURES] = "INSERT OR REPLACE INTO run_figures SELECT run_id, cpu_s, kernel_s, run_delay_s,"
 		       " involuntary_switches, cycles, instructions, llc_loads, llc_misses, context_switches,"
 		       " cpu_migrations, page_faults, gb_per_s, bandwidth_source, slowdown FROM run_figures_live"
@@ -569,6 +569,8 @@ int store_run_insert(struct store *st, int64_t campaign_id, const struct run_res
 	bind_noise(s, 17, &run->noise);
 	if (run->variant)
 		sqlite3_bind_text(s, 25, run->variant->name, -1, SQLITE_STATIC);
+	if (run->corun.bandit)
+		sqlite3_bind_double(s, 26, run->corun.level);
 	if (sql_step_cached(st, s, "storing the run") < 0)
 		return -EIO;
 	run_id = sqlite3_last_insert_rowid(st->db);

@@ -266,7 +266,8 @@ static int load_interference(struct store *st, int64_t cid, struct vinput *in, s
 	sqlite3_stmt *s;
 	int r = sql_prepare(st, LOADING,
 			    "SELECT r.workload, r.n_workers, i.slowdown FROM runs r JOIN interference i ON i.run_id = r.id"
-			    " WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner = ?2 AND i.slowdown IS NOT NULL"
+			    " WHERE r.campaign_id = ?1 AND r.status = 'ok' AND r.corunner = ?2 AND r.bandit_level IS NULL"
+			    " AND i.slowdown IS NOT NULL"
 			    " ORDER BY r.workload, r.n_workers",
 			    &s);
 
@@ -278,6 +279,29 @@ static int load_interference(struct store *st, int64_t cid, struct vinput *in, s
 	}
 	sqlite3_finalize(s);
 	return r;
+}
+
+/* Every ok bandit run (the bandit_points view), in the order run. */
+static int load_bandit(struct store *st, int64_t cid, struct vinput *in, size_t nin)
+{
+	sqlite3_stmt *s;
+	int rc, r = sql_prepare_id(st, LOADING,
+				"SELECT workload, n_workers, level, taken_gbps, wall_s FROM bandit_points"
+				" WHERE campaign_id = ? ORDER BY run_id",
+				cid, &s);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct vinput *w = find_workload(in, nin, sqlite3_column_text(s, 0));
+
+		if (!w)
+			continue;
+		w->bandit = xreallocarray(w->bandit, w->nbandit + 1, sizeof(*w->bandit));
+		w->bandit[w->nbandit++] = (struct bandit_obs){ sqlite3_column_int(s, 1), sql_col_double(s, 2),
+							       sql_col_double(s, 3), sql_col_double(s, 4) };
+	}
+	return sql_rows_end(st, s, rc, LOADING);
 }
 
 /* The columns of a run as the speedup stack needs it, from the runs
@@ -443,6 +467,8 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 		r = load_stack_runs(st, cid, in, n);
 	if (r == 0)
 		r = load_variant_runs(st, cid, in, n);
+	if (r == 0)
+		r = load_bandit(st, cid, in, n);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		set_scaling(&in[i]);
 	if (r < 0) {
@@ -458,7 +484,7 @@ int store_verdict_inputs(struct store *st, int64_t cid, struct vinput **ret, siz
 
 /* The statements of one store_verdicts, prepared once. */
 struct vstmts {
-	sqlite3_stmt *verdict, *hyp, *ev, *point, *comp, *effect;
+	sqlite3_stmt *verdict, *hyp, *ev, *point, *comp, *effect, *curve;
 };
 
 static void vstmts_free(struct vstmts *q)
@@ -469,6 +495,7 @@ static void vstmts_free(struct vstmts *q)
 	sqlite3_finalize(q->point);
 	sqlite3_finalize(q->comp);
 	sqlite3_finalize(q->effect);
+	sqlite3_finalize(q->curve);
 }
 
 static int vstmts_prepare(struct store *st, struct vstmts *q)
@@ -510,6 +537,12 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 				" baseline_lo, baseline_hi, value, value_lo, value_hi, runs)"
 				" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&q->effect);
+	if (r == 0)
+		r = sql_prepare(st, STORING,
+				"INSERT INTO bandit_curves (verdict_id, n_workers, points, levels, base_wall_s,"
+				" max_taken_gbps, slope, slope_lo, slope_hi, intercept, rise_lo, rise_hi, step, step_lo,"
+				" step_hi, shape, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				&q->curve);
 	return r;
 }
 
@@ -667,6 +700,30 @@ static int insert_effects(struct store *st, sqlite3_stmt *s, int64_t vid, const 
 	return r;
 }
 
+static int insert_curves(struct store *st, sqlite3_stmt *s, int64_t vid, const struct verdict *v)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < v->ncurves; i++) {
+		const struct bandit_curve *c = &v->curves[i];
+		const double d[] = {
+			c->base_wall, c->max_taken, c->slope.mid, c->slope.lo, c->slope.hi, c->intercept,
+			c->rise.lo, c->rise.hi, c->step.mid, c->step.lo, c->step.hi,
+		};
+
+		sqlite3_bind_int64(s, 1, vid);
+		sqlite3_bind_int(s, 2, c->n);
+		sqlite3_bind_int(s, 3, c->points);
+		sqlite3_bind_int(s, 4, c->levels);
+		for (size_t k = 0; k < ARRAY_SIZE(d); k++)
+			sql_bind_double(s, 5 + (int)k, d[k]);
+		sql_bind_text(s, 16, bandit_shape_name(c->shape));
+		sql_bind_text(s, 17, c->note);
+		r = sql_step_cached(st, s, STORING);
+	}
+	return r;
+}
+
 static int insert_all(struct store *st, int64_t cid, const struct verdict *v, size_t n, const char *version)
 {
 	struct vstmts q = { 0 };
@@ -690,6 +747,8 @@ static int insert_all(struct store *st, int64_t cid, const struct verdict *v, si
 			r = insert_stack(st, &q, vid, &v[i]);
 		if (r == 0)
 			r = insert_effects(st, q.effect, vid, &v[i]);
+		if (r == 0)
+			r = insert_curves(st, q.curve, vid, &v[i]);
 	}
 	vstmts_free(&q);
 	return r;

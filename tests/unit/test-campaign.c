@@ -194,7 +194,7 @@ static void errors(void)
 	check_error("name: x\nrepetitions: many\n" WL, "t.yaml:2:1: repetitions: expected an integer, got 'many'",
 		    "a word for a number");
 	check_error("name: x\nworkloads:\n  - name: a\n    command: [ls]\n    extra: 1\n",
-		    "t.yaml:5:5: workloads[0].extra: unknown key (expected one of name, command, builtin, args, env, cwd, mode, interference)",
+		    "t.yaml:5:5: workloads[0].extra: unknown key (expected one of name, command, builtin, args, env, cwd, mode, interference, bandit)",
 		    "an unknown workload key");
 	check_error("name: x\nworkloads:\n  - command: [ls]\n", "t.yaml:3:5: workloads[0].name: required key is missing",
 		    "a workload without a name");
@@ -431,6 +431,43 @@ static void warmup_key(void)
 	free(err);
 }
 
+static void bandit_key(void)
+{
+	char *err;
+	struct campaign *c;
+
+	setenv("SCALPROF_KERNELS", "/bin/true", 1); /* the co-runners are kernels */
+	c = parse("name: b\nbandit: true\n" WL, &err);
+
+	ok(c && c->workloads[0].nbandit == 5 && c->workloads[0].bandit[1] == 0.25 && c->workloads[0].bandit[4] == 1,
+	   "bandit: true gives 0, 0.25, 0.5, 0.75, 1");
+	campaign_free(c);
+	c = parse("name: b\n" WL, &err);
+	ok(c && c->workloads[0].nbandit == 0, "no bandit by default");
+	campaign_free(c);
+	c = parse("name: b\nbandit: [0, 1]\nworkloads:\n  - name: x\n    command: [true]\n"
+		  "  - name: y\n    command: [true]\n    bandit: false\n", &err);
+	ok(c && c->workloads[0].nbandit == 2 && c->workloads[1].nbandit == 0, "a workload turns the campaign's off");
+	campaign_free(c);
+	check_error("name: b\nbandit: sometimes\n" WL, "t.yaml:2:1: bandit: expected true or false, got 'sometimes'",
+		    "bandit: sometimes");
+	check_error("name: b\nbandit: [0]\n" WL,
+		    "t.yaml:2:1: bandit: give from 2 to 11 levels (a curve needs two points), got 1", "one level");
+	check_error("name: b\nbandit: [0, 1.5]\n" WL,
+		    "t.yaml:2:13: bandit[1]: a level is a fraction of the co-runner's full rate, from 0 to 1, got 1.5",
+		    "a level above 1");
+	check_error("name: b\nbandit: [0.5, 0.5]\n" WL, "t.yaml:2:15: bandit[1]: level 0.5 is listed twice", "a level twice");
+	check_error("name: b\nbandit: [0, half]\n" WL,
+		    "t.yaml:2:13: bandit[1]: expected a number like 0.5, got 'half'", "a word");
+	check_error("name: b\nbandit: {a: 1}\n" WL,
+		    "t.yaml:2:1: bandit: expected true, false or a list of levels like [0, 0.25, 0.5, 0.75, 1]", "a mapping");
+	setenv("SCALPROF_KERNELS", "/nonexistent/scalprof-kernels", 1);
+	check_error("name: b\nbandit: [0, 1]\n" WL,
+		    "t.yaml:2:1: bandit: bandit needs scalprof-kernels, not found at '/nonexistent/scalprof-kernels' "
+		    "(run make, or set SCALPROF_KERNELS)", "bandit without the kernels");
+	unsetenv("SCALPROF_KERNELS");
+}
+
 int main(void)
 {
 	if (topology_new_synthetic("pack:2 l3:1 core:4 pu:2", &topo) < 0) {
@@ -446,6 +483,7 @@ int main(void)
 	submitted_cwd();
 	command_text();
 	warmup_key();
+	bandit_key();
 	topology_free(topo);
 	return done_testing();
 }

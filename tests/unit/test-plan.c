@@ -190,6 +190,46 @@ static void with_interference(void)
 		NULL, 2 + 3, "oversubscribed with interference: 2 ordinary runs, co-runs only at 1 worker");
 }
 
+static void with_bandit(void)
+{
+	/* a with the default levels, b with its own three; 8 is not below the 8 cores */
+	struct campaign *c = parse("name: b\nworkers: [1, 8]\nrepetitions: 3\nbandit: true\nworkloads:\n"
+				   "  - name: a\n    command: [true]\n    interference: true\n"
+				   "  - name: b\n    command: [true]\n    bandit: [1, 0, 0.5]\n");
+	struct plan p;
+	int after = 1, levels_ok = 1, turns = 1, classic_full = 1;
+	size_t first = 0;
+
+	if (!ok(c != NULL, "a campaign with bandit levels parses"))
+		return;
+	build(c, ncores, &p, "bandit");
+	is_int(p.nruns, 3 * 2 * 2 + 3 * 3 + 3 * (5 + 3), "12 ordinary, 9 co-runs, and (5 + 3 levels) x 3 repetitions at 1 worker");
+	for (size_t i = 0; i < p.nruns; i++) {
+		const struct plan_run *r = &p.runs[i];
+
+		if (r->bandit && !first)
+			first = i;
+		after &= !first || r->bandit;
+		levels_ok &= !r->bandit || (r->corunner == CORUN_BANDWIDTH && r->n_workers == 1);
+		classic_full &= r->bandit || r->level == 1;
+	}
+	is_int((int)first, 12 + 9, "the bandit runs come after the interference runs");
+	ok(after, "and nothing else after them");
+	ok(levels_ok, "each beside the bandwidth co-runner, only below the cores");
+	ok(classic_full, "every other run has level 1 (the co-runner unpaced)");
+	/* repetition 1 of a: 0, 0.25, ... 1; repetition 2 starts at 0.25 */
+	ok(p.runs[21].workload == 0 && p.runs[21].level == 0 && p.runs[25].level == 1, "repetition 1 of a: levels as listed");
+	ok(p.runs[26].workload == 1 && p.runs[26].level == 1 && p.runs[28].level == 0.5, "then b's levels as listed");
+	turns = p.runs[29].repetition == 2 && p.runs[29].level == 0.25 && p.runs[33].level == 0 &&
+		p.runs[34].level == 0 && p.runs[42].level == 0.5;
+	ok(turns, "each repetition starts one level further on");
+	plan_clear(&p);
+	build(c, 1, &p, "bandit on 1 core");
+	is_int(p.nruns, 12, "on 1 core no co-runs at all");
+	plan_clear(&p);
+	campaign_free(c);
+}
+
 static void repetitions_and_defaults(void)
 {
 	struct campaign_defaults d = {.repetitions = 5};
@@ -236,6 +276,7 @@ int main(void)
 	setenv("SCALPROF_KERNELS", "/bin/true", 1);
 	ordinary();
 	with_interference();
+	with_bandit();
 	repetitions_and_defaults();
 	names();
 	topology_free(topo);
