@@ -109,18 +109,27 @@ static const char *cause_words(int c)
 	}
 }
 
-/* How much of component c effect e removed, and whether that clears the
- * noise: 1 confirmed (at least INTERVENE_REMOVED_MIN of it, the removal's
- * interval above zero), 0 not, -1 unknown (too few runs for an interval). */
+/* a - b beyond the noise of both: the difference less the quadrature of
+ * their half-widths; NAN without intervals */
+static double clear_drop(const struct interval *a, const struct interval *b)
+{
+	return a->mid - b->mid - sqrt(pow(half_width(a), 2) + pow(half_width(b), 2));
+}
+
+/* How much of component c effect e removed, and whether that confirms it:
+ * 1 when it removed at least INTERVENE_REMOVED_MIN of it beyond the noise
+ * and the lost time fell beyond the noise too (a cost moved into another
+ * component, or a variant that slows everything, removes no cause); 0 not;
+ * -1 unknown (too few runs for an interval). */
 static int removes(const struct variant_effect *e, int c, double *ret_share)
 {
-	double base = e->base[c].mid, diff = base - e->comp[c].mid;
-	double hw = sqrt(pow(half_width(&e->base[c]), 2) + pow(half_width(&e->comp[c]), 2));
+	double base = e->base[c].mid, drop = clear_drop(&e->base[c], &e->comp[c]);
+	double lost_drop = clear_drop(&e->lost_base, &e->lost);
 
-	*ret_share = base > 0 ? diff / base : NAN;
-	if (isnan(hw) || isnan(diff))
+	*ret_share = base > 0 ? (base - e->comp[c].mid) / base : NAN;
+	if (isnan(drop) || isnan(lost_drop))
 		return -1;
-	return diff - hw > 0 && *ret_share >= INTERVENE_REMOVED_MIN;
+	return drop > 0 && lost_drop > 0 && *ret_share >= INTERVENE_REMOVED_MIN;
 }
 
 /* The effect of the variant named e->variant at v->n, or the best one. */
@@ -208,8 +217,8 @@ static void judge_majors(struct verdict *v, const int *cs, size_t ncs)
 	}
 	v->intervention = IV_NOT_CONFIRMED;
 	k = (size_t)snprintf(v->intervention_line, len,
-			     "%s not confirmed by intervention: no variant removed half of the %s at %d workers "
-			     "beyond the noise (core-s per unit of work): ",
+			     "%s not confirmed by intervention: no variant both removed half of the %s at %d "
+			     "workers and lowered the lost time, beyond the noise (core-s per unit of work): ",
 			     cause_words(cs[0]), stack_comp_label(cs[0]), v->n);
 	if (k > len)
 		k = len;
