@@ -127,7 +127,8 @@ static enum bandit_shape shape_of(const struct bandit_curve *c, const struct int
 	if (c->rise.lo >= lim->rise_min)
 		return BS_RISING;
 	if (c->rise.lo > -lim->rise_min && c->rise.hi < lim->rise_min && !step_clears)
-		return BS_FLAT;
+		/* flat, but only if the co-runners could have starved it */
+		return c->max_taken < c->reach ? BS_UNSEPARATED : BS_FLAT;
 	return BS_UNSEPARATED;
 }
 
@@ -149,6 +150,12 @@ static void describe(struct bandit_curve *c, const struct bandit_limits *lim)
 			 "flat: %+.0f%% [%+.0f%%, %+.0f%%] across the %.1f GB/s taken, within %.0f%%: bandwidth taken "
 			 "hardly slows it", c->rise.mid * 100, c->rise.lo * 100, c->rise.hi * 100, c->max_taken,
 			 lim->rise_min * 100);
+	else if (c->max_taken < c->reach && c->rise.lo > -lim->rise_min && c->rise.hi < lim->rise_min)
+		snprintf(c->note, sizeof(c->note),
+			 "unseparated: flat (%+.0f%% [%+.0f%%, %+.0f%%]), but the %d free core%s took at most %.1f GB/s, "
+			 "below the %.1f GB/s the ceiling leaves beside %d worker%s streaming: no curve could rise here",
+			 c->rise.mid * 100, c->rise.lo * 100, c->rise.hi * 100, lim->free_cores,
+			 lim->free_cores == 1 ? "" : "s", c->max_taken, c->reach, c->n, c->n == 1 ? "" : "s");
 	else if (c->shape == BS_STEP)
 		snprintf(c->note, sizeof(c->note),
 			 "step: %.2fx [%.2f, %.2f] at the first level, then flat: hurt by the co-runners' cache eviction, "
@@ -226,6 +233,7 @@ int bandit_fit(const struct bandit_obs *obs, size_t nobs, int n, const struct ba
 		return r;
 	}
 	ret->n = n;
+	ret->reach = lim->reach_gbps > 0 ? lim->reach_gbps : NAN;
 	ret->points = (int)p.n;
 	ret->levels = distinct_levels(&p);
 	ret->max_taken = 0;
@@ -242,8 +250,17 @@ int bandit_fit(const struct bandit_obs *obs, size_t nobs, int n, const struct ba
 	return 0;
 }
 
-void bandit_curves(const struct bandit_obs *obs, size_t nobs, int cores, double rise_min, double step_min,
-		   struct bandit_curve **ret, size_t *ret_n)
+/* The co-runners' reach at n on a machine of cores (bandit_limits); NAN
+ * when a ceiling is unknown. */
+static double reach(const double *ceiling_gbps, int cores, int n)
+{
+	if (!ceiling_gbps || n < 1 || n >= cores || !(ceiling_gbps[cores] > 0) || !(ceiling_gbps[n] > 0))
+		return NAN;
+	return ceiling_gbps[cores] - ceiling_gbps[n];
+}
+
+void bandit_curves(const struct bandit_obs *obs, size_t nobs, int cores, const double *ceiling_gbps,
+		   double rise_min, double step_min, struct bandit_curve **ret, size_t *ret_n)
 {
 	struct bandit_curve *c = NULL;
 	size_t k = 0;
@@ -259,7 +276,8 @@ void bandit_curves(const struct bandit_obs *obs, size_t nobs, int cores, double 
 			break;
 		c = xreallocarray(c, k + 1, sizeof(*c));
 		memset(&c[k], 0, sizeof(c[k]));
-		if (bandit_fit(obs, nobs, n, &(struct bandit_limits){ rise_min, step_min, cores - n }, &c[k]) == 0)
+		if (bandit_fit(obs, nobs, n, &(struct bandit_limits){ rise_min, step_min, cores - n, reach(ceiling_gbps, cores, n) },
+			       &c[k]) == 0)
 			k++;
 		last = n;
 	}

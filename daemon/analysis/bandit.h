@@ -24,6 +24,9 @@ struct bandit_limits {
 	double rise_min;
 	double step_min;
 	int free_cores;
+	double reach_gbps;  /* what the co-runners must take before n workers streaming at this
+			     * machine's ceiling could be starved: its ceiling on every core less its
+			     * ceiling at n, GB/s; 0 or NAN: unknown */
 };
 
 /* The curve of the observations of worker count n among obs[0..nobs)
@@ -34,8 +37,12 @@ int bandit_fit(const struct bandit_obs *obs, size_t nobs, int n, const struct ba
 
 /* A curve per worker count of obs, by n ascending, in a fresh array
  * (*ret NULL and *ret_n 0 when obs has none); free() it. cores: the
- * machine's physical cores (the co-runners have those the workers leave). */
-void bandit_curves(const struct bandit_obs *obs, size_t nobs, int cores, double rise_min, double step_min,
-		   struct bandit_curve **ret, size_t *ret_n);
+ * machine's physical cores (the co-runners have those the workers leave);
+ * ceiling_gbps[n] for n in 1..cores: the machine's bandwidth ceiling at n
+ * workers (0 or NAN unknown; NULL: none known). A flat curve whose
+ * co-runners never took the reach (bandit_limits) is unseparated: it
+ * could not have risen. */
+void bandit_curves(const struct bandit_obs *obs, size_t nobs, int cores, const double *ceiling_gbps,
+		   double rise_min, double step_min, struct bandit_curve **ret, size_t *ret_n);
 
 #endif

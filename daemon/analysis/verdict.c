@@ -1071,7 +1071,7 @@ void verdict_judge(const struct vinput *in, struct verdict *v)
 	v->workload = xstrdup(in->workload);
 	v->mode = xstrdup(in->mode);
 	v->efficiency = NAN;
-	bandit_curves(in->bandit, in->nbandit, in->cores, TH(bandit_rise), TH(bandit_step), &v->curves, &v->ncurves);
+	bandit_curves(in->bandit, in->nbandit, in->cores, in->ceiling_gbps, TH(bandit_rise), TH(bandit_step), &v->curves, &v->ncurves);
 	for (size_t i = 0; i < in->npts; i++)
 		if (in->pts[i].n == 1 && in->pts[i].runs > 0)
 			p1 = &in->pts[i];

@@ -103,6 +103,7 @@ void vinputs_free(struct vinput *in, size_t n)
 		}
 		free(in[i].variants);
 		free(in[i].bandit);
+		free(in[i].ceiling_gbps);
 	}
 	free(in);
 }

@@ -117,6 +117,7 @@ struct bandit_curve {
 	int n, points, levels;
 	double base_wall;        /* median wall at the lowest level */
 	double max_taken;        /* GB/s, the most a co-run took */
+	double reach;            /* GB/s the co-runners had to take to starve n streaming workers; NAN unknown */
 	struct interval slope;   /* slowdown per GB/s taken, least squares, t 95%; lo, hi NAN: too few points */
 	double intercept;
 	struct interval rise;    /* slope x max_taken: the rise across the curve */
@@ -138,6 +139,7 @@ struct vinput {
 	size_t nruns;
 	struct vvariant *variants; /* in the order of their first run */
 	size_t nvariants;
+	double *ceiling_gbps;      /* the machine's ceiling at 0..cores workers (GB/s, 0 unknown); NULL: none */
 	struct bandit_obs *bandit; /* the ok bandit runs, in the order run */
 	size_t nbandit;
 };

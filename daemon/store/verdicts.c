@@ -220,6 +220,13 @@ static int load_ceiling_scaling(struct store *st, int64_t cid, struct vinput *in
 			at[n] = sqlite3_column_double(s, 1);
 	}
 	r = sql_rows_end(st, s, rc, LOADING);
+	for (size_t i = 0; r == 0 && i < nin; i++) {
+		int cores = in[i].cores > 0 && in[i].cores <= CEILING_SCALING_MAX ? in[i].cores : 0;
+
+		in[i].ceiling_gbps = cores ? xcalloc((size_t)cores + 1, sizeof(double)) : NULL;
+		for (int n = 1; n <= cores; n++)
+			in[i].ceiling_gbps[n] = at[n] / 1000;
+	}
 	for (size_t i = 0; r == 0 && at[1] > 0 && i < nin; i++)
 		for (size_t k = 0; k < in[i].npts; k++) {
 			int n = in[i].pts[k].n;

@@ -12,7 +12,7 @@
 #include "tap.h"
 
 static const double levels[] = { 0, 0.25, 0.5, 0.75, 1 };
-static const struct bandit_limits lim = { 0.10, 1.10, 1 };
+static const struct bandit_limits lim = { 0.10, 1.10, 1, NAN };
 
 static int near(double got, double want, double tol)
 {
@@ -99,6 +99,32 @@ static void test_shapes(void)
 	   "noisy: the note says why, not a guess: %s", c.note);
 }
 
+/* A flat curve whose co-runners took 8 GB/s, where the machine's ceiling
+ * is 35 GB/s at 1 worker and 70 on its 2 cores: a workload streaming at
+ * the ceiling would still have had 35 GB/s, so flat proves nothing. */
+static void test_reach(void)
+{
+	struct bandit_obs o[16];
+	struct bandit_limits far = { 0.10, 1.10, 1, 70 - 35 }, near_ = { 0.10, 1.10, 1, 6 };
+	const double ceiling[] = { 0, 35, 70 };
+	struct bandit_curve c, *all;
+	size_t n = make(o, flat_wall), k;
+
+	is_int(bandit_fit(o, n, 1, &far, &c), 0, "out of reach: fitted");
+	is_str(bandit_shape_name(c.shape), "unseparated", "a flat curve the co-runners could not have raised: unseparated");
+	ok(strstr(c.note, "took at most 8.0 GB/s, below the 35.0 GB/s") && strstr(c.note, "no curve could rise"),
+	   "and the note says why: %s", c.note);
+	is_int(bandit_fit(o, n, 1, &near_, &c), 0, "within reach: fitted");
+	is_str(bandit_shape_name(c.shape), "flat", "taking more than the reach (6 GB/s), flat stays flat");
+	bandit_curves(o, n, 2, ceiling, 0.10, 1.10, &all, &k);
+	ok(k == 1 && all[0].shape == BS_UNSEPARATED && near(all[0].reach, 35, 1e-9),
+	   "bandit_curves takes the reach from the ceilings: 70 - 35 GB/s");
+	free(all);
+	make(o, rising_wall);
+	is_int(bandit_fit(o, n, 1, &far, &c), 0, "a rising curve out of reach: fitted");
+	is_str(bandit_shape_name(c.shape), "rising", "still rising: a rise is evidence however little was taken");
+}
+
 static void test_edges(void)
 {
 	struct bandit_obs o[8] = {
@@ -114,14 +140,14 @@ static void test_edges(void)
 	ok(near(c.slope.mid, 0.04, 1e-9) && isnan(c.slope.lo), "two points: a slope, no interval");
 	is_str(bandit_shape_name(c.shape), "unseparated", "two points: unseparated");
 	ok(strstr(c.note, "run more repetitions") != NULL, "and the note asks for more runs: %s", c.note);
-	bandit_curves(o, 8, 4, 0.10, 1.10, &all, &n);
+	bandit_curves(o, 8, 4, NULL, 0.10, 1.10, &all, &n);
 	is_int((int)n, 3, "a curve per worker count");
 	ok(n == 3 && all[0].n == 1 && all[1].n == 2 && all[2].n == 3, "by n ascending");
 	ok(n == 3 && all[1].points == 3, "a run whose co-runners' rate is unknown is left out");
 	ok(n == 3 && isnan(all[2].slope.mid) && strstr(all[2].note, "same bandwidth at every level"),
 	   "no slope where the bandwidth taken did not vary");
 	free(all);
-	bandit_curves(o, 0, 4, 0.10, 1.10, &all, &n);
+	bandit_curves(o, 0, 4, NULL, 0.10, 1.10, &all, &n);
 	ok(all == NULL && n == 0, "no runs: no curves");
 	is_str(bandit_shape_meaning(BS_FLAT), "insensitive to bandwidth", "meanings in words");
 }
@@ -130,5 +156,6 @@ int main(void)
 {
 	test_shapes();
 	test_edges();
+	test_reach();
 	return done_testing();
 }
