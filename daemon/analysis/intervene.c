@@ -323,8 +323,9 @@ size_t intervene_choose(const struct verdict *v, const struct intervene_machine 
  * extra kernel CPU 0.41 -> 0.02 [0.01, 0.03]; ..." */
 static void effect_text(FILE *out, const struct variant_effect *e, const char *indent)
 {
-	int done[SC_COUNT] = { 0 };
+	int done[SC_COUNT] = { 0 }, removed = -1;
 	char iv1[64], iv2[64];
+	double share;
 
 	fprintf(out, "%s  %s at %d: efficiency %.2f %s -> %.2f %s", indent, e->variant, e->n, e->eff_base.mid,
 		iv_text(&e->eff_base, 2, iv1, sizeof(iv1)), e->eff.mid, iv_text(&e->eff, 2, iv2, sizeof(iv2)));
@@ -338,8 +339,19 @@ static void effect_text(FILE *out, const struct variant_effect *e, const char *i
 		if (best < 0)
 			break;
 		done[best] = 1;
-		fprintf(out, "; %s %.3f -> %.3f %s", stack_comp_label(best), e->base[best].mid, e->comp[best].mid,
-			iv_text(&e->comp[best], 3, iv1, sizeof(iv1)));
+		fprintf(out, "; %s %.3f %s -> %.3f %s", stack_comp_label(best), e->base[best].mid,
+			iv_text(&e->base[best], 3, iv1, sizeof(iv1)), e->comp[best].mid,
+			iv_text(&e->comp[best], 3, iv2, sizeof(iv2)));
+	}
+	/* "; it removes 100% of the extra kernel CPU, 93% of the idle and ..." */
+	for (int c = SC_USER, left = 0; c <= SC_IDLE; c++) {
+		if (removes(e, c, &share) != 1)
+			continue;
+		left = 0;
+		for (int d = c + 1; d <= SC_IDLE; d++)
+			left += removes(e, d, &(double){ 0 }) == 1;
+		fprintf(out, "%s %.0f%% of the %s", removed++ < 0 ? "; it removes" : left ? "," : " and", 100 * share,
+			stack_comp_label(c));
 	}
 	fprintf(out, " (%d runs at %d, %d at 1)\n", e->runs, e->n, e->runs1);
 }
