@@ -351,6 +351,10 @@ static void print_curves(FILE *out, const char *lead, const struct verdict *v)
 			bandit_shape_meaning(c->shape));
 		if (c->shape == BS_STEP)
 			fprintf(out, " (%.2fx [%.2f, %.2f] at the first level)", c->step.mid, c->step.lo, c->step.hi);
+		else if (c->shape == BS_UNSEPARATED && strstr(c->note, "no curve could rise"))
+			fprintf(out, " (flat, %+.0f%% to %+.0f%%, but the co-runners took at most %.1f GB/s, below the %.1f GB/s "
+				     "this machine's ceiling leaves beside %d worker%s streaming: no curve could rise here)",
+				c->rise.lo * 100, c->rise.hi * 100, c->max_taken, c->reach, c->n, c->n == 1 ? "" : "s");
 		else if (c->shape == BS_UNSEPARATED && !isnan(c->rise.lo))
 			fprintf(out, " (%+.0f%% to %+.0f%% across the %.1f GB/s taken)", c->rise.lo * 100, c->rise.hi * 100,
 				c->max_taken);
