@@ -956,6 +956,8 @@ CREATE TABLE bandit_curves (
     levels          INTEGER NOT NULL,   -- distinct levels among them
     base_wall_s     REAL,               -- median wall at the lowest level: slowdown 1
     max_taken_gbps  REAL,               -- the most bandwidth a co-run took
+    reach_gbps      REAL,               -- what the co-runners had to take to starve n streaming workers:
+                                        -- the ceiling on all cores less the ceiling at n; NULL unknown
     slope           REAL,               -- least-squares slowdown per GB/s taken
     slope_lo        REAL,               -- its 95% t interval; NULL with fewer than 3 points
     slope_hi        REAL,

@@ -5,7 +5,8 @@
 # fits a curve per workload: slowdown over the level-0 runs against the
 # bandwidth taken. stream (4x L3 per array) and busy (registers only)
 # must come out apart: stream's slope interval above busy's, or else the
-# verdict must say that the runs cannot separate them, and never call an
+# verdict must say that the runs cannot separate them (or that the
+# co-runners could not have raised a curve: the reach), and never call an
 # unseparated curve for or against. Bad bandit values are refused with
 # FILE:LINE:COL. 2 repetitions x 3 levels x 2 workloads: about 30 s on 2
 # cores, most of it the co-runners filling their arrays.
@@ -39,6 +40,10 @@ workloads:
     builtin: busy
     args: [n=200M]
 YAML
+# a ceiling, small: a flat curve counts only where the co-runners took
+# what it leaves beside a streaming worker (the reach)
+run_sp probe --db "$DB" --scale 0.02 -q
+is "$rc" 0 "set-up: the machine's ceiling is measured, small"
 run_sp run --no-probe c.yaml --db "$DB" -q
 is "$rc" 0 "run exits 0"
 is "$(q "select count(*) from runs where corunner is null")" 8 "ordinary runs: 2 workloads x 2 counts x 2"
@@ -75,12 +80,18 @@ is "$(q "select count(*) from verdict_evidence e join verdicts v on v.id = e.ver
 	where e.figure = 'bandit_slope' and (c.shape = 'unseparated') != (e.stance = 'context')")" 0 \
 	"an unseparated curve is kept as context, a decided one is for or against"
 says() { q "select count(*) from verdict_evidence e join verdicts v on v.id = e.verdict_id
-	where v.workload = '$1' and e.figure = 'bandit_slope' and e.note like '%cannot separate%'"; }
+	where v.workload = '$1' and e.figure = 'bandit_slope'
+	and (e.note like '%cannot separate%' or e.note like '%no curve could rise%')"; }
 if awk "BEGIN { exit !($stream_lo > $busy_hi) }"; then
 	ok true "stream's slope interval [$stream_lo, $stream_hi] lies above busy's [$busy_lo, $busy_hi]"
 elif [ "$stream_shape" = unseparated ] || [ "$busy_shape" = unseparated ]; then
 	w=stream; [ "$stream_shape" = unseparated ] || w=busy
 	is "$(says $w)" 1 "not separated, and the verdict says why for $w rather than guess"
+elif [ "$stream_shape" = flat ] && [ "$busy_shape" = flat ]; then
+	# both flat is a measurement only where the co-runners took the reach
+	is "$(q "select count(*) from bandit_curves where shape = 'flat' and max_taken_gbps >= reach_gbps")" 2 \
+		"both flat, each with its co-runners past the reach ($(q "select group_concat(round(max_taken_gbps, 1)
+		|| ' of ' || round(reach_gbps, 1), ', ') from bandit_curves") GB/s): measured, not guessed"
 else
 	ok false "stream ($stream_shape [$stream_lo, $stream_hi]) and busy ($busy_shape [$busy_lo, $busy_hi])" \
 		"decided, yet stream's interval is not above busy's"

@@ -548,7 +548,7 @@ static int vstmts_prepare(struct store *st, struct vstmts *q)
 		r = sql_prepare(st, STORING,
 				"INSERT INTO bandit_curves (verdict_id, n_workers, points, levels, base_wall_s,"
 				" max_taken_gbps, slope, slope_lo, slope_hi, intercept, rise_lo, rise_hi, step, step_lo,"
-				" step_hi, shape, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				" step_hi, shape, note, reach_gbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				&q->curve);
 	return r;
 }
@@ -726,6 +726,7 @@ static int insert_curves(struct store *st, sqlite3_stmt *s, int64_t vid, const s
 			sql_bind_double(s, 5 + (int)k, d[k]);
 		sql_bind_text(s, 16, bandit_shape_name(c->shape));
 		sql_bind_text(s, 17, c->note);
+		sql_bind_double(s, 18, c->reach);
 		r = sql_step_cached(st, s, STORING);
 	}
 	return r;
